@@ -1,0 +1,395 @@
+using System.Globalization;
+using StriveNetwork.Domain.Indicators;
+
+namespace StriveNetwork.Domain.Suppression;
+
+/// <summary>
+/// Applies primary suppression, top/bottom coding and complementary suppression to a disaggregated table so that
+/// no suppressed value can be recovered by subtraction from shown values. See docs/domain-rules.md.
+/// </summary>
+/// <remarks>
+/// Relations protected (each is "total = sum of parts"):
+/// <list type="bullet">
+/// <item>per population: All = Female + Male;</item>
+/// <item>per gender: All Students = sum of the race/ethnicity groups (treated as a partition: if the real data
+/// has unknown-race students, subtraction still gives a near-exact value, so protecting it is the safe reading);</item>
+/// <item>per gender and subset (Low Income, ELL): All Students = subset + its complement. The complement is never
+/// shown, but it is derivable when both others are, so a small complement forces one of them hidden.</item>
+/// </list>
+/// A relation is unsafe when exactly one member's value is unpublished and that value must be protected. The
+/// numerator and the denominator are checked separately: a coded cell publishes its denominator but protects its
+/// numerator. Unsafe relations are fixed by suppressing the published member with the smallest denominator
+/// (parts before the total), repeated until no relation is unsafe.
+/// </remarks>
+public sealed class SmallCellSuppressor
+{
+    private readonly SuppressionOptions _options;
+
+    public SmallCellSuppressor(SuppressionOptions? options = null)
+    {
+        _options = options ?? new SuppressionOptions();
+        var errors = _options.Validate();
+        if (errors.Count > 0)
+        {
+            throw new IndicatorValidationException(errors);
+        }
+    }
+
+    public SuppressionOptions Options => _options;
+
+    /// <summary>Suppresses every (definition version, year) table of a series.</summary>
+    public PublishedSeries Publish(IndicatorSeries series)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        var tables = new List<SuppressedTable>();
+        foreach (var version in series.Versions())
+        {
+            foreach (var year in series.Years(version))
+            {
+                tables.Add(Suppress(series.Taxonomy, year, version, series.Table(version, year)));
+            }
+        }
+
+        return new PublishedSeries(series.Definition, series.Taxonomy, tables);
+    }
+
+    /// <summary>Suppresses one table. Cells absent from <paramref name="observations"/> are reported as missing.</summary>
+    public SuppressedTable Suppress(PopulationTaxonomy taxonomy, int year, int definitionVersion, IReadOnlyDictionary<CellKey, Observation> observations)
+    {
+        ArgumentNullException.ThrowIfNull(taxonomy);
+        ArgumentNullException.ThrowIfNull(observations);
+        var unknown = observations.Keys.Where(k => !taxonomy.IsKnownGender(k.Gender) || !taxonomy.IsKnownPopulation(k.Population)).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new IndicatorValidationException(
+                [.. unknown.Select(k => new ValidationError(k.ToString(), ValidationErrorKind.UnknownPopulation, $"Cell {k} is not in taxonomy {taxonomy.Version}."))]);
+        }
+
+        var nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
+        foreach (var cell in taxonomy.Cells)
+        {
+            nodes[Id(cell)] = Classify(cell, observations.GetValueOrDefault(cell));
+        }
+
+        var relations = BuildRelations(taxonomy, observations, nodes);
+        while (true)
+        {
+            while (FindUnsafe(relations, nodes) is { } fix)
+            {
+                Complement(fix.Relation, fix.Protected, nodes, quantity: null);
+            }
+
+            // One subtraction is the common attack; chains of subtractions over several relations are caught by
+            // solving the whole system. It rarely fires, so the greedy rule above stays the main mechanism.
+            if (FindDetermined(relations, nodes) is not { } leak)
+            {
+                break;
+            }
+
+            var relation = relations.FirstOrDefault(r => r.Members.Contains(leak.Node.Id) && HasCandidate(r, leak.Node, nodes, leak.Quantity))
+                ?? relations.First(r => HasCandidate(r, leak.Node, nodes, leak.Quantity));
+            Complement(relation, leak.Node, nodes, leak.Quantity);
+        }
+
+        var cells = nodes.Values.Where(n => !n.IsVirtual).ToDictionary(n => n.Cell, n => n.ToPublished(year, definitionVersion));
+        return new SuppressedTable(year, definitionVersion, taxonomy, cells);
+    }
+
+    private static bool IsCandidate(Node n, Node protectedNode, char? quantity) =>
+        !ReferenceEquals(n, protectedNode) && !n.IsVirtual && n.Status is CellStatus.Shown or CellStatus.Coded
+        && (quantity is null || (quantity == 'N' ? n.PublishesNumerator : n.PublishesDenominator));
+
+    private static bool HasCandidate(Relation relation, Node protectedNode, Dictionary<string, Node> nodes, char quantity) =>
+        relation.Members.Any(id => IsCandidate(nodes[id], protectedNode, quantity));
+
+    /// <summary>Suppresses the relation's published member with the smallest denominator, parts before the total.</summary>
+    private static void Complement(Relation relation, Node protectedNode, Dictionary<string, Node> nodes, char? quantity)
+    {
+        var chosen = relation.Members
+            .Select(id => nodes[id])
+            .Where(n => IsCandidate(n, protectedNode, quantity))
+            .OrderBy(n => n.Id == relation.Total ? 1 : 0)
+            .ThenBy(n => n.Denominator ?? long.MaxValue)
+            .ThenBy(n => n.Order)
+            .First();
+        chosen.Status = CellStatus.Suppressed;
+        chosen.Reason = SuppressionReason.Complementary;
+        chosen.Explanation = relation.Members.Contains(protectedNode.Id)
+            ? $"Hidden so that {protectedNode.Label} cannot be recovered from {relation.Description}."
+            : $"Hidden so that {protectedNode.Label} cannot be recovered by combining several relations.";
+    }
+
+    /// <summary>
+    /// Finds a protected unpublished value that the published values fix exactly through all relations together:
+    /// the unknown's unit vector lies in the row space of the relations restricted to unknowns.
+    /// </summary>
+    private static (Node Node, char Quantity)? FindDetermined(List<Relation> relations, Dictionary<string, Node> nodes)
+    {
+        foreach (var quantity in new[] { 'D', 'N' })
+        {
+            var unknowns = nodes.Values
+                .Where(n => quantity == 'N' ? !n.PublishesNumerator : !n.PublishesDenominator)
+                .OrderBy(n => n.Order).ThenBy(n => n.Id, StringComparer.Ordinal)
+                .ToList();
+            var column = unknowns.Select((n, i) => (n.Id, i)).ToDictionary(x => x.Id, x => x.i, StringComparer.Ordinal);
+            var rows = new List<double[]>();
+            foreach (var relation in relations)
+            {
+                var row = new double[unknowns.Count];
+                foreach (var id in relation.Members)
+                {
+                    if (column.TryGetValue(id, out var c))
+                    {
+                        row[c] += id == relation.Total ? 1 : -1;
+                    }
+                }
+
+                rows.Add(row);
+            }
+
+            foreach (var c in LinearAlgebra.DeterminedColumns(rows, unknowns.Count))
+            {
+                var node = unknowns[c];
+                if (quantity == 'N' ? node.ProtectsNumerator : node.ProtectsDenominator)
+                {
+                    return (node, quantity);
+                }
+            }
+        }
+
+        return null;
+    }
+
+    private Node Classify(CellKey cell, Observation? o)
+    {
+        var node = new Node(Id(cell), cell.ToString(), cell, IsVirtual: false) { Order = 0 };
+        if (o is null)
+        {
+            node.Status = CellStatus.Missing;
+            node.Explanation = "No data reported.";
+            node.Sensitive = _options.TreatMissingCellsAsSensitive;
+            return node;
+        }
+
+        if (o.SuppressedAtSource)
+        {
+            node.Suppress(SuppressionReason.SuppressedAtSource, "Suppressed by the data source.");
+            return node;
+        }
+
+        if (!o.HasCounts)
+        {
+            // Rate-only cells come from already-published sources; they can be coded but not size-checked.
+            node.Rate = o.ReportedRate;
+            ApplyCoding(node, denominator: null);
+            return node;
+        }
+
+        long n = o.Numerator!.Value, d = o.Denominator!.Value;
+        node.Numerator = n;
+        node.Denominator = d;
+        node.Rate = d > 0 ? 100.0 * n / d : null;
+        if (PrimaryReason(n, d) is { } reason)
+        {
+            node.Suppress(SuppressionReason.Primary, reason);
+            return node;
+        }
+
+        ApplyCoding(node, d);
+        return node;
+    }
+
+    /// <summary>Why counts (n of d) would be a primary suppression, or null when they are publishable.</summary>
+    private string? PrimaryReason(long n, long d)
+    {
+        if (d < _options.MinimumN)
+        {
+            return $"Denominator below the minimum n of {_options.MinimumN}.";
+        }
+
+        if (n < _options.MinimumOutcomeCount || d - n < _options.MinimumOutcomeCount)
+        {
+            return $"Fewer than {_options.MinimumOutcomeCount} students on one side of the rate.";
+        }
+
+        // A coded range that admits only one count would disclose it exactly (e.g. "<5%" of 20 means 0 of 20).
+        if (InTopZone(n, d) && CountsInTopZone(d) < 2)
+        {
+            return $"Rate above {Format(_options.TopCodeAbove!.Value)} and the range would reveal the exact count.";
+        }
+
+        if (InBottomZone(n, d) && CountsInBottomZone(d) < 2)
+        {
+            return $"Rate below {Format(_options.BottomCodeBelow!.Value)} and the range would reveal the exact count.";
+        }
+
+        return null;
+    }
+
+    private void ApplyCoding(Node node, long? denominator)
+    {
+        var top = _options.TopCodeAbove;
+        var bottom = _options.BottomCodeBelow;
+        var inTop = node.Numerator is { } n && denominator is { } d ? InTopZone(n, d) : top is not null && node.Rate > top;
+        var inBottom = node.Numerator is { } n2 && denominator is { } d2 ? InBottomZone(n2, d2) : bottom is not null && node.Rate < bottom;
+        if (inTop)
+        {
+            node.Status = CellStatus.Coded;
+            node.Display = ">" + Format(top!.Value);
+            node.Explanation = "Rate top-coded.";
+        }
+        else if (inBottom)
+        {
+            node.Status = CellStatus.Coded;
+            node.Display = "<" + Format(bottom!.Value);
+            node.Explanation = "Rate bottom-coded.";
+        }
+        else
+        {
+            node.Status = CellStatus.Shown;
+            node.Display = node.Rate is { } rate ? PublishedCell.FormatRate(rate) : PublishedCell.MissingSymbol;
+            node.Explanation = "Shown.";
+        }
+    }
+
+    // Decimal arithmetic keeps boundaries exact: 19 of 20 is exactly 95%, not above it.
+    private bool InTopZone(long n, long d) => _options.TopCodeAbove is { } t && d > 0 && 100m * n > (decimal)t * d;
+
+    private bool InBottomZone(long n, long d) => _options.BottomCodeBelow is { } b && d > 0 && 100m * n < (decimal)b * d;
+
+    private long CountsInTopZone(long d) => d - (long)Math.Floor((decimal)_options.TopCodeAbove!.Value * d / 100m);
+
+    private long CountsInBottomZone(long d) => (long)Math.Ceiling((decimal)_options.BottomCodeBelow!.Value * d / 100m);
+
+    private List<Relation> BuildRelations(PopulationTaxonomy taxonomy, IReadOnlyDictionary<CellKey, Observation> observations, Dictionary<string, Node> nodes)
+    {
+        var relations = new List<Relation>();
+        var totalGender = taxonomy.Genders.Single(g => g.IsTotal).Code;
+        var totalPopulation = taxonomy.Populations.Single(p => p.Kind == PopulationKind.Total).Code;
+        var races = taxonomy.Populations.Where(p => p.Kind == PopulationKind.RaceEthnicity).Select(p => p.Code).ToList();
+        var order = 0;
+        foreach (var cell in taxonomy.Cells)
+        {
+            nodes[Id(cell)].Order = order++;
+        }
+
+        foreach (var population in taxonomy.Populations)
+        {
+            relations.Add(new Relation(
+                Id(new CellKey(totalGender, population.Code)),
+                [.. taxonomy.Genders.Select(g => Id(new CellKey(g.Code, population.Code)))],
+                $"the gender split of {population.Name}"));
+        }
+
+        foreach (var gender in taxonomy.Genders)
+        {
+            var total = Id(new CellKey(gender.Code, totalPopulation));
+            relations.Add(new Relation(total, [total, .. races.Select(r => Id(new CellKey(gender.Code, r)))], $"the race/ethnicity split of {gender.Name}"));
+            foreach (var subset in taxonomy.Populations.Where(p => p.Kind == PopulationKind.Subset))
+            {
+                var part = new CellKey(gender.Code, subset.Code);
+                var complement = AddComplement(nodes, gender.Code, subset, observations.GetValueOrDefault(new CellKey(gender.Code, totalPopulation)), observations.GetValueOrDefault(part));
+                relations.Add(new Relation(total, [total, Id(part), complement], $"All Students minus {subset.Name} ({gender.Name})"));
+            }
+        }
+
+        foreach (var subset in taxonomy.Populations.Where(p => p.Kind == PopulationKind.Subset))
+        {
+            relations.Add(new Relation(
+                $"{totalGender}/not-{subset.Code}",
+                [.. taxonomy.Genders.Select(g => $"{g.Code}/not-{subset.Code}")],
+                $"the gender split of students not {subset.Name}"));
+        }
+
+        return relations;
+    }
+
+    private string AddComplement(Dictionary<string, Node> nodes, string gender, PopulationCategory subset, Observation? all, Observation? part)
+    {
+        var id = $"{gender}/not-{subset.Code}";
+        var node = new Node(id, $"{gender}/not {subset.Name}", default, IsVirtual: true) { Status = CellStatus.Suppressed, Order = int.MaxValue };
+        if (all is { SuppressedAtSource: false, HasCounts: true } && part is { SuppressedAtSource: false, HasCounts: true })
+        {
+            var n = all.Numerator!.Value - part.Numerator!.Value;
+            var d = all.Denominator!.Value - part.Denominator!.Value;
+            // Inconsistent inputs (a subset larger than the total) are treated as sensitive rather than trusted.
+            node.Sensitive = n < 0 || d < 0 || n > d || d < _options.MinimumN
+                || n < _options.MinimumOutcomeCount || d - n < _options.MinimumOutcomeCount;
+        }
+
+        nodes[id] = node;
+        return id;
+    }
+
+    private static (Relation Relation, Node Protected)? FindUnsafe(List<Relation> relations, Dictionary<string, Node> nodes)
+    {
+        foreach (var relation in relations)
+        {
+            var members = relation.Members.Select(id => nodes[id]).ToList();
+            var hiddenDenominators = members.Where(m => !m.PublishesDenominator).ToList();
+            if (hiddenDenominators is [{ ProtectsDenominator: true } lone])
+            {
+                return (relation, lone);
+            }
+
+            var hiddenNumerators = members.Where(m => !m.PublishesNumerator).ToList();
+            if (hiddenNumerators is [{ ProtectsNumerator: true } loneN])
+            {
+                return (relation, loneN);
+            }
+        }
+
+        return null;
+    }
+
+    private static string Id(CellKey cell) => cell.ToString();
+
+    private static string Format(double percent) => percent.ToString("0.##", CultureInfo.InvariantCulture) + "%";
+
+    private sealed record Relation(string Total, IReadOnlyList<string> Members, string Description);
+
+    private sealed record Node(string Id, string Label, CellKey Cell, bool IsVirtual)
+    {
+        public CellStatus Status { get; set; }
+
+        public SuppressionReason Reason { get; set; }
+
+        public string Explanation { get; set; } = string.Empty;
+
+        public string Display { get; set; } = PublishedCell.SuppressedSymbol;
+
+        public long? Numerator { get; set; }
+
+        public long? Denominator { get; set; }
+
+        public double? Rate { get; set; }
+
+        /// <summary>For missing and virtual cells: whether their value must stay unrecoverable.</summary>
+        public bool Sensitive { get; set; }
+
+        public int Order { get; set; }
+
+        public bool PublishesDenominator => !IsVirtual && Status is CellStatus.Shown or CellStatus.Coded && Denominator is not null;
+
+        public bool PublishesNumerator => !IsVirtual && Status == CellStatus.Shown && Numerator is not null;
+
+        public bool ProtectsDenominator => IsVirtual || Status == CellStatus.Missing ? Sensitive : Status == CellStatus.Suppressed;
+
+        public bool ProtectsNumerator => ProtectsDenominator || (Status == CellStatus.Coded && Numerator is not null);
+
+        public void Suppress(SuppressionReason reason, string explanation)
+        {
+            Status = CellStatus.Suppressed;
+            Reason = reason;
+            Explanation = explanation;
+        }
+
+        public PublishedCell ToPublished(int year, int version) => Status switch
+        {
+            CellStatus.Shown => new(Cell, year, version, Status, Numerator, Denominator, Rate, Display, SuppressionReason.None, Explanation),
+            CellStatus.Coded => new(Cell, year, version, Status, null, Denominator, null, Display, SuppressionReason.None, Explanation),
+            CellStatus.Missing => new(Cell, year, version, Status, null, null, null, PublishedCell.MissingSymbol, SuppressionReason.None, Explanation),
+            _ => new(Cell, year, version, CellStatus.Suppressed, null, null, null, PublishedCell.SuppressedSymbol, Reason, Explanation),
+        };
+    }
+}

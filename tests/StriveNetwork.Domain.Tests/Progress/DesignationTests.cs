@@ -1,0 +1,391 @@
+using System.Collections.Immutable;
+using StriveNetwork.Domain.Assessments;
+using StriveNetwork.Domain.Frameworks;
+using StriveNetwork.Domain.Indicators;
+using StriveNetwork.Domain.Progress;
+using static StriveNetwork.Domain.Tests.Progress.Partnerships;
+
+namespace StriveNetwork.Domain.Tests.Progress;
+
+public sealed class DesignationTests
+{
+    private static readonly string[] SystemsChangeOnePerPillar = ["6G-SC-SCV-1", "6G-SC-EBDM-1", "6G-SC-CA-1", "6G-SC-IS-1"];
+
+    // --- Proof Point (seed 002) ---
+
+    [Fact]
+    public void ProofPoint_ThreeSystemsChangeBenchmarksInThreePillars_IsNotMet_AndNamesTheMissingPillar()
+    {
+        // Seed 002: "meets four benchmarks in the systems change gateway across four pillars".
+        var history = Meeting(SixGateway, ThroughSustaining(SixGateway).Concat(["6G-SC-SCV-1", "6G-SC-EBDM-1", "6G-SC-CA-1"]));
+
+        var result = Evaluate("proof-point", history, CoreIndicators(4, TrendDirection.Improved));
+
+        Assert.False(result.Met);
+        var pillars = result.Criteria[0];
+        Assert.False(pillars.Met);
+        Assert.Equal((4, 3), (pillars.Required, pillars.Actual));
+        Assert.Equal(["6G-SC-SCV-1", "6G-SC-EBDM-1", "6G-SC-CA-1"], pillars.CountedItems);
+        Assert.Contains("Missing pillar(s): Investment & Sustainability (0 met)", pillars.Explanation, StringComparison.Ordinal);
+        Assert.True(result.Criteria[1].Met);
+        Assert.Contains("(a) Systems Change benchmarks across pillars", result.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProofPoint_OnePerPillarAndFourOutcomes_IsMet()
+    {
+        var result = Evaluate("proof-point", Meeting(SixGateway, SystemsChangeOnePerPillar), CoreIndicators(4, TrendDirection.Maintained));
+
+        Assert.True(result.Met);
+        Assert.All(result.Criteria, c => Assert.True(c.Met));
+        Assert.Equal("proof-point", result.GrantsGatewayId);
+    }
+
+    [Fact]
+    public void ProofPoint_FourBenchmarksInOnlyTwoPillars_IsNotMet()
+    {
+        var history = Meeting(SixGateway, ["6G-SC-CA-1", "6G-SC-CA-2", "6G-SC-CA-3", "6G-SC-IS-1"]);
+
+        var pillars = Evaluate("proof-point", history, CoreIndicators(4, TrendDirection.Improved)).Criteria[0];
+
+        Assert.False(pillars.Met);
+        Assert.Equal(2, pillars.Actual);
+        Assert.Contains("Shared Community Vision (0 met)", pillars.Explanation, StringComparison.Ordinal);
+        Assert.Contains("Evidence-Based Decision Making (0 met)", pillars.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ProofPoint_SystemsTransformationBenchmarksDoNotCountForSystemsChangePillars()
+    {
+        var history = Meeting(SixGateway, ["6G-SC-SCV-1", "6G-SC-EBDM-1", "6G-SC-CA-1", "6G-ST-IS-1"]);
+
+        Assert.False(Evaluate("proof-point", history, CoreIndicators(4, TrendDirection.Improved)).Met);
+    }
+
+    [Fact]
+    public void ProofPoint_FourCoreIndicatorsOfOneOutcome_CountAsOneOutcome()
+    {
+        var indicators = Enumerable.Range(1, 4)
+            .Select(i => new IndicatorEvidence($"reading-{i}", Outcome.EarlyGradeReading, true, TrendDirection.Improved));
+
+        var outcomes = Evaluate("proof-point", Meeting(SixGateway, SystemsChangeOnePerPillar), indicators).Criteria[1];
+
+        Assert.False(outcomes.Met);
+        Assert.Equal((4, 1), (outcomes.Required, outcomes.Actual));
+        Assert.Equal("outcomes", outcomes.Unit);
+        Assert.Equal(4, outcomes.CountedItems.Count);
+    }
+
+    [Fact]
+    public void ProofPoint_InsufficientDataWorsenedAndContributingIndicators_NeverCount()
+    {
+        IndicatorEvidence[] indicators =
+        [
+            new("k", Outcome.KindergartenReadiness, true, TrendDirection.Improved),
+            new("r", Outcome.EarlyGradeReading, true, TrendDirection.Maintained),
+            new("m", Outcome.MiddleGradeMath, true, TrendDirection.Improved),
+            new("g", Outcome.HighSchoolGraduation, true, TrendDirection.InsufficientData),
+            new("e", Outcome.PostsecondaryEnrollment, true, TrendDirection.Worsened),
+            new("c", Outcome.PostsecondaryCompletion, false, TrendDirection.Improved),
+            new("h", Outcome.AdjacentSector, true, TrendDirection.Improved),
+        ];
+
+        var outcomes = Evaluate("proof-point", Meeting(SixGateway, SystemsChangeOnePerPillar), indicators).Criteria[1];
+
+        Assert.False(outcomes.Met);
+        Assert.Equal(3, outcomes.Actual);
+        Assert.Equal(["k", "r", "m"], outcomes.CountedItems);
+        Assert.Contains("1 with insufficient data not counted", outcomes.Explanation, StringComparison.Ordinal);
+    }
+
+    // --- Ongoing Proof Point ---
+
+    [Fact]
+    public void OngoingProofPoint_AllCriteriaMet_IsMet()
+    {
+        var history = Meeting(SixGateway, ThroughSustaining(SixGateway));
+
+        var result = Evaluate("ongoing-proof-point", history, CoreIndicators(4, TrendDirection.Maintained),
+            [Gap("g1", Outcome.EarlyGradeReading, GapChange.Reduced), Gap("g2", Outcome.EarlyGradeReading, GapChange.Eliminated)],
+            [Example("policy-1")]);
+
+        Assert.True(result.Met, result.Explanation);
+        Assert.Equal(4, result.Criteria.Count);
+        Assert.Equal(["g1", "g2"], result.Criteria[3].CountedItems);
+    }
+
+    [Fact]
+    public void OngoingProofPoint_NotInSystemsChangeGateway_ListsTheMissingBenchmarks()
+    {
+        var history = Meeting(SixGateway, ThroughSustaining(SixGateway).Where(id => id != "6G-SUS-IS-2"));
+
+        var result = Evaluate("ongoing-proof-point", history, CoreIndicators(7, TrendDirection.Improved),
+            [Gap("g1", Outcome.EarlyGradeReading, GapChange.Reduced), Gap("g2", Outcome.MiddleGradeMath, GapChange.Reduced)],
+            [Example("policy-1")]);
+
+        Assert.False(result.Met);
+        var inGateway = result.Criteria[0];
+        Assert.False(inGateway.Met);
+        Assert.Equal((24, 23), (inGateway.Required, inGateway.Actual));
+        Assert.Contains("Placed in Sustaining, not Systems Change", inGateway.Explanation, StringComparison.Ordinal);
+        Assert.Contains("6G-SUS-IS-2", inGateway.Explanation, StringComparison.Ordinal);
+        Assert.All(result.Criteria.Skip(1), c => Assert.True(c.Met));
+    }
+
+    [Fact]
+    public void OngoingProofPoint_WithoutAdditionalExamples_IsNotMet()
+    {
+        var result = Evaluate("ongoing-proof-point", Meeting(SixGateway, ThroughSustaining(SixGateway)),
+            CoreIndicators(4, TrendDirection.Improved),
+            [Gap("g1", Outcome.EarlyGradeReading, GapChange.Reduced), Gap("g2", Outcome.MiddleGradeMath, GapChange.Reduced)]);
+
+        Assert.False(result.Met);
+        Assert.Equal((1, 0, false), (result.Criteria[1].Required, result.Criteria[1].Actual, result.Criteria[1].Met));
+    }
+
+    [Fact]
+    public void OngoingProofPoint_WidenedUnchangedInsufficientAndAdjacentSectorGaps_DoNotCount()
+    {
+        GapEvidence[] gaps =
+        [
+            Gap("reduced", Outcome.EarlyGradeReading, GapChange.Reduced),
+            Gap("widened", Outcome.EarlyGradeReading, GapChange.Widened),
+            Gap("unchanged", Outcome.MiddleGradeMath, GapChange.Unchanged),
+            Gap("unknown", Outcome.MiddleGradeMath, GapChange.InsufficientData),
+            Gap("housing", Outcome.AdjacentSector, GapChange.Eliminated),
+        ];
+
+        var result = Evaluate("ongoing-proof-point", Meeting(SixGateway, ThroughSustaining(SixGateway)),
+            CoreIndicators(4, TrendDirection.Improved), gaps, [Example("x")]);
+
+        var gapCriterion = result.Criteria[3];
+        Assert.False(gapCriterion.Met);
+        Assert.Equal(["reduced"], gapCriterion.CountedItems);
+        Assert.Contains("1 with insufficient data not counted", gapCriterion.Explanation, StringComparison.Ordinal);
+        Assert.False(result.Met);
+    }
+
+    // --- Systems Transformation ---
+
+    [Fact]
+    public void SystemsTransformation_AllCriteriaMet_IsMet()
+    {
+        var result = Evaluate("systems-transformation", Meeting(SixGateway, AllOf(SixGateway, "systems-transformation")),
+            CoreIndicators(4, TrendDirection.Improved).Append(Adjacent("housing", TrendDirection.Improved)),
+            FourReducedGaps());
+
+        Assert.True(result.Met, result.Explanation);
+        Assert.Equal("systems-transformation", result.GrantsGatewayId);
+        Assert.Equal(9, result.Criteria[0].Required);
+    }
+
+    [Fact]
+    public void SystemsTransformation_DefaultThresholdIsEveryBenchmark()
+    {
+        var history = Meeting(SixGateway, AllOf(SixGateway, "systems-transformation").Skip(1));
+
+        var threshold = Evaluate("systems-transformation", history).Criteria[0];
+
+        Assert.False(threshold.Met);
+        Assert.Equal((9, 8), (threshold.Required, threshold.Actual));
+        Assert.Contains("all 9 required", threshold.Explanation, StringComparison.Ordinal);
+        Assert.Contains("Not met: 6G-ST-SCV-1", threshold.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SystemsTransformation_ConfiguredThreshold_IsHonoured()
+    {
+        var definition = SixGateway.Designations.Find("systems-transformation")!;
+        var threshold = (GatewayBenchmarksCriterion)definition.Criteria[0];
+        var lowered = definition with { Criteria = definition.Criteria.SetItem(0, threshold with { Minimum = 6 }) };
+        var framework = SixGateway with
+        {
+            Designations = new DesignationRules(SixGateway.Designations.Definitions.Replace(definition, lowered)),
+        };
+
+        var criterion = Evaluate("systems-transformation",
+            Meeting(framework, AllOf(framework, "systems-transformation").Take(6))).Criteria[0];
+
+        Assert.True(criterion.Met);
+        Assert.Equal((6, 6), (criterion.Required, criterion.Actual));
+    }
+
+    [Fact]
+    public void SystemsTransformation_MaintainedIndicatorsDoNotCount_OnlyImproving()
+    {
+        var result = Evaluate("systems-transformation", Meeting(SixGateway, AllOf(SixGateway, "systems-transformation")),
+            CoreIndicators(4, TrendDirection.Maintained).Append(Adjacent("housing", TrendDirection.Improved)),
+            FourReducedGaps());
+
+        Assert.False(result.Met);
+        Assert.Equal(0, result.Criteria[1].Actual);
+        Assert.Contains("(b) Core indicators improving", result.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void SystemsTransformation_NeedsFourGaps()
+    {
+        var result = Evaluate("systems-transformation", Meeting(SixGateway, AllOf(SixGateway, "systems-transformation")),
+            CoreIndicators(4, TrendDirection.Improved).Append(Adjacent("housing", TrendDirection.Improved)),
+            FourReducedGaps().Take(3));
+
+        Assert.False(result.Met);
+        Assert.Equal((4, 3), (result.Criteria[2].Required, result.Criteria[2].Actual));
+    }
+
+    [Fact]
+    public void SystemsTransformation_AdjacentSectorMustBeImproving()
+    {
+        var result = Evaluate("systems-transformation", Meeting(SixGateway, AllOf(SixGateway, "systems-transformation")),
+            CoreIndicators(4, TrendDirection.Improved)
+                .Append(Adjacent("housing", TrendDirection.Maintained))
+                .Append(Adjacent("health", TrendDirection.InsufficientData)),
+            FourReducedGaps());
+
+        var adjacent = result.Criteria[3];
+        Assert.False(adjacent.Met);
+        Assert.Empty(adjacent.CountedItems);
+        Assert.Contains("1 with insufficient data not counted", adjacent.Explanation, StringComparison.Ordinal);
+    }
+
+    // --- Proof Point (ToA-5G, 2018 public rule) ---
+
+    [Fact]
+    public void FiveGatewayProofPoint_SixtyPercentOfCoreIndicatorsImprovedPlusAnExample_IsMet()
+    {
+        IndicatorEvidence[] indicators =
+        [
+            Core("a", TrendDirection.Improved), Core("b", TrendDirection.Improved), Core("c", TrendDirection.Improved),
+            Core("d", TrendDirection.Maintained), Core("e", TrendDirection.Worsened),
+        ];
+
+        var result = Evaluate("proof-point", AssessmentHistory.Empty(FiveGateway), indicators, [], [Example("x")]);
+
+        Assert.True(result.Met, result.Explanation);
+        var share = result.Criteria[0];
+        Assert.Equal((3, 3), (share.Required, share.Actual));
+        Assert.Contains("3 of 5 core indicators Improved (60.0%)", share.Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FiveGatewayProofPoint_BelowSixtyPercent_IsNotMet()
+    {
+        IndicatorEvidence[] indicators =
+        [
+            Core("a", TrendDirection.Improved), Core("b", TrendDirection.Improved), Core("c", TrendDirection.Maintained),
+            Core("d", TrendDirection.Maintained), Core("e", TrendDirection.Worsened),
+        ];
+
+        var result = Evaluate("proof-point", AssessmentHistory.Empty(FiveGateway), indicators, [], [Example("x")]);
+
+        Assert.False(result.Met);
+        Assert.False(result.Criteria[0].Met);
+        Assert.True(result.Criteria[1].Met);
+    }
+
+    [Fact]
+    public void FiveGatewayProofPoint_InsufficientDataStaysInTheDenominator()
+    {
+        IndicatorEvidence[] indicators =
+        [
+            Core("a", TrendDirection.Improved), Core("b", TrendDirection.Improved), Core("c", TrendDirection.Improved),
+            Core("d", TrendDirection.InsufficientData), Core("e", TrendDirection.InsufficientData),
+            Core("f", TrendDirection.InsufficientData),
+        ];
+
+        var share = Evaluate("proof-point", AssessmentHistory.Empty(FiveGateway), indicators, [], [Example("x")]).Criteria[0];
+
+        Assert.False(share.Met);
+        Assert.Equal((4, 3), (share.Required, share.Actual));
+    }
+
+    [Fact]
+    public void FiveGatewayProofPoint_NoCoreIndicators_IsNotMet()
+    {
+        var result = Evaluate("proof-point", AssessmentHistory.Empty(FiveGateway), [Adjacent("x", TrendDirection.Improved)], [], [Example("x")]);
+
+        Assert.False(result.Criteria[0].Met);
+        Assert.Contains("No core indicators", result.Criteria[0].Explanation, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void FiveGatewayProofPoint_WithoutSystemsChangeExample_IsNotMet()
+    {
+        var result = Evaluate("proof-point", AssessmentHistory.Empty(FiveGateway), [Core("a", TrendDirection.Improved)]);
+
+        Assert.True(result.Criteria[0].Met);
+        Assert.False(result.Met);
+    }
+
+    // --- general ---
+
+    [Fact]
+    public void EvaluateAll_ReturnsEveryDesignationOfTheFramework()
+    {
+        var results = DesignationEvaluator.EvaluateAll(DesignationEvidence.Create(AssessmentHistory.Empty(SixGateway)));
+
+        Assert.Equal(["proof-point", "ongoing-proof-point", "systems-transformation"], results.Select(r => r.DesignationId));
+        Assert.All(results, r => Assert.False(r.Met));
+        Assert.All(results.SelectMany(r => r.Criteria), c => Assert.False(string.IsNullOrWhiteSpace(c.Explanation)));
+    }
+
+    [Fact]
+    public void Evaluate_UnknownDesignation_Throws()
+    {
+        var ex = Assert.Throws<KeyNotFoundException>(() =>
+            DesignationEvaluator.Evaluate("systems-transformation", DesignationEvidence.Create(AssessmentHistory.Empty(FiveGateway))));
+
+        Assert.Contains("toa-5g-2016", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Evidence_WithNullItems_IsRejected()
+    {
+        Assert.Throws<ArgumentException>(() =>
+            DesignationEvidence.Create(AssessmentHistory.Empty(SixGateway), [null!]));
+    }
+
+    [Fact]
+    public void Evidence_WithUninitialisedLists_IsRejected()
+    {
+        var evidence = new DesignationEvidence(AssessmentHistory.Empty(SixGateway), default, default, default);
+
+        Assert.Throws<ArgumentException>(() => DesignationEvaluator.EvaluateAll(evidence));
+    }
+
+    [Fact]
+    public void DuplicateIndicatorIds_CountOnce()
+    {
+        IndicatorEvidence[] indicators = [.. Enumerable.Repeat(new IndicatorEvidence("k", Outcome.KindergartenReadiness, true, TrendDirection.Improved), 3)];
+
+        var outcomes = Evaluate("proof-point", Meeting(SixGateway, SystemsChangeOnePerPillar), indicators).Criteria[1];
+
+        Assert.Equal(["k"], outcomes.CountedItems);
+    }
+
+    private static DesignationResult Evaluate(
+        string designationId,
+        AssessmentHistory history,
+        IEnumerable<IndicatorEvidence>? indicators = null,
+        IEnumerable<GapEvidence>? gaps = null,
+        IEnumerable<SystemsChangeExample>? examples = null) =>
+        DesignationEvaluator.Evaluate(designationId, DesignationEvidence.Create(history, indicators, gaps, examples));
+
+    private static IEnumerable<IndicatorEvidence> CoreIndicators(int distinctOutcomes, TrendDirection trend) =>
+        Enum.GetValues<Outcome>().Where(o => o != Outcome.AdjacentSector).Take(distinctOutcomes)
+            .Select(o => new IndicatorEvidence($"core-{o}", o, true, trend));
+
+    private static IndicatorEvidence Core(string id, TrendDirection trend) => new(id, Outcome.EarlyGradeReading, true, trend);
+
+    private static IndicatorEvidence Adjacent(string id, TrendDirection trend) => new(id, Outcome.AdjacentSector, false, trend);
+
+    private static GapEvidence Gap(string id, Outcome outcome, GapChange change) => new(id, $"ind-{outcome}", outcome, change);
+
+    private static ImmutableArray<GapEvidence> FourReducedGaps() =>
+    [
+        Gap("g1", Outcome.EarlyGradeReading, GapChange.Reduced), Gap("g2", Outcome.EarlyGradeReading, GapChange.Reduced),
+        Gap("g3", Outcome.MiddleGradeMath, GapChange.Eliminated), Gap("g4", Outcome.HighSchoolGraduation, GapChange.Reduced),
+    ];
+
+    private static SystemsChangeExample Example(string id) => new(id, "County adopted a data-sharing policy", Today);
+}

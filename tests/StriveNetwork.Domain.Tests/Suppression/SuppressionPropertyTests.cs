@@ -1,0 +1,165 @@
+using FsCheck;
+using FsCheck.Fluent;
+using StriveNetwork.Domain.Indicators;
+using StriveNetwork.Domain.Suppression;
+using StriveNetwork.Domain.Tests.Indicators;
+
+namespace StriveNetwork.Domain.Tests.Suppression;
+
+public sealed class SuppressionPropertyTests
+{
+    /// <summary>A random CIA-2024 table: raw numbers drive counts, gaps and source suppression; options vary too.</summary>
+    public sealed record TableCase(int[] Numbers, int MinimumN, int MinimumOutcomeCount, bool Coding, bool MissingSensitive)
+    {
+        public SuppressionOptions Options => new()
+        {
+            MinimumN = MinimumN,
+            MinimumOutcomeCount = MinimumOutcomeCount,
+            TopCodeAbove = Coding ? 95 : null,
+            BottomCodeBelow = Coding ? 5 : null,
+            TreatMissingCellsAsSensitive = MissingSensitive,
+        };
+
+        public Dictionary<CellKey, Observation> Observations()
+        {
+            var next = 0;
+            int Take() => Numbers[next++ % Numbers.Length];
+            var truth = new Dictionary<CellKey, (long N, long D)>();
+            foreach (var g in TestTables.Parts)
+            {
+                foreach (var r in TestTables.Races)
+                {
+                    // Mostly small groups (so suppression happens), sometimes large ones.
+                    long d = Take() % 4 == 0 ? 30 + (Take() % 300) : 1 + (Take() % 25);
+                    long n = Take() % 7 == 0 ? (Take() % 2 == 0 ? 0 : d) : Take() % (d + 1);
+                    truth[new(g, r)] = (n, d);
+                }
+
+                var total = TestTables.Sum(TestTables.Races.Select(r => truth[new(g, r)]));
+                truth[new(g, "all")] = total;
+                foreach (var s in TestTables.Subsets)
+                {
+                    // A subset: some of the achievers and some of the others; may be nearly everyone or almost no one.
+                    var achievers = Take() % 5 == 0 ? total.N : Take() % (total.N + 1);
+                    var others = Take() % 5 == 0 ? total.D - total.N : Take() % (total.D - total.N + 1);
+                    truth[new(g, s)] = (achievers, achievers + others);
+                }
+            }
+
+            foreach (var p in TestTables.Races.Concat(TestTables.Subsets).Append("all"))
+            {
+                truth[new("all", p)] = TestTables.Sum(TestTables.Parts.Select(g => truth[new(g, p)]));
+            }
+
+            var observations = new Dictionary<CellKey, Observation>();
+            foreach (var (cell, (n, d)) in truth)
+            {
+                var roll = Take() % 40;
+                if (d == 0 || roll == 0)
+                {
+                    continue; // not reported
+                }
+
+                observations[cell] = roll == 1
+                    ? new Observation(2024, cell.Gender, cell.Population, null, null, SuppressedAtSource: true, 1)
+                    : Observation.Counted(2024, cell.Gender, cell.Population, n, d);
+            }
+
+            return observations;
+        }
+    }
+
+    private static readonly Gen<TableCase> CaseGen =
+        from numbers in Gen.ArrayOf(Gen.Choose(0, 100_000), 400)
+        from minimumN in Gen.Choose(1, 30)
+        from minimumOutcome in Gen.Choose(0, 3)
+        from coding in Gen.Elements(true, false)
+        from missingSensitive in Gen.Elements(true, true, false)
+        select new TableCase(numbers, minimumN, minimumOutcome, coding, missingSensitive);
+
+    private static readonly Arbitrary<TableCase> Cases = Arb.From(CaseGen);
+
+    private static SuppressedTable Suppress(TableCase c, SuppressionOptions? options = null) =>
+        new SmallCellSuppressor(options ?? c.Options).Suppress(PopulationTaxonomy.Cia2024, 2024, 1, c.Observations());
+
+    [Fact]
+    public void Generator_ProducesEveryKindOfCell()
+    {
+        // Guards the properties below against a generator that never exercises suppression.
+        var reasons = CaseGen.Sample(30, 60).SelectMany(c => Suppress(c).Cells.Values).ToList();
+
+        Assert.Contains(reasons, c => c.Reason == SuppressionReason.Primary);
+        Assert.Contains(reasons, c => c.Reason == SuppressionReason.Complementary);
+        Assert.Contains(reasons, c => c.Reason == SuppressionReason.SuppressedAtSource);
+        Assert.Contains(reasons, c => c.Status == CellStatus.Coded);
+        Assert.Contains(reasons, c => c.Status == CellStatus.Shown);
+        Assert.Contains(reasons, c => c.Status == CellStatus.Missing);
+    }
+
+    [Fact]
+    public void NoSuppressedCell_IsRecoverableBySubtraction() =>
+        Check.QuickThrowOnFailure(Prop.ForAll(Cases, c =>
+        {
+            var table = Suppress(c);
+            var leaks = DisclosureChecker.SingleRelationLeaks(table, c.Observations(), c.Options);
+            return leaks.Count == 0 ? true.ToProperty() : false.Label(string.Join("; ", leaks));
+        }));
+
+    [Fact]
+    public void NoSuppressedCell_IsDeterminedByAllRelationsTogether() =>
+        Check.QuickThrowOnFailure(Prop.ForAll(Cases, c =>
+        {
+            var table = Suppress(c);
+            var leaks = DisclosureChecker.LinearLeaks(table, c.Observations(), c.Options);
+            return leaks.Count == 0 ? true.ToProperty() : false.Label(string.Join("; ", leaks));
+        }));
+
+    [Fact]
+    public void ShownCells_MeetEveryPrimaryRule() =>
+        Check.QuickThrowOnFailure(Prop.ForAll(Cases, c =>
+        {
+            var options = c.Options;
+            return Suppress(c).Cells.Values.All(cell => cell.Status switch
+            {
+                CellStatus.Shown => cell.Denominator >= options.MinimumN
+                    && cell.Numerator >= options.MinimumOutcomeCount
+                    && cell.Denominator - cell.Numerator >= options.MinimumOutcomeCount
+                    && (!c.Coding || (cell.Rate >= 5 && cell.Rate <= 95)),
+                CellStatus.Coded => c.Coding && cell.Numerator is null && cell.Rate is null && cell.Denominator >= options.MinimumN,
+                CellStatus.Suppressed => cell.Numerator is null && cell.Denominator is null && cell.Rate is null && cell.Display == "*",
+                _ => cell.Numerator is null && cell.Rate is null,
+            });
+        }));
+
+    [Fact]
+    public void RaisingMinimumN_NeverRevealsACellALowerMinimumHid() =>
+        Check.QuickThrowOnFailure(Prop.ForAll(Cases, Arb.From(Gen.Choose(0, 20)), (c, raise) =>
+        {
+            var low = Suppress(c);
+            var high = Suppress(c, c.Options with { MinimumN = c.MinimumN + raise });
+            var primaryLow = low.Cells.Values.Where(x => x.Reason == SuppressionReason.Primary).Select(x => x.Cell);
+            var primaryHigh = high.Cells.Values.Where(x => x.Reason == SuppressionReason.Primary).Select(x => x.Cell).ToHashSet();
+            return primaryLow.All(cell => primaryHigh.Contains(cell) && high.Cells[cell].Status == CellStatus.Suppressed);
+        }));
+
+    [Fact]
+    public void TrendDirection_FlipsWithPolarity() =>
+        Check.QuickThrowOnFailure(Prop.ForAll(
+            Arb.From(from d1 in Gen.Choose(1, 5000) from d2 in Gen.Choose(1, 5000) from a in Gen.Choose(0, 5000) from b in Gen.Choose(0, 5000) select (d1, d2, a % (d1 + 1), b % (d2 + 1))),
+            t =>
+            {
+                var (d1, d2, n1, n2) = t;
+                PublishedCell Cell(int year, long n, long d) =>
+                    new(new CellKey("all", "all"), year, 1, CellStatus.Shown, n, d, 100.0 * n / d, "x", SuppressionReason.None, "x");
+                var rules = new TrendRules();
+                var higher = rules.Evaluate(Polarity.HigherIsBetter, Cell(2020, n1, d1), Cell(2024, n2, d2));
+                var lower = rules.Evaluate(Polarity.LowerIsBetter, Cell(2020, n1, d1), Cell(2024, n2, d2));
+                var flipped = higher.Direction switch
+                {
+                    TrendDirection.Improved => TrendDirection.Worsened,
+                    TrendDirection.Worsened => TrendDirection.Improved,
+                    var same => same,
+                };
+                return lower.Direction == flipped && higher.Z == lower.Z && higher.P == lower.P;
+            }));
+}
