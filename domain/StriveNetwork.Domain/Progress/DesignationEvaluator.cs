@@ -177,7 +177,8 @@ public static class DesignationEvaluator
         var qualifying = context.Evidence.Gaps
             .Where(g => CradleToCareerOutcomes.IsOneOfTheSeven(g.Outcome) && c.Changes.Contains(g.Change))
             .ToList();
-        var ids = qualifying.Select(g => g.GapId).Distinct(StringComparer.Ordinal).ToImmutableArray();
+        // Gap ids are scoped to their indicator: "black-vs-white" on reading and on graduation are two gaps.
+        var ids = qualifying.Select(g => $"{g.IndicatorId}/{g.GapId}").Distinct(StringComparer.Ordinal).ToImmutableArray();
         var outcomes = qualifying.Select(g => g.Outcome).Distinct().Order().ToList();
         var actual = c.DistinctOutcomes ? outcomes.Count : ids.Length;
         var explanation =

@@ -111,7 +111,23 @@ public sealed class DesignationTests
 
         Assert.True(result.Met, result.Explanation);
         Assert.Equal(4, result.Criteria.Count);
-        Assert.Equal(["g1", "g2"], result.Criteria[3].CountedItems);
+        Assert.Equal(["ind-EarlyGradeReading/g1", "ind-EarlyGradeReading/g2"], result.Criteria[3].CountedItems);
+    }
+
+    [Fact]
+    public void OngoingProofPoint_SameGapIdOnTwoIndicators_CountsTwice()
+    {
+        var history = Meeting(SixGateway, ThroughSustaining(SixGateway));
+        GapEvidence[] gaps =
+        [
+            new("black-vs-white", "kindergarten-readiness", Outcome.KindergartenReadiness, GapChange.Reduced),
+            new("black-vs-white", "hs-graduation", Outcome.HighSchoolGraduation, GapChange.Reduced),
+        ];
+
+        var result = Evaluate("ongoing-proof-point", history, CoreIndicators(4, TrendDirection.Maintained), gaps, [Example("policy-1")]);
+
+        Assert.True(result.Met, result.Explanation);
+        Assert.Equal(["kindergarten-readiness/black-vs-white", "hs-graduation/black-vs-white"], result.Criteria[3].CountedItems);
     }
 
     [Fact]
@@ -160,7 +176,7 @@ public sealed class DesignationTests
 
         var gapCriterion = result.Criteria[3];
         Assert.False(gapCriterion.Met);
-        Assert.Equal(["reduced"], gapCriterion.CountedItems);
+        Assert.Equal(["ind-EarlyGradeReading/reduced"], gapCriterion.CountedItems);
         Assert.Contains("1 with insufficient data not counted", gapCriterion.Explanation, StringComparison.Ordinal);
         Assert.False(result.Met);
     }

@@ -1,0 +1,102 @@
+using StriveNetwork.Actors;
+using StriveNetwork.Gateway.Auth;
+using StriveNetwork.Gateway.Mapping;
+using StriveNetwork.Gateway.Tokens;
+using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grpc;
+using StriveNetwork.Grpc.Server;
+
+namespace StriveNetwork.Gateway.Services;
+
+/// <summary>strive.v1.AdminService: tokens (through <see cref="TokenIssuer"/>) and the rollup recomputation.</summary>
+public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, TokenAuthenticator authenticator, TimeProvider timeProvider)
+{
+    private static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(365);
+
+    /// <summary>Binds every method of the service.</summary>
+    public void Bind(GrpcServiceBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder
+            .Unary<V1.IssueTokenRequest, V1.IssueTokenResponse>("IssueToken", IssueAsync)
+            .Unary<V1.ListTokensRequest, V1.ListTokensResponse>("ListTokens", ListAsync)
+            .Unary<V1.RevokeTokenRequest, V1.RevokeTokenResponse>("RevokeToken", RevokeAsync)
+            .Unary<V1.RecomputeNetworkRollupRequest, V1.RecomputeNetworkRollupResponse>("RecomputeNetworkRollup", RecomputeAsync);
+    }
+
+    private async Task<V1.IssueTokenResponse> IssueAsync(V1.IssueTokenRequest request, GrpcCallContext context)
+    {
+        var role = EnumMap.ToDomainOrNull(request.Role) ?? throw EnumMap.Invalid("role", "is required (ROLE_UNSPECIFIED is not a role)");
+        string? partnershipId = null;
+        if (role == TokenRole.Partnership)
+        {
+            partnershipId = RequestMap.Id(request.PartnershipId, "partnership_id");
+            if (!await grains.GetGrain<IPartnershipGrain>(partnershipId).ExistsAsync(context.CancellationToken).ConfigureAwait(false))
+            {
+                throw new GrpcStatusException(StatusCode.NotFound, $"Partnership '{partnershipId}' does not exist.");
+            }
+        }
+        else if (request.PartnershipId.Length > 0)
+        {
+            throw EnumMap.Invalid("partnership_id", $"must be empty for role {AccessPolicy.Name(role)}");
+        }
+
+        if (request.Description.Length is 0 or > 200)
+        {
+            throw EnumMap.Invalid("description", $"must be 1..200 characters (got {request.Description.Length})");
+        }
+
+        var expire = request.ExpireTime?.ToDateTimeOffset() ?? timeProvider.GetUtcNow() + DefaultLifetime;
+        var issued = await issuer.IssueAsync(role, partnershipId, request.Description, expire, context.GetCaller().TokenId, context.CancellationToken).ConfigureAwait(false);
+        return new V1.IssueTokenResponse { Token = ProtoMap.ToProto(issued.Token), Secret = issued.Secret };
+    }
+
+    private async Task<V1.ListTokensResponse> ListAsync(V1.ListTokensRequest request, GrpcCallContext context)
+    {
+        if (request.PageSize < 0)
+        {
+            throw EnumMap.Invalid("page_size", "must not be negative");
+        }
+
+        var filter = new TokenFilter(
+            EnumMap.ToDomainOrNull(request.Role),
+            string.IsNullOrEmpty(request.PartnershipId) ? null : request.PartnershipId,
+            request.IncludeInactive);
+        var page = await grains.GetGrain<ITokenRegistryGrain>(GrainStreams.TokensKey)
+            .ListAsync(filter, request.PageSize, request.PageToken, context.CancellationToken).ConfigureAwait(false);
+        var response = new V1.ListTokensResponse { NextPageToken = page.NextPageToken };
+        response.Tokens.AddRange(page.Tokens.Select(ProtoMap.ToProto));
+        return response;
+    }
+
+    private async Task<V1.RevokeTokenResponse> RevokeAsync(V1.RevokeTokenRequest request, GrpcCallContext context)
+    {
+        if (string.IsNullOrEmpty(request.TokenId))
+        {
+            throw EnumMap.Invalid("token_id", "is required");
+        }
+
+        if (request.Reason.Length > 500)
+        {
+            throw EnumMap.Invalid("reason", $"must be at most 500 characters (got {request.Reason.Length})");
+        }
+
+        var token = await issuer.RevokeAsync(request.TokenId, request.Reason, context.GetCaller().TokenId, context.CancellationToken).ConfigureAwait(false);
+        authenticator.Invalidate(token.TokenId);
+        return new V1.RevokeTokenResponse { Token = ProtoMap.ToProto(token) };
+    }
+
+    private async Task<V1.RecomputeNetworkRollupResponse> RecomputeAsync(V1.RecomputeNetworkRollupRequest request, GrpcCallContext context)
+    {
+        var report = await grains.GetGrain<INetworkGrain>(GrainStreams.NetworkKey).RecomputeAsync(request.Apply, context.CancellationToken).ConfigureAwait(false);
+        var response = new V1.RecomputeNetworkRollupResponse
+        {
+            Consistent = report.Consistent,
+            Recomputed = ProtoMap.ToProto(report.Recomputed),
+            Applied = report.Applied,
+            PartnershipCount = report.PartnershipCount,
+        };
+        response.Differences.AddRange(report.Differences.Select(d => new V1.RollupDifference { Path = d.Path, Streamed = d.Streamed, Recomputed = d.Recomputed }));
+        return response;
+    }
+}

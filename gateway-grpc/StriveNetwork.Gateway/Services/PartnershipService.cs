@@ -1,0 +1,108 @@
+using StriveNetwork.Actors;
+using StriveNetwork.Gateway.Auth;
+using StriveNetwork.Gateway.Mapping;
+using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grpc;
+using StriveNetwork.Grpc.Server;
+
+namespace StriveNetwork.Gateway.Services;
+
+/// <summary>strive.v1.PartnershipService on the partnership grains.</summary>
+public sealed class PartnershipService(IGrainFactory grains)
+{
+    private static readonly HashSet<string> ProfilePaths =
+        ["display_name", "us_state", "geographic_scope", "anchor_entity", "leadership_table_sectors", "key_staff_roles_filled", "framework_id"];
+
+    /// <summary>Binds every method of the service.</summary>
+    public void Bind(GrpcServiceBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder
+            .Unary<V1.RegisterPartnershipRequest, V1.RegisterPartnershipResponse>("RegisterPartnership", RegisterAsync)
+            .Unary<V1.GetPartnershipRequest, V1.GetPartnershipResponse>("GetPartnership", GetAsync)
+            .Unary<V1.UpdatePartnershipProfileRequest, V1.UpdatePartnershipProfileResponse>("UpdatePartnershipProfile", UpdateProfileAsync)
+            .Unary<V1.RecordAssessmentRequest, V1.RecordAssessmentResponse>("RecordAssessment", RecordAssessmentAsync)
+            .Unary<V1.GetProgressRequest, V1.GetProgressResponse>("GetProgress", GetProgressAsync)
+            .Unary<V1.GetReportCardRequest, V1.GetReportCardResponse>("GetReportCard", GetReportCardAsync);
+    }
+
+    private async Task<V1.RegisterPartnershipResponse> RegisterAsync(V1.RegisterPartnershipRequest request, GrpcCallContext context)
+    {
+        var id = RequestMap.Id(request.PartnershipId, "partnership_id");
+        var profile = RequestMap.Profile(request.Profile, "profile", requireAll: true);
+        var info = await grains.GetGrain<IPartnershipGrain>(id).RegisterAsync(profile, context.CancellationToken).ConfigureAwait(false);
+        return new V1.RegisterPartnershipResponse { Partnership = ProtoMap.ToProto(info) };
+    }
+
+    private async Task<V1.GetPartnershipResponse> GetAsync(V1.GetPartnershipRequest request, GrpcCallContext context)
+    {
+        var id = RequestMap.Id(request.PartnershipId, "partnership_id");
+        context.GetCaller().EnsureMayRead(id);
+        var info = await grains.GetGrain<IPartnershipGrain>(id).GetAsync(context.CancellationToken).ConfigureAwait(false);
+        return new V1.GetPartnershipResponse { Partnership = ProtoMap.ToProto(info) };
+    }
+
+    private async Task<V1.UpdatePartnershipProfileResponse> UpdateProfileAsync(V1.UpdatePartnershipProfileRequest request, GrpcCallContext context)
+    {
+        var id = RequestMap.Id(request.PartnershipId, "partnership_id");
+        var caller = context.GetCaller();
+        caller.EnsureMayWrite(id);
+        var paths = request.UpdateMask?.Paths.ToList() ?? [];
+        if (paths.Count == 0)
+        {
+            throw EnumMap.Invalid("update_mask", "must name at least one field");
+        }
+
+        for (var i = 0; i < paths.Count; i++)
+        {
+            if (!ProfilePaths.Contains(paths[i]))
+            {
+                throw EnumMap.Invalid($"update_mask.paths[{i}]", $"'{paths[i]}' is not a field of PartnershipProfile (allowed: {string.Join(", ", ProfilePaths)})");
+            }
+        }
+
+        if (paths.Contains("framework_id") && caller.Role != TokenRole.NetworkAdmin)
+        {
+            throw new GrpcStatusException(StatusCode.PermissionDenied, "framework_id can be changed only with a NETWORK_ADMIN token (moving to another framework version is a network decision)");
+        }
+
+        if (string.IsNullOrEmpty(request.Etag))
+        {
+            throw EnumMap.Invalid("etag", "is required (send the etag last read)");
+        }
+
+        var profile = RequestMap.Profile(request.Profile, "profile", requireAll: false);
+        var info = await grains.GetGrain<IPartnershipGrain>(id).UpdateProfileAsync(profile, paths, request.Etag, context.CancellationToken).ConfigureAwait(false);
+        return new V1.UpdatePartnershipProfileResponse { Partnership = ProtoMap.ToProto(info) };
+    }
+
+    private async Task<V1.RecordAssessmentResponse> RecordAssessmentAsync(V1.RecordAssessmentRequest request, GrpcCallContext context)
+    {
+        var id = RequestMap.Id(request.PartnershipId, "partnership_id");
+        context.GetCaller().EnsureMayWrite(id);
+        var batch = RequestMap.Assessment(request);
+        var receipt = await grains.GetGrain<IPartnershipGrain>(id).RecordAssessmentAsync(batch, context.CancellationToken).ConfigureAwait(false);
+        return new V1.RecordAssessmentResponse { RecordedCount = receipt.RecordedCount, Etag = receipt.Etag };
+    }
+
+    private async Task<V1.GetProgressResponse> GetProgressAsync(V1.GetProgressRequest request, GrpcCallContext context)
+    {
+        var id = RequestMap.Id(request.PartnershipId, "partnership_id");
+        context.GetCaller().EnsureMayRead(id);
+        var progress = await grains.GetGrain<IPartnershipGrain>(id).GetProgressAsync(context.CancellationToken).ConfigureAwait(false);
+        return ProtoMap.ToProto(progress);
+    }
+
+    private async Task<V1.GetReportCardResponse> GetReportCardAsync(V1.GetReportCardRequest request, GrpcCallContext context)
+    {
+        var id = RequestMap.Id(request.PartnershipId, "partnership_id");
+        context.GetCaller().EnsureMayRead(id);
+        if (request.Year != 0 && request.Year is < 1990 or > 2100)
+        {
+            throw EnumMap.Invalid("year", $"must be 0 (latest) or within 1990..2100 (got {request.Year})");
+        }
+
+        var card = await grains.GetGrain<IPartnershipGrain>(id).GetReportCardAsync(request.Year, context.CancellationToken).ConfigureAwait(false);
+        return ProtoMap.ToProto(card);
+    }
+}

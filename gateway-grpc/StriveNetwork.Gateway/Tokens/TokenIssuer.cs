@@ -1,0 +1,61 @@
+using StriveNetwork.Actors;
+using StriveNetwork.Grains.Abstractions;
+
+namespace StriveNetwork.Gateway.Tokens;
+
+/// <summary>A token just issued: its stored record and the secret, which exists only in this object.</summary>
+public sealed record IssuedToken(TokenRecord Token, string Secret);
+
+/// <summary>
+/// Issues tokens through the registry grain. The secret is generated here and only its hash crosses into the grain,
+/// so no secret ever reaches storage or a grain message (used by AdminService and the silo's admin commands).
+/// </summary>
+public sealed class TokenIssuer(IGrainFactory grains)
+{
+    private ITokenRegistryGrain Registry => grains.GetGrain<ITokenRegistryGrain>(GrainStreams.TokensKey);
+
+    /// <summary>Issues a token; the registry validates role, partnership, description and expiry.</summary>
+    public async Task<IssuedToken> IssueAsync(
+        TokenRole role,
+        string? partnershipId,
+        string description,
+        DateTimeOffset? expireTime,
+        string issuedBy,
+        CancellationToken cancellationToken = default)
+    {
+        var secret = TokenSecrets.NewSecret();
+        var issue = new TokenIssue(TokenSecrets.Hash(secret), role, partnershipId ?? string.Empty, description, expireTime, issuedBy);
+        var record = await Registry.IssueAsync(issue, cancellationToken).ConfigureAwait(false);
+        return new IssuedToken(record, secret);
+    }
+
+    /// <summary>
+    /// Issues the never-expiring bootstrap admin token when the registry is empty (first start); null when it already
+    /// holds tokens, so a restart never prints a second one.
+    /// </summary>
+    public async Task<IssuedToken?> BootstrapAsync(CancellationToken cancellationToken = default)
+    {
+        var secret = TokenSecrets.NewSecret();
+        var record = await Registry.IssueBootstrapAsync(TokenSecrets.Hash(secret), cancellationToken).ConfigureAwait(false);
+        return record is null ? null : new IssuedToken(record, secret);
+    }
+
+    /// <summary>Every token (active or not), newest first, across all pages.</summary>
+    public async Task<IReadOnlyList<TokenRecord>> ListAllAsync(CancellationToken cancellationToken = default)
+    {
+        var all = new List<TokenRecord>();
+        var pageToken = string.Empty;
+        do
+        {
+            var page = await Registry.ListAsync(new TokenFilter(null, null, IncludeInactive: true), 500, pageToken, cancellationToken).ConfigureAwait(false);
+            all.AddRange(page.Tokens);
+            pageToken = page.NextPageToken;
+        }
+        while (pageToken.Length > 0);
+        return all;
+    }
+
+    /// <summary>Revokes a token (idempotent). <paramref name="callerTokenId"/> empty for the offline admin command.</summary>
+    public Task<TokenRecord> RevokeAsync(string tokenId, string reason, string callerTokenId, CancellationToken cancellationToken = default) =>
+        Registry.RevokeAsync(tokenId, reason, callerTokenId, cancellationToken);
+}

@@ -1,0 +1,36 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace StriveNetwork.Gateway.Tokens;
+
+/// <summary>Creation and hashing of bearer secrets and token ids.</summary>
+public static class TokenSecrets
+{
+    /// <summary>Prefix of every bearer secret, so leaked secrets are easy to recognise in logs and scanners.</summary>
+    public const string SecretPrefix = "snt_";
+
+    /// <summary>Prefix of every token id (not a secret).</summary>
+    public const string IdPrefix = "tok_";
+
+    /// <summary>A new secret: 256 random bits, base64url without padding (43 characters) after the prefix.</summary>
+    public static string NewSecret() => SecretPrefix + Base64Url(RandomNumberGenerator.GetBytes(32));
+
+    /// <summary>A new token id: 80 random bits in lower-case hex.</summary>
+    public static string NewTokenId() => IdPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
+
+    /// <summary>The stored form of a secret: lower-case hex SHA-256 of its UTF-8 bytes.</summary>
+    public static string Hash(string secret)
+    {
+        ArgumentNullException.ThrowIfNull(secret);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+    }
+
+    /// <summary>Whether the text has the shape of a secret (prefix + 43 base64url characters).</summary>
+    public static bool HasSecretShape(string text) =>
+        text.Length == SecretPrefix.Length + 43
+        && text.StartsWith(SecretPrefix, StringComparison.Ordinal)
+        && text.AsSpan(SecretPrefix.Length).IndexOfAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") < 0;
+
+    private static string Base64Url(byte[] bytes) =>
+        Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+}

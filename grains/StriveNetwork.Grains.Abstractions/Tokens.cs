@@ -1,0 +1,57 @@
+using StriveNetwork.Actors;
+
+namespace StriveNetwork.Grains.Abstractions;
+
+/// <summary>Role of a bearer token.</summary>
+public enum TokenRole
+{
+    NetworkAdmin = 1,
+    NetworkViewer = 2,
+    Partnership = 3,
+}
+
+/// <summary>A stored token: never the secret, only its SHA-256 hash (lower-case hex).</summary>
+public sealed record TokenRecord(
+    string TokenId,
+    string SecretHash,
+    TokenRole Role,
+    string PartnershipId,
+    string Description,
+    DateTimeOffset IssueTime,
+    DateTimeOffset? ExpireTime,
+    DateTimeOffset? RevokeTime,
+    string IssuedBy,
+    string RevokeReason)
+{
+    /// <summary>True when neither revoked nor expired at <paramref name="now"/>.</summary>
+    public bool IsActive(DateTimeOffset now) => RevokeTime is null && (ExpireTime is null || ExpireTime > now);
+}
+
+/// <summary>A request to store a new token; the caller generated the secret and sends only its hash.</summary>
+public sealed record TokenIssue(string SecretHash, TokenRole Role, string PartnershipId, string Description, DateTimeOffset? ExpireTime, string IssuedBy);
+
+/// <summary>Filters of ListAsync.</summary>
+public sealed record TokenFilter(TokenRole? Role, string? PartnershipId, bool IncludeInactive);
+
+/// <summary>A page of tokens, newest first.</summary>
+public sealed record TokenPage(IReadOnlyList<TokenRecord> Tokens, string NextPageToken);
+
+/// <summary>The token store (key <see cref="GrainStreams.TokensKey"/>).</summary>
+public interface ITokenRegistryGrain : IGrainWithStringKey
+{
+    /// <summary>Stores a token. Errors: validation (role/partnership/description/expiry/hash), <see cref="AlreadyExistsException"/> (same hash).</summary>
+    Task<TokenRecord> IssueAsync(TokenIssue issue, CancellationToken cancellationToken = default);
+
+    /// <summary>Stores a never-expiring admin token only when the store holds no token at all; returns it, or null when the store was not empty.</summary>
+    Task<TokenRecord?> IssueBootstrapAsync(string secretHash, CancellationToken cancellationToken = default);
+
+    /// <summary>Tokens newest first. Errors: validation (negative size, malformed page token).</summary>
+    Task<TokenPage> ListAsync(TokenFilter filter, int pageSize, string pageToken, CancellationToken cancellationToken = default);
+
+    /// <summary>Revokes (idempotent, keeps the first revoke time). Errors: <see cref="NotFoundException"/>, <see cref="PreconditionFailedException"/> (caller's own token).</summary>
+    Task<TokenRecord> RevokeAsync(string tokenId, string reason, string callerTokenId, CancellationToken cancellationToken = default);
+
+    /// <summary>The token with this secret hash, active or not; null when unknown. The caller checks <see cref="TokenRecord.IsActive"/>.</summary>
+    [AlwaysInterleave]
+    Task<TokenRecord?> LookupAsync(string secretHash, CancellationToken cancellationToken = default);
+}

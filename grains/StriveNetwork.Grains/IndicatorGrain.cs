@@ -1,0 +1,293 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using StriveNetwork.Actors;
+using StriveNetwork.Domain.Indicators;
+using StriveNetwork.Domain.Suppression;
+using StriveNetwork.Grains.Abstractions;
+
+namespace StriveNetwork.Grains;
+
+/// <summary>One stored observation (aggregate counts of one cell) under one definition version.</summary>
+public sealed record StoredObservation(int Version, int Year, string Gender, string Population, long? Numerator, long? Denominator, bool SuppressedAtSource, string SourceMarker);
+
+/// <summary>Durable state of an indicator grain.</summary>
+public sealed record IndicatorState
+{
+    /// <summary>Every definition version, ascending; empty until defined.</summary>
+    public IReadOnlyList<IndicatorSpec> Versions { get; init; } = [];
+
+    /// <summary>Every observation of every version.</summary>
+    public IReadOnlyList<StoredObservation> Observations { get; init; } = [];
+
+    /// <summary>Sequence of the last published summary.</summary>
+    public long Sequence { get; init; }
+
+    /// <summary>When the definition or observations last changed.</summary>
+    public DateTimeOffset UpdateTime { get; init; }
+}
+
+/// <summary>An indicator of one partnership (key <c>{partnershipId}/{indicatorId}</c>): definition, observations, trend and gaps.</summary>
+[GrainType("indicator")]
+public sealed class IndicatorGrain(
+    [PersistentState("indicator")] IPersistentState<IndicatorState> state,
+    IOptions<SuppressionSettings> settings,
+    TimeProvider time) : Grain, IIndicatorGrain
+{
+    private const int MaxBatchRows = 5000;
+    private readonly IndicatorComputation _computation = new(settings.Value);
+    private PublishedSeries? _published;
+
+    private string PartnershipId => GrainKey[..GrainKey.IndexOf('/', StringComparison.Ordinal)];
+
+    private string IndicatorId => GrainKey[(GrainKey.IndexOf('/', StringComparison.Ordinal) + 1)..];
+
+    private IndicatorSpec? Current => state.State.Versions.Count == 0 ? null : state.State.Versions[^1];
+
+    public async Task<DefineOutcome> DefineAsync(IndicatorSpec definition, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        IndicatorValidation.ValidateDefinition(IndicatorId, definition);
+        if (!await GrainFactory.GetGrain<IPartnershipGrain>(PartnershipId).ExistsAsync(cancellationToken))
+        {
+            throw new NotFoundException($"Partnership '{PartnershipId}' does not exist.");
+        }
+
+        var spec = definition with { TaxonomyVersion = IndicatorComputation.Taxonomy(definition), Unit = string.IsNullOrEmpty(definition.Unit) ? "percent" : definition.Unit };
+        var current = Current;
+        DefineResult result;
+        IReadOnlyList<IndicatorSpec> versions;
+        if (current is null)
+        {
+            result = DefineResult.Created;
+            versions = [spec];
+        }
+        else if (spec.DefinitionVersion < current.DefinitionVersion)
+        {
+            throw new PreconditionFailedException(
+                $"definition.definition_version: {spec.DefinitionVersion} is below the current version {current.DefinitionVersion}; versions only move forward.");
+        }
+        else if (spec.DefinitionVersion == current.DefinitionVersion)
+        {
+            var changed = new List<string>();
+            if (spec.Outcome != current.Outcome) changed.Add("outcome");
+            if (spec.Polarity != current.Polarity) changed.Add("polarity");
+            if (!string.Equals(spec.Unit, current.Unit, StringComparison.Ordinal)) changed.Add("unit");
+            if (!string.Equals(spec.TaxonomyVersion, current.TaxonomyVersion, StringComparison.Ordinal)) changed.Add("taxonomy_version");
+            if (changed.Count > 0)
+            {
+                throw new PreconditionFailedException(
+                    $"definition: {string.Join(", ", changed)} cannot change within definition version {current.DefinitionVersion}; raise definition_version to start a new series.");
+            }
+
+            if (SameJson(spec, current))
+            {
+                return new DefineOutcome(Info(current), DefineResult.Unchanged);
+            }
+
+            result = DefineResult.UpdatedInPlace;
+            versions = [.. state.State.Versions.Take(state.State.Versions.Count - 1), spec];
+        }
+        else
+        {
+            result = DefineResult.NewVersion;
+            versions = [.. state.State.Versions, spec];
+        }
+
+        await CommitAsync(state.State with { Versions = versions }, cancellationToken);
+        return new DefineOutcome(Info(spec), result);
+    }
+
+    public async Task<SubmitReceipt> SubmitAsync(int definitionVersionGuard, IReadOnlyList<ObservationRow> rows, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var current = RequireDefined();
+        if (definitionVersionGuard > 0 && definitionVersionGuard != current.DefinitionVersion)
+        {
+            throw new PreconditionFailedException(
+                $"definition_version: {definitionVersionGuard} is not the indicator's current version {current.DefinitionVersion}.");
+        }
+
+        if (rows.Count == 0)
+        {
+            throw new GrainValidationException("observations", "at least one observation is required.");
+        }
+
+        if (rows.Count > MaxBatchRows)
+        {
+            throw new GrainValidationException("observations", $"{rows.Count} rows is more than the maximum of {MaxBatchRows} per call.");
+        }
+
+        var errors = new List<RowError>();
+        var seen = new HashSet<(int, string, string)>();
+        for (var i = 0; i < rows.Count; i++)
+        {
+            if (IndicatorValidation.ValidateRow(current, rows[i], $"observations[{i}]", i, IndicatorId, string.Empty, seen) is { } error)
+            {
+                errors.Add(error);
+            }
+        }
+
+        if (errors.Count > 0)
+        {
+            var first = string.Join("; ", errors.Take(10).Select(e => $"{e.Field}: {e.Message}"));
+            throw new GrainValidationException("observations", $"{errors.Count} invalid row(s), nothing stored: {first}")
+            {
+                Rows = errors,
+            };
+        }
+
+        var (accepted, replaced) = await StoreAsync(current, rows, cancellationToken);
+        return new SubmitReceipt(accepted, replaced, current.DefinitionVersion);
+    }
+
+    public async Task<UploadResult> UploadAsync(IReadOnlyList<UploadRowInput> rows, bool validateOnly, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(rows);
+        var current = RequireDefined();
+        var errors = new List<RowError>();
+        var valid = new List<ObservationRow>();
+        var seen = new HashSet<(int, string, string)>();
+        foreach (var row in rows)
+        {
+            RowError? error;
+            if (row.DefinitionVersionGuard > 0 && row.DefinitionVersionGuard != current.DefinitionVersion)
+            {
+                error = new RowError(row.RowIndex, IndicatorId, row.ClientRef, ObservationErrorCode.DefinitionVersionMismatch, "definition_version",
+                    $"definition version {row.DefinitionVersionGuard} is not the indicator's current version {current.DefinitionVersion}.");
+            }
+            else if (row.Observation is null)
+            {
+                error = new RowError(row.RowIndex, IndicatorId, row.ClientRef, ObservationErrorCode.MissingValue, "observation", "the row has no observation.");
+            }
+            else
+            {
+                error = IndicatorValidation.ValidateRow(current, row.Observation, "observation", row.RowIndex, IndicatorId, row.ClientRef, seen);
+            }
+
+            if (error is null)
+            {
+                valid.Add(row.Observation!);
+            }
+            else
+            {
+                errors.Add(error);
+            }
+        }
+
+        if (valid.Count == 0)
+        {
+            return new UploadResult(0, 0, errors);
+        }
+
+        if (validateOnly)
+        {
+            var existing = ExistingCells(current.DefinitionVersion);
+            var wouldReplace = valid.Count(r => existing.Contains((r.Year, r.Gender, r.Population)));
+            return new UploadResult(valid.Count, wouldReplace, errors);
+        }
+
+        var (accepted, replaced) = await StoreAsync(current, valid, cancellationToken);
+        return new UploadResult(accepted, replaced, errors);
+    }
+
+    public Task<bool> ExistsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Current is not null);
+
+    public Task<IndicatorView> GetAsync(int definitionVersion, CancellationToken cancellationToken = default)
+    {
+        var current = RequireDefined();
+        var spec = definitionVersion == 0 ? current : state.State.Versions.FirstOrDefault(v => v.DefinitionVersion == definitionVersion)
+            ?? throw new NotFoundException($"Indicator '{IndicatorId}' of partnership '{PartnershipId}' has no definition version {definitionVersion}.");
+        var published = spec == current ? PublishedCurrent() : _computation.Publish(IndicatorComputation.Series(IndicatorId, spec, state.State.Observations));
+        var years = published.Years(spec.DefinitionVersion);
+        var series = years.Select(y => new IndicatorYearView(y, IndicatorComputation.Cells(published, spec.DefinitionVersion, y))).ToList();
+        return Task.FromResult(new IndicatorView(Info(spec), series, _computation.Trend(published), _computation.Gaps(published, spec.Gaps), _computation.MinimumN));
+    }
+
+    public Task<IndicatorSummary> GetSummaryAsync(CancellationToken cancellationToken = default)
+    {
+        var current = RequireDefined();
+        return Task.FromResult(_computation.Summary(PartnershipId, IndicatorId, state.State.Sequence, current, PublishedCurrent()));
+    }
+
+    public Task<ReportCardIndicatorView?> GetReportCardEntryAsync(int year, CancellationToken cancellationToken = default)
+    {
+        var current = RequireDefined();
+        return Task.FromResult(_computation.ReportCardEntry(current, PublishedCurrent(), year));
+    }
+
+    private static bool SameJson(IndicatorSpec a, IndicatorSpec b) =>
+        string.Equals(JsonSerializer.Serialize(a), JsonSerializer.Serialize(b), StringComparison.Ordinal);
+
+    private IndicatorSpec RequireDefined() => Current
+        ?? throw new NotFoundException($"Indicator '{IndicatorId}' of partnership '{PartnershipId}' does not exist.");
+
+    private HashSet<(int, string, string)> ExistingCells(int version) =>
+        [.. state.State.Observations.Where(o => o.Version == version).Select(o => (o.Year, o.Gender, o.Population))];
+
+    private async Task<(int Accepted, int Replaced)> StoreAsync(IndicatorSpec current, IReadOnlyList<ObservationRow> rows, CancellationToken cancellationToken)
+    {
+        var version = current.DefinitionVersion;
+        var cells = state.State.Observations.ToDictionary(o => (o.Version, o.Year, o.Gender, o.Population));
+        var replaced = 0;
+        foreach (var r in rows)
+        {
+            var key = (version, r.Year, r.Gender, r.Population);
+            if (cells.ContainsKey(key))
+            {
+                replaced++;
+            }
+
+            cells[key] = r.SuppressedAtSource
+                ? new StoredObservation(version, r.Year, r.Gender, r.Population, null, null, true, r.SourceMarker ?? string.Empty)
+                : new StoredObservation(version, r.Year, r.Gender, r.Population, r.Numerator, r.Denominator, false, string.Empty);
+        }
+
+        var next = state.State with { Observations = [.. cells.Values.OrderBy(o => o.Version).ThenBy(o => o.Year)] };
+
+        // The domain validator is the last word: a batch it rejects never lands.
+        try
+        {
+            _ = IndicatorComputation.Series(IndicatorId, current, next.Observations);
+        }
+        catch (IndicatorValidationException ex)
+        {
+            throw new GrainValidationException(ex.Errors.FirstOrDefault()?.Field ?? "observations", ex.Message);
+        }
+
+        await CommitAsync(next, cancellationToken);
+        return (rows.Count, replaced);
+    }
+
+    private async Task CommitAsync(IndicatorState next, CancellationToken cancellationToken)
+    {
+        var previous = state.State;
+        var previousPublished = _published;
+        state.State = next with { Sequence = previous.Sequence + 1, UpdateTime = time.GetUtcNow() };
+        _published = null;
+        try
+        {
+            var summary = _computation.Summary(PartnershipId, IndicatorId, state.State.Sequence, Current!, PublishedCurrent());
+            StageEvent(GrainStreams.PartnershipIndicators, PartnershipId, summary);
+            await state.WriteStateAsync(cancellationToken);
+        }
+        catch
+        {
+            // Nothing stored changed: restore the in-memory view too.
+            state.State = previous;
+            _published = previousPublished;
+            DeactivateOnIdle();
+            throw;
+        }
+    }
+
+    private PublishedSeries PublishedCurrent() =>
+        _published ??= _computation.Publish(IndicatorComputation.Series(IndicatorId, Current!, state.State.Observations));
+
+    private IndicatorInfo Info(IndicatorSpec spec) => new(
+        PartnershipId,
+        IndicatorId,
+        spec,
+        [.. state.State.Versions.Select(v => v.DefinitionVersion)],
+        [.. state.State.Observations.Where(o => o.Version == spec.DefinitionVersion).Select(o => o.Year).Distinct().Order()],
+        state.State.UpdateTime);
+}

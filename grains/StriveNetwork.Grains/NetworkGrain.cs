@@ -1,0 +1,196 @@
+using System.Text;
+using StriveNetwork.Actors;
+using StriveNetwork.Actors.Streams;
+using StriveNetwork.Grains.Abstractions;
+
+namespace StriveNetwork.Grains;
+
+/// <summary>
+/// Durable state of the network grain: the summed counts of every shard and the last delta applied per shard.
+/// Its size depends on the number of counted fields (years, outcomes), not on the number of partnerships.
+/// </summary>
+public sealed class NetworkState
+{
+    public Dictionary<string, long> Counts { get; set; } = new(StringComparer.Ordinal);
+
+    public Dictionary<string, long> ShardSequences { get; set; } = new(StringComparer.Ordinal);
+
+    public long Version { get; set; }
+
+    public DateTimeOffset UpdateTime { get; set; }
+}
+
+/// <summary>
+/// The network rollup (key "network"): the sum of the <see cref="NetworkShardGrain"/>s' contributions, kept by
+/// applying their deltas, so an event costs O(1) here and O(partnerships / 64) in its shard. A missing delta (a
+/// sequence gap) triggers a resynchronisation from the shards' counts.
+/// </summary>
+[GrainType("network")]
+[ImplicitStreamSubscription(GrainStreams.Network)]
+public sealed class NetworkGrain(
+    [PersistentState("network")] IPersistentState<NetworkState> state,
+    TimeProvider time) : Grain, INetworkGrain, IStreamSubscriber
+{
+    private const int DefaultPageSize = 50;
+    private const int MaxPageSize = 500;
+    private RollupCounter _counter = new();
+    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private NetworkRollup? _materialized;
+
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        _counter = RollupCounter.FromCounts(state.State.Counts);
+        return Task.CompletedTask;
+    }
+
+    public Task<NetworkRollup> GetRollupAsync(CancellationToken cancellationToken = default) => Task.FromResult(Rollup());
+
+    public async Task<NetworkRollup> WaitForChangeAsync(long afterVersion, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    {
+        if (state.State.Version <= afterVersion && maxWait > TimeSpan.Zero)
+        {
+            await Task.WhenAny(_changed.Task, Task.Delay(maxWait, time, cancellationToken));
+        }
+
+        return Rollup();
+    }
+
+    public async Task<PartnershipPage> ListPartnershipsAsync(PartnershipFilter filter, int pageSize, string pageToken, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        if (pageSize < 0)
+        {
+            throw new GrainValidationException("page_size", $"{pageSize} is negative.");
+        }
+
+        var size = pageSize == 0 ? DefaultPageSize : Math.Min(pageSize, MaxPageSize);
+        var filterKey = $"{filter.Gateway}|{filter.Designation}|{filter.UsState?.ToUpperInvariant()}";
+        var after = string.Empty;
+        if (!string.IsNullOrEmpty(pageToken))
+        {
+            string decoded;
+            try
+            {
+                decoded = Encoding.UTF8.GetString(Convert.FromBase64String(pageToken));
+            }
+            catch (FormatException)
+            {
+                throw new GrainValidationException("page_token", "is malformed.");
+            }
+
+            var parts = decoded.Split('\n');
+            if (parts.Length != 2 || !string.Equals(parts[0], filterKey, StringComparison.Ordinal))
+            {
+                throw new GrainValidationException("page_token", "is malformed or was issued for different filters.");
+            }
+
+            after = parts[1];
+        }
+
+        // Each shard returns its first size + 1 matches after the cursor; the merge keeps the first size + 1.
+        var pages = await Task.WhenAll(Shards().Select(shard => shard.ListAsync(filter, after, size + 1, cancellationToken)));
+        var page = pages.SelectMany(p => p.Partnerships).OrderBy(p => p.PartnershipId, StringComparer.Ordinal).Take(size + 1).ToList();
+        var more = page.Count > size;
+        var items = page.Take(size).ToList();
+        var next = more ? Convert.ToBase64String(Encoding.UTF8.GetBytes($"{filterKey}\n{items[^1].PartnershipId}")) : string.Empty;
+        return new PartnershipPage(items, next, pages.Sum(p => p.MatchingCount));
+    }
+
+    public async Task<RecomputeReport> RecomputeAsync(bool apply, CancellationToken cancellationToken = default)
+    {
+        var shards = await Task.WhenAll(Shards().Select(shard => shard.RecomputeAsync(apply, cancellationToken)));
+        var recomputed = RollupCounter.FromCounts(shards.SelectMany(s => s.Fresh.Counts));
+        var differences = RollupCounter.Compare(_counter, recomputed);
+        var applied = false;
+        if (apply && (differences.Count > 0 || shards.Any(s => s.Applied)))
+        {
+            // Deltas still in flight carry sequences at or below the ones taken here, so they are skipped later.
+            await ReplaceAsync(recomputed, shards.Select(s => s.Fresh), cancellationToken);
+            applied = true;
+        }
+
+        var rollup = recomputed.Materialize(state.State.Version, state.State.UpdateTime, time.GetUtcNow().Year);
+        return new RecomputeReport(differences.Count == 0, differences, rollup, applied, shards.Sum(s => s.Fresh.PartnershipCount));
+    }
+
+    public async Task<bool> ApplySnapshotAsync(PartnershipSnapshot snapshot, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(snapshot);
+        var result = await GrainFactory.GetGrain<INetworkShardGrain>(GrainStreams.NetworkShardKey(snapshot.PartnershipId)).ApplyAsync(snapshot, cancellationToken);
+        if (result.Delta is { } delta)
+        {
+            await ApplyDeltaAsync(delta, cancellationToken); // the same delta from the stream is skipped later
+        }
+
+        return result.Applied;
+    }
+
+    public async Task<IReadOnlyList<string>> GetPartnershipIdsAsync(CancellationToken cancellationToken = default)
+    {
+        var ids = await Task.WhenAll(Shards().Select(shard => shard.GetPartnershipIdsAsync(cancellationToken)));
+        return [.. ids.SelectMany(i => i).Order(StringComparer.Ordinal)];
+    }
+
+    public async Task OnNextAsync(StreamEvent streamEvent, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(streamEvent);
+        await ApplyDeltaAsync(streamEvent.GetPayload<ShardDelta>(), cancellationToken);
+    }
+
+    private async Task ApplyDeltaAsync(ShardDelta delta, CancellationToken cancellationToken)
+    {
+        var last = state.State.ShardSequences.GetValueOrDefault(delta.ShardKey);
+        if (delta.Sequence <= last)
+        {
+            return; // redelivered, or already included by a resynchronisation
+        }
+
+        if (delta.Sequence != last + 1)
+        {
+            // A delta went missing (e.g. dead-lettered): take every shard's current contribution instead.
+            var counts = await Task.WhenAll(Shards().Select(shard => shard.GetCountsAsync(cancellationToken)));
+            await ReplaceAsync(RollupCounter.FromCounts(counts.SelectMany(c => c.Counts)), counts, cancellationToken);
+            return;
+        }
+
+        var next = RollupCounter.FromCounts(state.State.Counts);
+        next.Apply(delta.Changes);
+        await CommitAsync(
+            next,
+            new Dictionary<string, long>(state.State.ShardSequences, StringComparer.Ordinal) { [delta.ShardKey] = delta.Sequence },
+            cancellationToken);
+    }
+
+    private Task ReplaceAsync(RollupCounter counts, IEnumerable<ShardCounts> shards, CancellationToken cancellationToken) =>
+        CommitAsync(counts, shards.ToDictionary(s => s.ShardKey, s => s.Sequence, StringComparer.Ordinal), cancellationToken);
+
+    private async Task CommitAsync(RollupCounter counts, Dictionary<string, long> sequences, CancellationToken cancellationToken)
+    {
+        var next = new NetworkState
+        {
+            Counts = counts.Copy(),
+            ShardSequences = sequences,
+            Version = state.State.Version + 1,
+            UpdateTime = time.GetUtcNow(),
+        };
+        await StateWrites.ReplaceAsync(state, next, DeactivateOnIdle, cancellationToken);
+
+        _counter = counts;
+        Changed();
+    }
+
+    private IEnumerable<INetworkShardGrain> Shards() => GrainStreams.NetworkShardKeys.Select(GrainFactory.GetGrain<INetworkShardGrain>);
+
+    private void Changed()
+    {
+        _materialized = null;
+        var old = _changed;
+        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        old.TrySetResult();
+    }
+
+    private NetworkRollup Rollup() =>
+        _materialized is { } m && m.Version == state.State.Version
+            ? m
+            : _materialized = _counter.Materialize(state.State.Version, state.State.UpdateTime, time.GetUtcNow().Year);
+}

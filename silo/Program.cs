@@ -1,0 +1,146 @@
+using System.Collections;
+using System.CommandLine;
+using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Silo;
+
+return await new SiloCommandLine().InvokeAsync(args).ConfigureAwait(false);
+
+namespace StriveNetwork.Silo
+{
+    /// <summary>The command line: the silo itself, and <c>tokens issue|list|revoke</c>.</summary>
+    /// <remarks>
+    /// Base directory (for appsettings.json), environment and output writers are injectable so tests can run every
+    /// command in-process; the parameterless constructor uses the real process's.
+    /// </remarks>
+    internal sealed class SiloCommandLine
+    {
+        private readonly Option<int?> _grpcPort = new("--grpc-port") { Description = "gRPC port on 127.0.0.1 (default 5000; 0 = any free port)" };
+        private readonly Option<string?> _dataDir = new("--data-dir") { Description = "SQLite data directory (default ./data)" };
+        private readonly Option<string?> _storage = new("--storage") { Description = "sqlite (default) or postgres" };
+        private readonly Option<string?> _postgres = new("--postgres") { Description = "PostgreSQL connection string (with --storage postgres)" };
+        private readonly Option<bool> _demo = new("--demo") { Description = "Load the demo network (once)" };
+        private readonly Option<int?> _minN = new("--min-n") { Description = "Small-cell suppression minimum n (default 10)" };
+        private readonly string _baseDirectory;
+        private readonly IReadOnlyDictionary<string, string?> _environment;
+        private readonly TextWriter _output;
+        private readonly TextWriter _error;
+
+        public SiloCommandLine()
+            : this(AppContext.BaseDirectory, ProcessEnvironment(), Console.Out, Console.Error)
+        {
+        }
+
+        public SiloCommandLine(string baseDirectory, IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error)
+        {
+            _baseDirectory = baseDirectory;
+            _environment = environment;
+            _output = output;
+            _error = error;
+            Root = new RootCommand("StriveNetwork silo: actor runtime + strive.v1 gRPC gateway.");
+            foreach (var option in new Option[] { _grpcPort, _dataDir, _storage, _postgres, _demo, _minN })
+            {
+                option.Recursive = true;
+                Root.Add(option);
+            }
+
+            Root.SetAction((result, ct) => WithOptions(result, options => SiloHost.RunAsync(options, _output, ct)));
+
+            var role = new Option<string>("--role") { Description = "admin, viewer or partnership", Required = true };
+            var partnership = new Option<string?>("--partnership") { Description = "The partnership id (role partnership)" };
+            var label = new Option<string?>("--label") { Description = "Who holds the token (1..200 characters)" };
+            var issue = new Command("issue", "Issue a token and print its secret once") { role, partnership, label };
+            issue.SetAction((result, ct) => WithOptions(result, options => TokenCommands.IssueAsync(
+                options, result.GetValue(role)!, result.GetValue(partnership), result.GetValue(label), _output, _error, ct)));
+
+            var list = new Command("list", "List tokens (never their secrets)");
+            list.SetAction((result, ct) => WithOptions(result, options => TokenCommands.ListAsync(options, _output, ct)));
+
+            var tokenId = new Argument<string>("token-id") { Description = "The token id (tok_...)" };
+            var reason = new Option<string?>("--reason") { Description = "Why (kept in the audit trail)" };
+            var revoke = new Command("revoke", "Revoke a token") { tokenId, reason };
+            revoke.SetAction((result, ct) => WithOptions(result, options => TokenCommands.RevokeAsync(
+                options, result.GetValue(tokenId)!, result.GetValue(reason), _output, _error, ct)));
+
+            Root.Add(new Command("tokens", "Token administration on this silo's store (run while the silo is stopped)") { issue, list, revoke });
+        }
+
+        public RootCommand Root { get; }
+
+        /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
+        public Task<int> InvokeAsync(string[] args) =>
+            Root.Parse(args).InvokeAsync(new InvocationConfiguration { ProcessTerminationTimeout = null, Output = _output, Error = _error });
+
+        /// <summary>
+        /// The effective settings for <paramref name="args"/>: defaults, then appsettings.json, then environment, then
+        /// flags; with every problem found (empty when the settings are usable).
+        /// </summary>
+        public (SiloOptions Options, IReadOnlyList<string> Problems) Resolve(string[] args) => Resolve(Root.Parse(args));
+
+        private (SiloOptions Options, IReadOnlyList<string> Problems) Resolve(ParseResult result)
+        {
+            var options = SiloOptions.Load(_baseDirectory, _environment, out var loadProblems);
+            if (result.GetValue(_grpcPort) is { } port)
+            {
+                options.GrpcPort = port;
+            }
+
+            if (result.GetValue(_dataDir) is { } dataDir)
+            {
+                options.DataDir = dataDir;
+            }
+
+            if (result.GetValue(_storage) is { } storage)
+            {
+                options.Storage = storage;
+            }
+
+            if (result.GetValue(_postgres) is { } postgres)
+            {
+                options.Postgres = postgres;
+            }
+
+            if (result.GetValue(_demo))
+            {
+                options.Demo = true;
+            }
+
+            if (result.GetValue(_minN) is { } minN)
+            {
+                options.MinN = minN;
+            }
+
+            return (options, [.. loadProblems, .. options.Validate()]);
+        }
+
+        private async Task<int> WithOptions(ParseResult result, Func<SiloOptions, Task<int>> run)
+        {
+            var (options, problems) = Resolve(result);
+            if (problems.Count > 0)
+            {
+                foreach (var problem in problems)
+                {
+                    await _error.WriteLineAsync($"invalid settings: {problem}").ConfigureAwait(false);
+                }
+
+                return 2;
+            }
+
+            try
+            {
+                return await run(options).ConfigureAwait(false);
+            }
+            catch (Exception exception) when (exception is not OperationCanceledException)
+            {
+                // A clear one-line reason instead of a stack trace (e.g. storage unreachable). Storage exceptions
+                // do not carry the connection string, so no password reaches the output.
+                var reason = exception is GrainDomainException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
+                await _error.WriteLineAsync($"silo failed: {reason}").ConfigureAwait(false);
+                return 1;
+            }
+        }
+
+        private static Dictionary<string, string?> ProcessEnvironment() =>
+            Environment.GetEnvironmentVariables().Cast<DictionaryEntry>()
+                .ToDictionary(e => (string)e.Key, e => (string?)e.Value, StringComparer.Ordinal);
+    }
+}

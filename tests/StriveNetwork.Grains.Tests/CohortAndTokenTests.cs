@@ -1,0 +1,116 @@
+using StriveNetwork.Domain.Assessments;
+using StriveNetwork.Domain.Frameworks;
+using StriveNetwork.Grains.Abstractions;
+
+namespace StriveNetwork.Grains.Tests;
+
+public sealed class CohortAndTokenTests
+{
+    [Fact]
+    public async Task Cohort_ComparisonAndRollup_FollowMembers()
+    {
+        await using var c = await GrainCluster.StartAsync(StorageKind.Sqlite);
+        await c.Partnership("racine").RegisterAsync(Sample.Profile("Racine"));
+        await c.Partnership("dayton").RegisterAsync(Sample.Profile("Dayton", "OH", "toa-5g-2016"));
+        await c.Partnership("toledo").RegisterAsync(Sample.Profile("Toledo", "OH"));
+
+        var missing = await Assert.ThrowsAsync<NotFoundException>(() => c.Cohort("early-reading").CreateAsync("Early reading", string.Empty, ["racine", "nowhere"]));
+        Assert.Contains("'nowhere'", missing.Message, StringComparison.Ordinal);
+        await Assert.ThrowsAsync<NotFoundException>(() => c.Cohort("early-reading").GetAsync());
+
+        var cohort = await c.Cohort("early-reading").CreateAsync("Early reading", "Partnerships focused on reading", ["racine", "dayton"]);
+        Assert.Equal(["dayton", "racine"], cohort.MemberIds);
+        await Assert.ThrowsAsync<AlreadyExistsException>(() => c.Cohort("early-reading").CreateAsync("Again", string.Empty, []));
+        Assert.True((await c.Cohort("early-reading").AddMemberAsync("toledo")).Changed);
+        Assert.False((await c.Cohort("early-reading").AddMemberAsync("toledo")).Changed);
+        Assert.True(await c.Cohort("early-reading").IsMemberAsync("toledo"));
+
+        await c.Partnership("racine").RecordAssessmentAsync(Sample.ThroughSustaining());
+        var rollup = await GrainCluster.EventuallyAsync(() => c.Cohort("early-reading").GetRollupAsync(),
+            r => r.Gateways.Single(g => g.Gateway == GatewayStage.SystemsChange).Count == 1, "racine's new gateway reaches the cohort");
+        Assert.Equal(3, rollup.MemberCount);
+        Assert.Equal(2, rollup.Gateways.Single(g => g.Gateway == GatewayStage.Exploring).Count);
+
+        var matrices = await c.Cohort("early-reading").CompareBenchmarksAsync(GatewayStage.Exploring);
+        Assert.Equal(["toa-5g-2016", "toa-6g"], matrices.Select(m => m.FrameworkId));
+        var sixGateway = matrices[1];
+        Assert.Equal(["racine", "toledo"], sixGateway.Rows.Select(r => r.PartnershipId));
+        Assert.All(sixGateway.Columns, col => Assert.Equal(GatewayStage.Exploring, col.Gateway));
+        Assert.All(sixGateway.Rows[0].Statuses, s => Assert.Equal(BenchmarkStatus.Met, s));
+        Assert.All(sixGateway.Rows[1].Statuses, s => Assert.Equal(BenchmarkStatus.NotStarted, s));
+        Assert.All(sixGateway.MetCounts, n => Assert.Equal(1, n));
+
+        Assert.True((await c.Cohort("early-reading").RemoveMemberAsync("racine")).Changed);
+        Assert.False((await c.Cohort("early-reading").RemoveMemberAsync("racine")).Changed);
+        Assert.False(await c.Cohort("early-reading").IsMemberAsync("racine"));
+        await c.Partnership("racine").UpdateProfileAsync(Sample.Profile("Racine renamed"), ["display_name"], (await c.Partnership("racine").GetAsync()).Etag);
+        var after = await c.Cohort("early-reading").GetRollupAsync();
+        Assert.Equal(["dayton", "toledo"], after.Members.Select(m => m.PartnershipId));
+    }
+
+    [Fact]
+    public async Task Tokens_IssueLookupListRevoke()
+    {
+        await using var c = await GrainCluster.StartAsync(StorageKind.Sqlite);
+        var adminHash = new string('a', 64);
+        var bootstrap = await c.Tokens.IssueBootstrapAsync(adminHash);
+        Assert.NotNull(bootstrap);
+        Assert.Equal(TokenRole.NetworkAdmin, bootstrap.Role);
+        Assert.Null(bootstrap.ExpireTime);
+        Assert.Null(await c.Tokens.IssueBootstrapAsync(new string('b', 64)));
+
+        await Assert.ThrowsAsync<NotFoundException>(() => c.Tokens.IssueAsync(
+            new TokenIssue(new string('c', 64), TokenRole.Partnership, "racine", "Racine data system", null, bootstrap.TokenId)));
+        await c.Partnership("racine").RegisterAsync(Sample.Profile());
+        // Listing is newest first; a distinct issue time makes that order observable.
+        c.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(1));
+        var partnership = await c.Tokens.IssueAsync(new TokenIssue(new string('c', 64), TokenRole.Partnership, "racine", "Racine data system", null, bootstrap.TokenId));
+        Assert.StartsWith("tok_", partnership.TokenId, StringComparison.Ordinal);
+        Assert.Equal("partnership_id", (await Assert.ThrowsAsync<GrainValidationException>(() => c.Tokens.IssueAsync(
+            new TokenIssue(new string('d', 64), TokenRole.NetworkViewer, "racine", "viewer", null, bootstrap.TokenId)))).Field);
+        Assert.Equal("expire_time", (await Assert.ThrowsAsync<GrainValidationException>(() => c.Tokens.IssueAsync(
+            new TokenIssue(new string('d', 64), TokenRole.NetworkViewer, string.Empty, "viewer", c.Cluster.TimeProvider.GetUtcNow().AddDays(401), bootstrap.TokenId)))).Field);
+        await Assert.ThrowsAsync<AlreadyExistsException>(() => c.Tokens.IssueAsync(
+            new TokenIssue(adminHash, TokenRole.NetworkViewer, string.Empty, "viewer", null, bootstrap.TokenId)));
+
+        Assert.Equal(partnership.TokenId, (await c.Tokens.LookupAsync(new string('c', 64)))?.TokenId);
+        Assert.Null(await c.Tokens.LookupAsync(new string('e', 64)));
+
+        await Assert.ThrowsAsync<PreconditionFailedException>(() => c.Tokens.RevokeAsync(bootstrap.TokenId, "oops", bootstrap.TokenId));
+        await Assert.ThrowsAsync<NotFoundException>(() => c.Tokens.RevokeAsync("tok_missing", string.Empty, bootstrap.TokenId));
+        var revoked = await c.Tokens.RevokeAsync(partnership.TokenId, "rotated", bootstrap.TokenId);
+        Assert.NotNull(revoked.RevokeTime);
+        c.Cluster.TimeProvider.Advance(TimeSpan.FromMinutes(5));
+        Assert.Equal(revoked.RevokeTime, (await c.Tokens.RevokeAsync(partnership.TokenId, "again", bootstrap.TokenId)).RevokeTime);
+        Assert.False((await c.Tokens.LookupAsync(new string('c', 64)))!.IsActive(c.Cluster.TimeProvider.GetUtcNow()));
+
+        var active = await c.Tokens.ListAsync(new TokenFilter(null, null, false), 0, string.Empty);
+        Assert.Equal([bootstrap.TokenId], active.Tokens.Select(t => t.TokenId));
+        var page1 = await c.Tokens.ListAsync(new TokenFilter(null, null, true), 1, string.Empty);
+        var page2 = await c.Tokens.ListAsync(new TokenFilter(null, null, true), 1, page1.NextPageToken);
+        Assert.Equal([partnership.TokenId, bootstrap.TokenId], page1.Tokens.Concat(page2.Tokens).Select(t => t.TokenId));
+        Assert.Empty(page2.NextPageToken);
+        await Assert.ThrowsAsync<GrainValidationException>(() => c.Tokens.ListAsync(new TokenFilter(null, null, true), -1, string.Empty));
+    }
+
+    [Fact]
+    public async Task ListPartnerships_PagesWithFilters()
+    {
+        await using var c = await GrainCluster.StartAsync(StorageKind.Memory);
+        foreach (var (id, state) in new[] { ("akron", "OH"), ("boston", "MA"), ("canton", "OH"), ("dayton", "OH") })
+        {
+            await c.Partnership(id).RegisterAsync(Sample.Profile(id, state));
+        }
+
+        await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(), r => r.PartnershipCount == 4, "four partnerships in the rollup");
+        var filter = new PartnershipFilter(GatewayStage.Exploring, null, "oh");
+        var first = await c.Network.ListPartnershipsAsync(filter, 2, string.Empty);
+        Assert.Equal(["akron", "canton"], first.Partnerships.Select(p => p.PartnershipId));
+        Assert.Equal(3, first.TotalSize);
+        var second = await c.Network.ListPartnershipsAsync(filter, 2, first.NextPageToken);
+        Assert.Equal(["dayton"], second.Partnerships.Select(p => p.PartnershipId));
+        Assert.Empty(second.NextPageToken);
+        await Assert.ThrowsAsync<GrainValidationException>(() => c.Network.ListPartnershipsAsync(new PartnershipFilter(null, null, null), 2, first.NextPageToken));
+        await Assert.ThrowsAsync<GrainValidationException>(() => c.Network.ListPartnershipsAsync(filter, 2, "%%%"));
+    }
+}

@@ -1,0 +1,261 @@
+namespace StriveNetwork.Silo.Tests;
+
+/// <summary>Settings: defaults, appsettings.json &lt; environment &lt; flags, and every refusal to start.</summary>
+public sealed class SiloOptionsTests : IDisposable
+{
+    private readonly TempDir _dir = new();
+
+    public void Dispose() => _dir.Dispose();
+
+    [Fact]
+    public void Defaults_WithoutAppsettingsEnvironmentOrFlags()
+    {
+        var (options, problems) = new InProcessCli(_dir.Path).Resolve();
+
+        Assert.Empty(problems);
+        Assert.Equal(5000, options.GrpcPort);
+        Assert.Equal("./data", options.DataDir);
+        Assert.Equal("sqlite", options.Storage);
+        Assert.Null(options.Postgres);
+        Assert.False(options.Demo);
+        Assert.Equal(10, options.MinN);
+        Assert.False(options.UsesPostgres);
+    }
+
+    [Fact]
+    public void ShippedAppsettings_MatchTheDocumentedDefaults()
+    {
+        // The appsettings.json next to the silo executable (copied into this test's output with it).
+        Assert.True(File.Exists(Path.Combine(AppContext.BaseDirectory, "appsettings.json")));
+        var (options, problems) = new InProcessCli(AppContext.BaseDirectory).Resolve();
+
+        Assert.Empty(problems);
+        Assert.Equal(5000, options.GrpcPort);
+        Assert.Equal("./data", options.DataDir);
+        Assert.Equal("sqlite", options.Storage);
+        Assert.Equal("", options.Postgres);
+        Assert.False(options.Demo);
+        Assert.Equal(10, options.MinN);
+    }
+
+    public static TheoryData<string, string, string, string, string[], string> Settings => new()
+    {
+        // setting, appsettings JSON value, environment variable, environment value, flag, flag value as read back
+        { "GrpcPort", "6001", "STRIVE_GRPC_PORT", "6002", ["--grpc-port", "6003"], "6003" },
+        { "DataDir", "\"file-dir\"", "STRIVE_DATA_DIR", "env-dir", ["--data-dir", "flag-dir"], "flag-dir" },
+        { "Storage", "\"file-storage\"", "STRIVE_STORAGE", "env-storage", ["--storage", "flag-storage"], "flag-storage" },
+        { "Postgres", "\"Host=file\"", "STRIVE_POSTGRES", "Host=env", ["--postgres", "Host=flag"], "Host=flag" },
+        { "MinN", "5", "STRIVE_MIN_N", "6", ["--min-n", "7"], "7" },
+    };
+
+    [Theory]
+    [MemberData(nameof(Settings))]
+    public void EachSetting_AppsettingsLoseToEnvironmentWhichLosesToFlags(string setting, string json, string variable, string envValue, string[] flag, string flagValue)
+    {
+        WriteAppsettings($"{{ \"Strive\": {{ \"{setting}\": {json} }} }}");
+        var fileValue = json.Trim('"');
+        var environment = new Dictionary<string, string?> { [variable] = envValue };
+
+        Assert.Equal(fileValue, Read(new InProcessCli(_dir.Path).Resolve().Options, setting));
+        Assert.Equal(envValue, Read(new InProcessCli(_dir.Path, environment).Resolve().Options, setting));
+        Assert.Equal(flagValue, Read(new InProcessCli(_dir.Path, environment).Resolve(flag).Options, setting));
+        Assert.Equal(flagValue, Read(new InProcessCli(_dir.Path).Resolve(flag).Options, setting));
+
+        // Also under a subcommand: the flags are recursive.
+        Assert.Equal(flagValue, Read(new InProcessCli(_dir.Path, environment).Resolve(["tokens", "list", .. flag]).Options, setting));
+    }
+
+    [Fact]
+    public void Demo_AppsettingsLoseToEnvironmentWhichLosesToTheFlag()
+    {
+        WriteAppsettings("""{ "Strive": { "Demo": true } }""");
+        var envOff = new Dictionary<string, string?> { ["STRIVE_DEMO"] = "false" };
+
+        Assert.True(new InProcessCli(_dir.Path).Resolve().Options.Demo);
+        Assert.False(new InProcessCli(_dir.Path, envOff).Resolve().Options.Demo);
+        Assert.True(new InProcessCli(_dir.Path, envOff).Resolve("--demo").Options.Demo);
+
+        WriteAppsettings("""{ "Strive": { "Demo": false } }""");
+        Assert.True(new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_DEMO"] = "true" }).Resolve().Options.Demo);
+        Assert.True(new InProcessCli(_dir.Path).Resolve("--demo").Options.Demo);
+    }
+
+    [Fact]
+    public void EmptyEnvironmentVariable_CountsAsUnset()
+    {
+        WriteAppsettings("""{ "Strive": { "GrpcPort": 6001 } }""");
+        var (options, problems) = new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_GRPC_PORT"] = "" }).Resolve();
+
+        Assert.Empty(problems);
+        Assert.Equal(6001, options.GrpcPort);
+    }
+
+    [Fact]
+    public void PostgresStorage_IsCaseInsensitiveAndNeedsNoDataDir()
+    {
+        var (options, problems) = new InProcessCli(_dir.Path).Resolve("--storage", "PostgreS", "--postgres", "Host=x", "--data-dir", "");
+
+        Assert.Empty(problems);
+        Assert.True(options.UsesPostgres);
+    }
+
+    public static TheoryData<string[], string, string> InvalidFlags => new()
+    {
+        // args, expected message (after "invalid settings: "), description
+        { ["--grpc-port", "65536"], "grpc port must be within 0..65535 (got 65536)", "port above range" },
+        { ["--grpc-port=-1"], "grpc port must be within 0..65535 (got -1)", "negative port" },
+        { ["--storage", "mysql"], "storage must be 'sqlite' or 'postgres' (got 'mysql')", "unknown storage" },
+        { ["--storage", "postgres"], "storage 'postgres' needs a connection string (--postgres or STRIVE_POSTGRES)", "postgres without connection string" },
+        { ["--storage", "postgres", "--postgres", "  "], "storage 'postgres' needs a connection string (--postgres or STRIVE_POSTGRES)", "postgres with blank connection string" },
+        { ["--min-n", "0"], "min n must be within 1..1000 (got 0)", "min n 0" },
+        { ["--min-n", "1001"], "min n must be within 1..1000 (got 1001)", "min n 1001" },
+        { ["--data-dir", ""], "data dir must not be empty", "empty data dir" },
+        { ["--data-dir", "   "], "data dir must not be empty", "blank data dir" },
+    };
+
+    [Theory]
+    [MemberData(nameof(InvalidFlags))]
+    public async Task InvalidSetting_PrintsItsProblemAndExits2WithNothingStarted(string[] args, string message, string description)
+    {
+        _ = description;
+        var dataDir = _dir.Sub("data");
+        string[] withDir = args.Contains("--data-dir") ? args : [.. args, "--data-dir", dataDir];
+
+        foreach (var command in new[] { Array.Empty<string>(), ["tokens", "list"], ["tokens", "issue", "--role", "viewer"], ["tokens", "revoke", "tok_x"] })
+        {
+            var cli = new InProcessCli(_dir.Path);
+            var code = await cli.RunAsync([.. command, .. withDir]);
+
+            Assert.Equal(2, code);
+            Assert.Equal($"invalid settings: {message}", cli.Error.ToString().TrimEnd());
+            Assert.Equal("", cli.Output.ToString());
+            Assert.False(Directory.Exists(dataDir), "a refused start must not create the data directory");
+        }
+    }
+
+    [Fact]
+    public async Task SeveralProblems_AreAllReported()
+    {
+        var cli = new InProcessCli(_dir.Path);
+        var code = await cli.RunAsync("--grpc-port", "70000", "--storage", "oracle", "--min-n", "0");
+
+        Assert.Equal(2, code);
+        Assert.Equal(
+            [
+                "invalid settings: grpc port must be within 0..65535 (got 70000)",
+                "invalid settings: storage must be 'sqlite' or 'postgres' (got 'oracle')",
+                "invalid settings: min n must be within 1..1000 (got 0)",
+            ],
+            Lines(cli.Error));
+    }
+
+    public static TheoryData<string, string, string> BadEnvironment => new()
+    {
+        { "STRIVE_GRPC_PORT", "abc", "STRIVE_GRPC_PORT must be an integer (got 'abc')" },
+        { "STRIVE_GRPC_PORT", "5000.5", "STRIVE_GRPC_PORT must be an integer (got '5000.5')" },
+        { "STRIVE_GRPC_PORT", "99999999999", "STRIVE_GRPC_PORT must be an integer (got '99999999999')" },
+        { "STRIVE_MIN_N", "ten", "STRIVE_MIN_N must be an integer (got 'ten')" },
+        { "STRIVE_DEMO", "maybe", "STRIVE_DEMO must be 'true' or 'false' (got 'maybe')" },
+        { "STRIVE_GRPC_PORT", "70000", "grpc port must be within 0..65535 (got 70000)" },
+        { "STRIVE_MIN_N", "0", "min n must be within 1..1000 (got 0)" },
+        { "STRIVE_STORAGE", "mongo", "storage must be 'sqlite' or 'postgres' (got 'mongo')" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BadEnvironment))]
+    public async Task BadEnvironmentValue_NamesTheProblemAndExits2(string variable, string value, string message)
+    {
+        var dataDir = _dir.Sub("data");
+        var cli = new InProcessCli(_dir.Path, new Dictionary<string, string?> { [variable] = value });
+        var code = await cli.RunAsync("--data-dir", dataDir);
+
+        Assert.Equal(2, code);
+        Assert.Equal([$"invalid settings: {message}"], Lines(cli.Error));
+        Assert.False(Directory.Exists(dataDir));
+    }
+
+    [Fact]
+    public async Task BadAppsettingsValue_NamesTheFileAndSetting()
+    {
+        WriteAppsettings("""{ "Strive": { "GrpcPort": "abc", "Demo": "sometimes", "MinN": 5 } }""");
+        var file = Path.Combine(_dir.Path, "appsettings.json");
+        var cli = new InProcessCli(_dir.Path);
+        var code = await cli.RunAsync("--data-dir", _dir.Sub("data"));
+
+        Assert.Equal(2, code);
+        Assert.Equal(
+            [
+                $"invalid settings: {file}: Strive:GrpcPort must be an integer (got 'abc')",
+                $"invalid settings: {file}: Strive:Demo must be 'true' or 'false' (got 'sometimes')",
+            ],
+            Lines(cli.Error));
+    }
+
+    [Fact]
+    public void BadAppsettingsValue_OverriddenByTheEnvironment_IsNoProblem()
+    {
+        WriteAppsettings("""{ "Strive": { "GrpcPort": "abc" } }""");
+        var (options, problems) = new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_GRPC_PORT"] = "7000" }).Resolve();
+
+        Assert.Empty(problems);
+        Assert.Equal(7000, options.GrpcPort);
+    }
+
+    [Fact]
+    public async Task MalformedAppsettings_IsAClearProblemNotACrash()
+    {
+        WriteAppsettings("""{ "Strive": { "GrpcPort": 5000, """);
+        var cli = new InProcessCli(_dir.Path);
+        var code = await cli.RunAsync("--data-dir", _dir.Sub("data"));
+
+        Assert.Equal(2, code);
+        var line = Assert.Single(Lines(cli.Error));
+        Assert.StartsWith($"invalid settings: {Path.Combine(_dir.Path, "appsettings.json")} cannot be read: ", line, StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir.Sub("data")));
+    }
+
+    [Fact]
+    public async Task UnparsableFlag_IsRejectedByTheParser()
+    {
+        var cli = new InProcessCli(_dir.Path);
+        var code = await cli.RunAsync("--grpc-port", "abc", "--data-dir", _dir.Sub("data"));
+
+        Assert.NotEqual(0, code);
+        Assert.Contains("abc", cli.Error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("--grpc-port", cli.Error.ToString(), StringComparison.Ordinal);
+        Assert.False(Directory.Exists(_dir.Sub("data")));
+    }
+
+    [Fact]
+    public async Task Help_ListsEveryFlagAndTheTokenCommands()
+    {
+        var cli = new InProcessCli(_dir.Path);
+        Assert.Equal(0, await cli.RunAsync("--help"));
+        foreach (var flag in new[] { "--grpc-port", "--data-dir", "--storage", "--postgres", "--demo", "--min-n", "tokens" })
+        {
+            Assert.Contains(flag, cli.Output.ToString(), StringComparison.Ordinal);
+        }
+
+        var tokens = new InProcessCli(_dir.Path);
+        Assert.Equal(0, await tokens.RunAsync("tokens", "--help"));
+        foreach (var command in new[] { "issue", "list", "revoke" })
+        {
+            Assert.Contains(command, tokens.Output.ToString(), StringComparison.Ordinal);
+        }
+    }
+
+    private void WriteAppsettings(string json) => File.WriteAllText(Path.Combine(_dir.Path, "appsettings.json"), json);
+
+    private static string[] Lines(StringWriter writer) =>
+        writer.ToString().Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+
+    private static string? Read(SiloOptions options, string setting) => setting switch
+    {
+        "GrpcPort" => options.GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "DataDir" => options.DataDir,
+        "Storage" => options.Storage,
+        "Postgres" => options.Postgres,
+        "MinN" => options.MinN.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        _ => throw new ArgumentOutOfRangeException(nameof(setting)),
+    };
+}

@@ -1,0 +1,262 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using System.Text.RegularExpressions;
+using Google.Protobuf;
+using StriveNetwork.Gateway.V1;
+using StriveNetwork.Grpc;
+using StriveNetwork.Grpc.Client;
+
+namespace StriveNetwork.Silo.Tests;
+
+/// <summary>A fresh directory under the temp folder, deleted on dispose.</summary>
+public sealed class TempDir : IDisposable
+{
+    public string Path { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "strive-silo-" + Guid.NewGuid().ToString("N"));
+
+    public TempDir() => Directory.CreateDirectory(Path);
+
+    /// <summary>A path inside this directory that does not exist yet.</summary>
+    public string Sub(string name) => System.IO.Path.Combine(Path, name);
+
+    public void Dispose()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+    }
+}
+
+/// <summary>The command line run in-process with its own base directory, environment and captured output.</summary>
+public sealed class InProcessCli(string baseDirectory, IReadOnlyDictionary<string, string?>? environment = null)
+{
+    public StringWriter Output { get; } = new();
+
+    public StringWriter Error { get; } = new();
+
+    internal SiloCommandLine CommandLine() => new(baseDirectory, environment ?? new Dictionary<string, string?>(), Output, Error);
+
+    public Task<int> RunAsync(params string[] args) => CommandLine().InvokeAsync(args);
+
+    public (SiloOptions Options, IReadOnlyList<string> Problems) Resolve(params string[] args) => CommandLine().Resolve(args);
+
+    /// <summary>Runs a command with fresh writers and returns its exit code and output.</summary>
+    public static async Task<(int Code, string Output, string Error)> RunFreshAsync(string baseDirectory, params string[] args)
+    {
+        var cli = new InProcessCli(baseDirectory);
+        var code = await cli.RunAsync(args);
+        return (code, cli.Output.ToString(), cli.Error.ToString());
+    }
+}
+
+/// <summary>The built silo executable running as a real child process, with its output captured line by line.</summary>
+public sealed partial class SiloProcess : IAsyncDisposable
+{
+    private readonly Process _process;
+    private readonly ConcurrentQueue<string> _stdout = new();
+    private readonly ConcurrentQueue<string> _stderr = new();
+    private readonly SemaphoreSlim _lineArrived = new(0);
+    private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TaskCompletionSource _stderrClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    private SiloProcess(Process process) => _process = process;
+
+    /// <summary>The silo assembly next to the test assembly (copied there by the project reference).</summary>
+    public static string SiloDll => typeof(SiloOptions).Assembly.Location;
+
+    public int Id => _process.Id;
+
+    public IReadOnlyList<string> StdoutLines => [.. _stdout];
+
+    public IReadOnlyList<string> StderrLines => [.. _stderr];
+
+    public string AllOutput => string.Join('\n', _stdout) + "\n" + string.Join('\n', _stderr);
+
+    public static SiloProcess Start(IReadOnlyDictionary<string, string>? environment, params string[] args) =>
+        StartIn(System.IO.Path.GetTempPath(), environment, args);
+
+    public static SiloProcess StartIn(string workingDirectory, IReadOnlyDictionary<string, string>? environment, params string[] args)
+    {
+        var start = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            RedirectStandardInput = true,
+            UseShellExecute = false,
+            WorkingDirectory = workingDirectory,
+        };
+        start.ArgumentList.Add(SiloDll);
+        foreach (var arg in args)
+        {
+            start.ArgumentList.Add(arg);
+        }
+
+        // Only the settings a test gives: none inherited from the machine running the tests.
+        foreach (var name in SiloOptions.EnvironmentNames.Keys)
+        {
+            start.Environment.Remove(name);
+        }
+
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            start.Environment[name] = value;
+        }
+
+        var process = new Process { StartInfo = start, EnableRaisingEvents = true };
+        var silo = new SiloProcess(process);
+        process.OutputDataReceived += (_, e) => silo.Receive(e.Data, silo._stdout, silo._stdoutClosed);
+        process.ErrorDataReceived += (_, e) => silo.Receive(e.Data, silo._stderr, silo._stderrClosed);
+        process.Start();
+        process.BeginOutputReadLine();
+        process.BeginErrorReadLine();
+        return silo;
+    }
+
+    private void Receive(string? line, ConcurrentQueue<string> lines, TaskCompletionSource closed)
+    {
+        if (line is null)
+        {
+            closed.TrySetResult();
+        }
+        else
+        {
+            lines.Enqueue(line);
+        }
+
+        _lineArrived.Release();
+    }
+
+    /// <summary>Waits for the ready line and returns the bound port; fails with the output if the silo exits or stalls.</summary>
+    public async Task<int> WaitForReadyAsync(TimeSpan? timeout = null)
+    {
+        var line = await WaitForStdoutAsync(l => l.StartsWith("gRPC listening on ", StringComparison.Ordinal), timeout ?? TimeSpan.FromSeconds(60));
+        var match = ListeningLine().Match(line);
+        Assert.True(match.Success, $"ready line has an unexpected shape: '{line}'");
+        return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
+    }
+
+    public async Task<string> WaitForStdoutAsync(Func<string, bool> predicate, TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        while (true)
+        {
+            if (_stdout.FirstOrDefault(predicate) is { } found)
+            {
+                return found;
+            }
+
+            if (_stdoutClosed.Task.IsCompleted)
+            {
+                Assert.Fail($"silo closed stdout before the expected line; output:\n{AllOutput}");
+            }
+
+            try
+            {
+                await _lineArrived.WaitAsync(deadline.Token);
+            }
+            catch (OperationCanceledException)
+            {
+                Assert.Fail($"no expected stdout line within {timeout.TotalSeconds} s; output:\n{AllOutput}");
+            }
+        }
+    }
+
+    /// <summary>Sends SIGTERM (what `docker stop` and systemd send); Process.Kill would be SIGKILL.</summary>
+    public void Terminate()
+    {
+        using var kill = Process.Start(new ProcessStartInfo("kill") { ArgumentList = { "-TERM", _process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) }, UseShellExecute = false })!;
+        Assert.True(kill.WaitForExit(TimeSpan.FromSeconds(10)), "kill did not return");
+        Assert.Equal(0, kill.ExitCode);
+    }
+
+    /// <summary>Waits for exit (and the end of both output streams) and returns the exit code.</summary>
+    public async Task<int> WaitForExitAsync(TimeSpan timeout)
+    {
+        using var deadline = new CancellationTokenSource(timeout);
+        try
+        {
+            await _process.WaitForExitAsync(deadline.Token);
+            await Task.WhenAll(_stdoutClosed.Task, _stderrClosed.Task).WaitAsync(deadline.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            Assert.Fail($"silo did not exit within {timeout.TotalSeconds} s; output:\n{AllOutput}");
+        }
+
+        return _process.ExitCode;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill(entireProcessTree: true);
+                await _process.WaitForExitAsync(CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+            }
+        }
+        catch (InvalidOperationException)
+        {
+        }
+        catch (TimeoutException)
+        {
+        }
+
+        _process.Dispose();
+        _lineArrived.Dispose();
+    }
+
+    [GeneratedRegex(@"^gRPC listening on 127\.0\.0\.1:(\d+)$")]
+    private static partial Regex ListeningLine();
+}
+
+/// <summary>strive.v1 calls over the repository's own gRPC client.</summary>
+public sealed class StriveClient(int port) : IDisposable
+{
+    private readonly GrpcChannelClient _client = new(new Uri($"http://127.0.0.1:{port}"));
+
+    public async Task<TResponse> CallAsync<TRequest, TResponse>(string? token, string method, TRequest request)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        var headers = new GrpcMetadata();
+        if (token is not null)
+        {
+            headers.Add("authorization", "Bearer " + token);
+        }
+
+        var result = await _client.UnaryAsync<TRequest, TResponse>("/strive.v1." + method, request, new GrpcCallOptions { Headers = headers, Timeout = TimeSpan.FromSeconds(30) });
+        return result.Response;
+    }
+
+    /// <summary>The status a call ends with (OK when it succeeds).</summary>
+    public async Task<(StatusCode Code, string Message)> StatusOfAsync<TRequest, TResponse>(string? token, string method, TRequest request)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        try
+        {
+            await CallAsync<TRequest, TResponse>(token, method, request);
+            return (StatusCode.OK, "");
+        }
+        catch (GrpcStatusException exception)
+        {
+            return (exception.StatusCode, exception.Detail);
+        }
+    }
+
+    public Task<GetNetworkRollupResponse> RollupAsync(string? token) =>
+        CallAsync<GetNetworkRollupRequest, GetNetworkRollupResponse>(token, "NetworkService/GetNetworkRollup", new GetNetworkRollupRequest());
+
+    public Task<(StatusCode Code, string Message)> RollupStatusAsync(string? token) =>
+        StatusOfAsync<GetNetworkRollupRequest, GetNetworkRollupResponse>(token, "NetworkService/GetNetworkRollup", new GetNetworkRollupRequest());
+
+    public void Dispose() => _client.Dispose();
+}

@@ -1,0 +1,117 @@
+'use strict';
+// Starts a real StriveNetwork silo process for the end-to-end suite and reads what it announces on stdout:
+//   gRPC listening on 127.0.0.1:<port>
+//   admin token: <token>
+// STRIVE_SILO_DLL=/path/StriveNetwork.Silo.dll picks the build; otherwise the newer of the Release and Debug builds
+// of silo/ is used. A missing build fails loudly: the suite never passes by not running.
+const path = require('node:path');
+const fs = require('node:fs');
+const os = require('node:os');
+const { spawn } = require('node:child_process');
+
+const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
+const DLL_NAME = 'StriveNetwork.Silo.dll';
+const LISTENING_LINE = /gRPC listening on (127\.0\.0\.1:\d+)/;
+const TOKEN_LINE = /admin token: (\S+)/;
+const READY_TIMEOUT_MS = 120_000;
+const STOP_TIMEOUT_MS = 15_000;
+
+/** The silo dll to run: STRIVE_SILO_DLL, else the newer of the Release and Debug builds. */
+function resolveSiloDll(env = process.env) {
+  if (env.STRIVE_SILO_DLL !== undefined) {
+    const dll = path.resolve(env.STRIVE_SILO_DLL);
+    if (env.STRIVE_SILO_DLL === '' || !fs.existsSync(dll)) throw new Error(`STRIVE_SILO_DLL='${env.STRIVE_SILO_DLL}' does not exist`);
+    return dll;
+  }
+  const candidates = ['Release', 'Debug'].map((c) => path.join(REPO_ROOT, 'silo', 'bin', c, 'net10.0', DLL_NAME));
+  // The newest build wins, so a stale Release build never hides the Debug build just made (or the reverse).
+  const found = candidates.filter((c) => fs.existsSync(c)).sort((a, b) => fs.statSync(b).mtimeMs - fs.statSync(a).mtimeMs)[0];
+  if (!found) {
+    throw new Error(
+      `The silo is not built: none of\n  ${candidates.join('\n  ')}\nexists. Build it first ` +
+        '(dotnet build silo/StriveNetwork.Silo.csproj -c Release) or set STRIVE_SILO_DLL=<dll>.');
+  }
+  return found;
+}
+
+/**
+ * Starts a silo on an ephemeral port with SQLite (or `storage` args) in a fresh temporary data directory (or `dataDir`,
+ * for a restart).
+ * Resolves to { address, adminToken, dataDir, output(), stop({ keepData }) } once the port is announced and, on a
+ * fresh store, the admin token (a restart on a store that has tokens prints none: pass expectAdminToken: false).
+ */
+function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs = [], env = process.env, dataDir: existingDataDir, expectAdminToken = true } = {}) {
+  const dll = resolveSiloDll(env);
+  const dataDir = existingDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'strive-e2e-'));
+  const args = [dll, '--grpc-port', '0', '--data-dir', dataDir, ...storage, ...(demo ? ['--demo'] : []), ...extraArgs];
+  const label = `silo (${path.relative(REPO_ROOT, dll)}${demo ? ' --demo' : ''})`;
+  return new Promise((resolve, reject) => {
+    const child = spawn('dotnet', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env }, cwd: dataDir });
+    let output = '';
+    let buffer = '';
+    let address;
+    let adminToken;
+    let settled = false;
+    let stopping = false;
+    const exited = new Promise((r) => child.once('exit', (code, signal) => r({ code, signal })));
+    const capture = (chunk) => {
+      output += chunk;
+      if (output.length > 200_000) output = output.slice(-200_000);
+    };
+    const fail = (message) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      child.kill('SIGKILL');
+      if (!existingDataDir) fs.rmSync(dataDir, { recursive: true, force: true });
+      reject(new Error(`${message}\n--- ${label} output ---\n${output}`));
+    };
+    const timer = setTimeout(
+      () => fail(`${label} did not announce 'gRPC listening on' and 'admin token:' within ${READY_TIMEOUT_MS / 1000} s`),
+      READY_TIMEOUT_MS);
+    child.stderr.setEncoding('utf8');
+    child.stderr.on('data', capture);
+    child.stdout.setEncoding('utf8');
+    child.stdout.on('data', (chunk) => {
+      capture(chunk);
+      if (settled) return;
+      buffer += chunk;
+      const lines = buffer.split('\n');
+      buffer = lines.pop();
+      for (const line of lines) {
+        address ??= LISTENING_LINE.exec(line)?.[1];
+        adminToken ??= TOKEN_LINE.exec(line)?.[1];
+      }
+      if (address && (adminToken || !expectAdminToken)) {
+        settled = true;
+        clearTimeout(timer);
+        resolve({
+          address,
+          adminToken,
+          dataDir,
+          label,
+          output: () => output,
+          async stop({ keepData = false } = {}) {
+            let result = { code: child.exitCode, signal: child.signalCode };
+            if (child.exitCode === null && child.signalCode === null) {
+              stopping = true;
+              child.kill('SIGTERM');
+              const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+              result = await exited;
+              clearTimeout(killer);
+            }
+            if (!keepData) fs.rmSync(dataDir, { recursive: true, force: true });
+            return result;
+          },
+        });
+      }
+    });
+    child.once('error', (err) => fail(`could not start ${label}: ${err.message}`));
+    child.once('exit', (code, signal) => {
+      if (!settled) fail(`${label} exited before it was ready (code ${code}, signal ${signal})`);
+      else if (!stopping) console.error(`${label} exited unexpectedly (code ${code}, signal ${signal})\n--- output ---\n${output}`);
+    });
+  });
+}
+
+module.exports = { startSilo, resolveSiloDll, REPO_ROOT };
