@@ -51,6 +51,7 @@ public static partial class SiloHost
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
+        await using var storeLock = await StoreLock.AcquireAsync(options, cancellationToken).ConfigureAwait(false);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         ConfigureLogging(builder.Logging);
         builder.WebHost.ConfigureKestrel(k => k.ListenGrpc(IPAddress.Loopback, options.GrpcPort));
@@ -96,6 +97,7 @@ public static partial class SiloHost
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(work);
+        await using var storeLock = await StoreLock.AcquireAsync(options, cancellationToken).ConfigureAwait(false);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, DisableDefaults = true });
         ConfigureLogging(builder.Logging);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);

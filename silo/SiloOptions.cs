@@ -58,6 +58,10 @@ public sealed class SiloOptions
         {
             yield return "storage 'postgres' needs a connection string (--postgres or STRIVE_POSTGRES)";
         }
+        else if (UsesPostgres && PostgresProblem(Postgres!) is { } problem)
+        {
+            yield return $"postgres connection string is not valid: {problem}";
+        }
 
         if (!UsesPostgres && string.IsNullOrWhiteSpace(DataDir))
         {
@@ -67,6 +71,20 @@ public sealed class SiloOptions
         if (MinN is < 1 or > 1000)
         {
             yield return $"min n must be within 1..1000 (got {MinN})";
+        }
+    }
+
+    // The parser's messages name the key, never the value, so no password reaches the output.
+    private static string? PostgresProblem(string connectionString)
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+            return null;
+        }
+        catch (ArgumentException exception)
+        {
+            return exception.Message;
         }
     }
 
