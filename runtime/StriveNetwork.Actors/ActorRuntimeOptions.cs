@@ -33,6 +33,13 @@ public sealed class ActorRuntimeOptions
     /// <summary>Events read per pump batch.</summary>
     public int StreamBatchSize { get; set; } = 100;
 
+    /// <summary>
+    /// Subscriber grains of one subscription that a pump delivers to concurrently within a batch (1..256, default 16).
+    /// Each grain still receives its own events one at a time in log order; 1 delivers the whole batch one event at a
+    /// time in log order across all grains.
+    /// </summary>
+    public int StreamDeliveryParallelism { get; set; } = 16;
+
     /// <summary>Minimum reminder period (Orleans' MinimumReminderPeriod, 1 min); lower values are rejected.</summary>
     public static TimeSpan MinimumReminderPeriod { get; } = TimeSpan.FromMinutes(1);
 
@@ -76,6 +83,11 @@ public sealed class ActorRuntimeOptions
         if (StreamBatchSize < 1)
         {
             yield return $"{nameof(StreamBatchSize)} must be at least 1 (was {StreamBatchSize}).";
+        }
+
+        if (StreamDeliveryParallelism is < 1 or > 256)
+        {
+            yield return $"{nameof(StreamDeliveryParallelism)} must be between 1 and 256 (was {StreamDeliveryParallelism}).";
         }
     }
 }

@@ -1,5 +1,7 @@
 using System.Diagnostics.Metrics;
 using Grpc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using StriveNetwork.Grpc.Client;
 using StriveNetwork.Grpc.Server;
 
@@ -56,6 +58,25 @@ public sealed class LifecycleTests
             }),
             options,
             interop: false);
+
+    [Fact]
+    public async Task ServerStopping_EndsOpenStreamsWithUnavailable_UnaryCallsStillComplete()
+    {
+        var probe = new Probe();
+        await using var server = await StartWaitingServerAsync(probe);
+        await using var call = server.Client.ServerStreaming<StreamingOutputCallRequest, StreamingOutputCallResponse>(
+            "/grpc.testing.TestService/StreamingOutputCall", new StreamingOutputCallRequest());
+        Assert.NotNull(await call.ReadAsync());
+        await probe.Started.Task.WaitAsync(TimeSpan.FromSeconds(10));
+
+        // A watch-like stream never ends by itself; stopping the host must end it, not wait out the shutdown timeout.
+        server.Services.GetRequiredService<IHostApplicationLifetime>().StopApplication();
+
+        var error = await Assert.ThrowsAsync<GrpcStatusException>(() => call.ReadAsync().WaitAsync(TimeSpan.FromSeconds(10)));
+        Assert.Equal(StatusCode.Unavailable, error.StatusCode);
+        Assert.Equal("the server is shutting down; call again", error.Detail);
+        await probe.Cancelled.Task.WaitAsync(TimeSpan.FromSeconds(10));
+    }
 
     [Fact]
     public async Task ServerDeadline_CancelsHandlerAndSendsDeadlineExceeded()

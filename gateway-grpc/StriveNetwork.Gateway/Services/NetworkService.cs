@@ -35,18 +35,11 @@ public sealed class NetworkService(IGrainFactory grains)
         var rollup = await Network.GetRollupAsync(cancellationToken).ConfigureAwait(false);
         await responses.WriteAsync(new V1.WatchNetworkRollupResponse { Rollup = ProtoMap.ToProto(rollup) }, cancellationToken).ConfigureAwait(false);
         var version = rollup.Version;
-        while (!cancellationToken.IsCancellationRequested)
+        while (true)
         {
-            NetworkRollup next;
-            try
-            {
-                next = await Network.WaitForChangeAsync(version, WatchPollWait, cancellationToken).ConfigureAwait(false);
-            }
-            catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
-            {
-                return;
-            }
-
+            // Ends only by cancellation: the client's (CANCELLED) or the server stopping (UNAVAILABLE, call again).
+            cancellationToken.ThrowIfCancellationRequested();
+            var next = await Network.WaitForChangeAsync(version, WatchPollWait, cancellationToken).ConfigureAwait(false);
             if (next.Version > version)
             {
                 // Slow watchers skip intermediate versions: each message is the latest rollup.

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core.Features;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StriveNetwork.Grpc.Protocol;
@@ -14,14 +15,18 @@ public sealed class GrpcCallDispatcher
     private readonly GrpcServerOptions _options;
     private readonly GrpcServerMetrics _metrics;
     private readonly ILogger _logger;
+    private readonly CancellationToken _stopping;
 
     /// <summary>Creates the dispatcher.</summary>
-    public GrpcCallDispatcher(IOptions<GrpcServerOptions> options, GrpcServerMetrics metrics, ILogger<GrpcCallDispatcher> logger)
+    /// <param name="lifetime">When given, streaming calls end with UNAVAILABLE as soon as the host starts stopping,
+    /// instead of holding graceful shutdown until its timeout (a watch stream never ends on its own).</param>
+    public GrpcCallDispatcher(IOptions<GrpcServerOptions> options, GrpcServerMetrics metrics, ILogger<GrpcCallDispatcher> logger, IHostApplicationLifetime? lifetime = null)
     {
         ArgumentNullException.ThrowIfNull(options);
         _options = options.Value;
         _metrics = metrics;
         _logger = logger;
+        _stopping = lifetime?.ApplicationStopping ?? CancellationToken.None;
     }
 
     internal Task HandleUnknownAsync(HttpContext httpContext)
@@ -76,10 +81,18 @@ public sealed class GrpcCallDispatcher
         var call = new GrpcServerCall(httpContext, _options);
         CancellationTokenSource? deadlineSource = null;
         CancellationTokenSource? linked = null;
+        CancellationTokenSource? stoppingLinked = null;
         ITimer? timer = null;
         TaskCompletionSource? deadlineFired = null;
         var deadline = DateTime.MaxValue;
         var token = httpContext.RequestAborted;
+        if (binding.Type != GrpcMethodType.Unary && _stopping.CanBeCanceled)
+        {
+            // Unary calls finish on their own and Kestrel drains them; streams are told to end.
+            stoppingLinked = CancellationTokenSource.CreateLinkedTokenSource(token, _stopping);
+            token = stoppingLinked.Token;
+        }
+
         var timeoutValue = httpContext.Request.Headers[GrpcProtocol.TimeoutHeader].ToString();
         if (timeoutValue.Length > 0)
         {
@@ -133,6 +146,7 @@ public sealed class GrpcCallDispatcher
         {
             timer?.Dispose();
             linked?.Dispose();
+            stoppingLinked?.Dispose();
             deadlineSource?.Dispose();
             var elapsed = Stopwatch.GetElapsedTime(started).TotalMilliseconds;
             _metrics.Finished(binding.Path, status, elapsed);
@@ -182,6 +196,13 @@ public sealed class GrpcCallDispatcher
             _ = ex;
             GrpcLog.CallCancelled(_logger, binding.Path);
             return StatusCode.Cancelled;
+        }
+        catch (Exception ex) when (_stopping.IsCancellationRequested && binding.Type != GrpcMethodType.Unary)
+        {
+            // The stream ended because the server is stopping: a status the client can act on (reconnect).
+            _ = ex;
+            await call.WriteStatusAsync(StatusCode.Unavailable, "the server is shutting down; call again", null).ConfigureAwait(false);
+            return StatusCode.Unavailable;
         }
         catch (GrpcStatusException ex)
         {

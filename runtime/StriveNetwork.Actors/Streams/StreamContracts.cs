@@ -19,7 +19,7 @@ public sealed record StreamEvent(StreamEventRecord Record)
     public static string PayloadTypeName<T>() => typeof(T).FullName ?? typeof(T).Name;
 }
 
-/// <summary>A grain that receives events of its implicit stream subscriptions (at least once, in log order).</summary>
+/// <summary>A grain that receives events of its implicit stream subscriptions (at least once, in log order per subscriber grain).</summary>
 public interface IStreamSubscriber : IGrain
 {
     /// <summary>Handles one event; throwing makes the runtime retry, then dead-letter it.</summary>

@@ -3,9 +3,11 @@ using StriveNetwork.Actors.Persistence;
 namespace StriveNetwork.Actors.Streams;
 
 /// <summary>
-/// Delivers one implicit subscription (grain type + namespace) of one provider: reads the log after the checkpoint,
-/// calls the subscriber grain keyed by each event's stream key, in log order, and moves the checkpoint after each
-/// event. A failing event is retried with exponential backoff, then dead-lettered, and delivery continues.
+/// Delivers one implicit subscription (grain type + namespace) of one provider: reads a batch of the log after the
+/// checkpoint, groups it by stream key (the subscriber grain's key), delivers each key's events in log order and
+/// different keys concurrently (at most <see cref="ActorRuntimeOptions.StreamDeliveryParallelism"/> at a time), and
+/// moves the checkpoint once the whole batch was delivered or dead-lettered. A failing event is retried with
+/// exponential backoff, then dead-lettered, and delivery of that key continues; other keys do not wait for it.
 /// </summary>
 internal sealed class StreamPump(
     ActorSilo silo,
@@ -31,16 +33,68 @@ internal sealed class StreamPump(
                 continue;
             }
 
-            foreach (var record in batch)
-            {
-                await DeliverAsync(record, cancellationToken).ConfigureAwait(false);
-                checkpoint = record.Position;
-                await log.SaveCheckpointAsync(Subscription, checkpoint, cancellationToken).ConfigureAwait(false);
-            }
+            await DeliverBatchAsync(batch, options.StreamDeliveryParallelism, cancellationToken).ConfigureAwait(false);
+
+            // Only now is every event up to the batch's last position delivered or dead-lettered; a crash before this
+            // line redelivers the whole batch (at-least-once; subscribers are idempotent by producer sequence).
+            checkpoint = batch[^1].Position;
+            await log.SaveCheckpointAsync(Subscription, checkpoint, cancellationToken).ConfigureAwait(false);
 
             var head = await log.GetHeadPositionAsync(cancellationToken).ConfigureAwait(false);
             silo.Metrics.StreamLag.Record(Math.Max(0, head - checkpoint), new KeyValuePair<string, object?>("subscription", Subscription));
         }
+    }
+
+    private async Task DeliverBatchAsync(IReadOnlyList<StreamEventRecord> batch, int parallelism, CancellationToken cancellationToken)
+    {
+        if (parallelism == 1)
+        {
+            // One event at a time in log order across all keys: the strictest order, for subscribers that need it.
+            foreach (var record in batch)
+            {
+                await DeliverAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        // Keys in order of first appearance, each with its events in log order.
+        var byKey = new Dictionary<string, List<StreamEventRecord>>(StringComparer.Ordinal);
+        var keys = new List<List<StreamEventRecord>>();
+        foreach (var record in batch)
+        {
+            if (!byKey.TryGetValue(record.StreamKey, out var records))
+            {
+                records = [];
+                byKey.Add(record.StreamKey, records);
+                keys.Add(records);
+            }
+
+            records.Add(record);
+        }
+
+        if (keys.Count == 1)
+        {
+            foreach (var record in keys[0])
+            {
+                await DeliverAsync(record, cancellationToken).ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        // A failure escaping DeliverAsync (the dead-letter write itself failed) cancels the other keys and fails the
+        // batch without a checkpoint; the pump host restarts the pump, which redelivers from the last checkpoint.
+        await Parallel.ForEachAsync(
+            keys,
+            new ParallelOptions { MaxDegreeOfParallelism = parallelism, CancellationToken = cancellationToken },
+            async (records, token) =>
+            {
+                foreach (var record in records)
+                {
+                    await DeliverAsync(record, token).ConfigureAwait(false);
+                }
+            }).ConfigureAwait(false);
     }
 
     private async Task DeliverAsync(StreamEventRecord record, CancellationToken cancellationToken)

@@ -17,6 +17,8 @@ public abstract class DurableClusterTests : IAsyncLifetime
 
     protected TestProbe Probe { get; } = new();
 
+    protected DeliveryLedger Ledger { get; } = new();
+
     /// <summary>A new provider instance over the same durable store on every call (a restarted process).</summary>
     protected abstract IGrainStorage OpenStorage();
 
@@ -69,6 +71,34 @@ public abstract class DurableClusterTests : IAsyncLifetime
         Assert.Equal(42, await counter.Increment(1));
     }
 
+    [Fact]
+    public async Task ConcurrentDelivery_KeepsLogOrderPerGrainAndCheckpointsWholeBatches()
+    {
+        await using var cluster = await StartClusterAsync();
+        string[] keys = ["k0", "k1", "k2", "k3", "k4", "k5"];
+        for (var round = 1; round <= 4; round++)
+        {
+            var value = round;
+            await Task.WhenAll(
+                cluster.Client.GetGrain<IOrderedProducerGrain>("x").PublishAtomically([.. keys.Select(k => new OrderedTarget(k, value, "ok"))]),
+                cluster.Client.GetGrain<IOrderedProducerGrain>("y").PublishAtomically([.. keys.Reverse().Select(k => new OrderedTarget(k, value, "ok"))]));
+        }
+
+        var head = await cluster.StreamLog.GetHeadPositionAsync();
+        await Ledger.WaitUntilAsync(
+            () => cluster.StreamLog.GetCheckpointAsync("orderedsubscriber/ordered").AsTask().GetAwaiter().GetResult() == head,
+            $"checkpoint {head}");
+
+        var handled = Ledger.Handled;
+        Assert.Equal(keys.Length * 2 * 4, handled.Count);
+        foreach (var key in keys)
+        {
+            var positions = handled.Where(h => h.Key == key).Select(h => h.Position).ToList();
+            Assert.Equal(positions.Order(), positions);
+            Assert.Equal(positions.Count, positions.Distinct().Count());
+        }
+    }
+
     private async Task<InProcessTestCluster> StartClusterAsync()
     {
         var storage = OpenStorage();
@@ -76,7 +106,7 @@ public abstract class DurableClusterTests : IAsyncLifetime
         return await new InProcessTestClusterBuilder()
             .AddGrainAssembly(typeof(DurableClusterTests).Assembly)
             .ConfigureOptions(o => o.StreamRetryInitialBackoff = TimeSpan.Zero)
-            .ConfigureServices(s => s.AddSingleton(Probe))
+            .ConfigureServices(s => s.AddSingleton(Probe).AddSingleton(Ledger))
             .UseStorage(_ => storage)
             .BuildAndStartAsync();
     }
