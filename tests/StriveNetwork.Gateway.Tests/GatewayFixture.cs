@@ -165,29 +165,16 @@ public sealed class GatewayFixture : IAsyncLifetime
         FrameworkId = frameworkId,
     };
 
-    public async Task<TResponse> CallAsync<TRequest, TResponse>(string? token, string method, TRequest request)
+    public Task<TResponse> CallAsync<TRequest, TResponse>(string? token, string method, TRequest request)
         where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>, new()
-    {
-        var result = await Client.UnaryAsync<TRequest, TResponse>("/strive.v1." + method, request, new GrpcCallOptions { Headers = Auth(token), Timeout = TimeSpan.FromSeconds(30) });
-        return result.Response;
-    }
+        where TResponse : class, IMessage<TResponse>, new() =>
+        Client.CallAsync<TRequest, TResponse>(token, method, request);
 
     /// <summary>The status a call ends with (OK when it succeeds).</summary>
-    public async Task<(StatusCode Code, string Message)> StatusOfAsync<TRequest, TResponse>(string? token, string method, TRequest request)
+    public Task<(StatusCode Code, string Message)> StatusOfAsync<TRequest, TResponse>(string? token, string method, TRequest request)
         where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>, new()
-    {
-        try
-        {
-            await CallAsync<TRequest, TResponse>(token, method, request);
-            return (StatusCode.OK, "");
-        }
-        catch (GrpcStatusException exception)
-        {
-            return (exception.StatusCode, exception.Detail);
-        }
-    }
+        where TResponse : class, IMessage<TResponse>, new() =>
+        Client.StatusOfAsync<TRequest, TResponse>(token, method, request);
 
     /// <summary>
     /// A whole UploadObservations stream: the messages, then half-close; the response, or the status the stream
@@ -196,7 +183,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     public async Task<(StatusCode Code, string Message, UploadObservationsResponse? Response)> UploadAsync(string? token, params UploadObservationsRequest[] messages)
     {
         await using var call = Client.Streaming<UploadObservationsRequest, UploadObservationsResponse>(
-            "/strive.v1.IndicatorService/UploadObservations", new GrpcCallOptions { Headers = Auth(token), Timeout = TimeSpan.FromSeconds(30) });
+            "/strive.v1.IndicatorService/UploadObservations", StriveCalls.Options(token));
         try
         {
             foreach (var message in messages)
@@ -219,7 +206,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     public async Task<(StatusCode Code, string Message, WatchNetworkRollupResponse? First)> WatchFirstAsync(string? token)
     {
         await using var call = Client.ServerStreaming<WatchNetworkRollupRequest, WatchNetworkRollupResponse>(
-            "/strive.v1.NetworkService/WatchNetworkRollup", new WatchNetworkRollupRequest(), new GrpcCallOptions { Headers = Auth(token), Timeout = TimeSpan.FromSeconds(30) });
+            "/strive.v1.NetworkService/WatchNetworkRollup", new WatchNetworkRollupRequest(), StriveCalls.Options(token));
         try
         {
             var first = await call.ReadAsync();
@@ -229,17 +216,6 @@ public sealed class GatewayFixture : IAsyncLifetime
         {
             return (exception.StatusCode, exception.Detail, null);
         }
-    }
-
-    private static GrpcMetadata Auth(string? token)
-    {
-        var headers = new GrpcMetadata();
-        if (token is not null)
-        {
-            headers.Add("authorization", "Bearer " + token);
-        }
-
-        return headers;
     }
 
     public async Task DisposeAsync()

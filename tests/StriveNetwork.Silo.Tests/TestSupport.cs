@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Google.Protobuf;
+using StriveNetwork.Gateway.Tests;
 using StriveNetwork.Gateway.V1;
 using StriveNetwork.Grpc;
 using StriveNetwork.Grpc.Client;
@@ -222,35 +223,16 @@ public sealed class StriveClient(int port) : IDisposable
 {
     private readonly GrpcChannelClient _client = new(new Uri($"http://127.0.0.1:{port}"));
 
-    public async Task<TResponse> CallAsync<TRequest, TResponse>(string? token, string method, TRequest request)
+    public Task<TResponse> CallAsync<TRequest, TResponse>(string? token, string method, TRequest request)
         where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>, new()
-    {
-        var headers = new GrpcMetadata();
-        if (token is not null)
-        {
-            headers.Add("authorization", "Bearer " + token);
-        }
-
-        var result = await _client.UnaryAsync<TRequest, TResponse>("/strive.v1." + method, request, new GrpcCallOptions { Headers = headers, Timeout = TimeSpan.FromSeconds(30) });
-        return result.Response;
-    }
+        where TResponse : class, IMessage<TResponse>, new() =>
+        _client.CallAsync<TRequest, TResponse>(token, method, request);
 
     /// <summary>The status a call ends with (OK when it succeeds).</summary>
-    public async Task<(StatusCode Code, string Message)> StatusOfAsync<TRequest, TResponse>(string? token, string method, TRequest request)
+    public Task<(StatusCode Code, string Message)> StatusOfAsync<TRequest, TResponse>(string? token, string method, TRequest request)
         where TRequest : class, IMessage<TRequest>
-        where TResponse : class, IMessage<TResponse>, new()
-    {
-        try
-        {
-            await CallAsync<TRequest, TResponse>(token, method, request);
-            return (StatusCode.OK, "");
-        }
-        catch (GrpcStatusException exception)
-        {
-            return (exception.StatusCode, exception.Detail);
-        }
-    }
+        where TResponse : class, IMessage<TResponse>, new() =>
+        _client.StatusOfAsync<TRequest, TResponse>(token, method, request);
 
     public Task<GetNetworkRollupResponse> RollupAsync(string? token) =>
         CallAsync<GetNetworkRollupRequest, GetNetworkRollupResponse>(token, "NetworkService/GetNetworkRollup", new GetNetworkRollupRequest());
