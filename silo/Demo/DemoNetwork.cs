@@ -152,13 +152,17 @@ public sealed class DemoNetwork(TimeProvider? timeProvider = null)
             }
         }
 
-        // Assessment history is append-only; a resumed load skips it when the partnership already has some.
-        if (resumed && (await grain.GetAsync(cancellationToken).ConfigureAwait(false)).Gateway != Domain.Frameworks.GatewayStage.Exploring)
+        // Assessment history is append-only, so a resumed load must not record a batch twice. Each batch assesses its
+        // own gateway's benchmarks and commits atomically: it was recorded exactly when one of them has an assessment.
+        var assessed = new HashSet<string>(StringComparer.Ordinal);
+        if (resumed)
         {
-            return;
+            var progress = await grain.GetProgressAsync(cancellationToken).ConfigureAwait(false);
+            assessed.UnionWith(progress.Gateways.SelectMany(g => g.Pillars).SelectMany(p => p.Benchmarks)
+                .Where(b => b.LatestAssessment is not null).Select(b => b.BenchmarkId));
         }
 
-        foreach (var batch in partnership.Assessments)
+        foreach (var batch in partnership.Assessments.Where(b => !b.Assessments.Any(e => assessed.Contains(e.BenchmarkId))))
         {
             await grain.RecordAssessmentAsync(batch, cancellationToken).ConfigureAwait(false);
         }
