@@ -17,6 +17,9 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 # --- 1. prerequisites ----------------------------------------------------------------------------
 need_apt=()
+# Every way out ends with the summary line CI reads, also when nothing could run.
+abort() { echo "$1"; echo; echo "0 passed, 1 failed, 0 skipped"; exit 1; }
+
 pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 [ -n "$pg_bin" ] && [ -x "$pg_bin/initdb" ] || need_apt+=(postgresql)
 command -v h2load >/dev/null || need_apt+=(nghttp2-client)
@@ -24,14 +27,14 @@ command -v node >/dev/null || need_apt+=(nodejs npm)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
   as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need_apt[@]}" >/dev/null \
-    || { echo "could not install ${need_apt[*]}"; exit 1; }
+    || abort "could not install ${need_apt[*]}"
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 fi
 for dir in tests/interop tests/e2e; do
   if [ -f "$dir/package.json" ]; then
     log "npm ci in $dir"
     (cd "$dir" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; }) \
-      || { echo "npm install failed in $dir"; exit 1; }
+      || abort "npm install failed in $dir"
   fi
 done
 
@@ -52,10 +55,10 @@ stop_pg() { run_pg "'$pg_bin/pg_ctl' -D '$pg_dir/data' -m immediate stop" >/dev/
 trap stop_pg EXIT
 log "starting PostgreSQL ($pg_bin) on 127.0.0.1:$pg_port"
 run_pg "'$pg_bin/initdb' -D '$pg_dir/data' -U '$pg_user' --auth=trust -E UTF8 >'$pg_dir/initdb.log' 2>&1" \
-  || { cat "$pg_dir/initdb.log"; echo "initdb failed"; exit 1; }
+  || { cat "$pg_dir/initdb.log"; abort "initdb failed"; }
 run_pg "'$pg_bin/pg_ctl' -D '$pg_dir/data' -l '$pg_dir/server.log' -w -t 60 \
   -o \"-c listen_addresses=127.0.0.1 -p $pg_port -k '$pg_dir' -c fsync=off -c max_connections=300\" start" >/dev/null \
-  || { cat "$pg_dir/server.log"; echo "PostgreSQL did not start"; exit 1; }
+  || { cat "$pg_dir/server.log"; abort "PostgreSQL did not start"; }
 export STRIVE_TEST_POSTGRES="Host=127.0.0.1;Port=$pg_port;Username=$pg_user;Database=postgres;Pooling=true;Maximum Pool Size=50"
 
 # --- 3. build once, then every test project --------------------------------------------------------
@@ -63,7 +66,7 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1 DOTNET_SKIP_FIRST_TIME_EXPE
 log "dotnet build StriveNetwork.sln"
 dotnet build StriveNetwork.sln -c Release -nologo -v quiet 2>&1 | tail -n 30
 build_rc=${PIPESTATUS[0]}
-if [ "$build_rc" != 0 ]; then echo "build failed"; echo "0 passed, 1 failed, 0 skipped"; exit 1; fi
+[ "$build_rc" = 0 ] || abort "build failed"
 
 passed=0; failed=0; skipped=0; broken=0
 while IFS= read -r proj; do
