@@ -33,15 +33,8 @@ public sealed class NetworkGrain(
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 500;
-    private RollupCounter _counter = new();
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private NetworkRollup? _materialized;
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _counter = RollupCounter.FromCounts(state.State.Counts);
-        return Task.CompletedTask;
-    }
 
     public Task<NetworkRollup> GetRollupAsync(CancellationToken cancellationToken = default) => Task.FromResult(Rollup());
 
@@ -100,7 +93,7 @@ public sealed class NetworkGrain(
     {
         var shards = await Task.WhenAll(Shards().Select(shard => shard.RecomputeAsync(apply, cancellationToken)));
         var recomputed = RollupCounter.FromCounts(shards.SelectMany(s => s.Fresh.Counts));
-        var differences = RollupCounter.Compare(_counter, recomputed);
+        var differences = RollupCounter.Compare(RollupCounter.FromCounts(state.State.Counts), recomputed);
         var applied = false;
         if (apply && (differences.Count > 0 || shards.Any(s => s.Applied)))
         {
@@ -174,8 +167,6 @@ public sealed class NetworkGrain(
             UpdateTime = time.GetUtcNow(),
         };
         await StateWrites.ReplaceAsync(state, next, DeactivateOnIdle, cancellationToken);
-
-        _counter = counts;
         Changed();
     }
 
@@ -183,7 +174,6 @@ public sealed class NetworkGrain(
 
     private void Changed()
     {
-        _materialized = null;
         var old = _changed;
         _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         old.TrySetResult();
@@ -192,5 +182,5 @@ public sealed class NetworkGrain(
     private NetworkRollup Rollup() =>
         _materialized is { } m && m.Version == state.State.Version
             ? m
-            : _materialized = _counter.Materialize(state.State.Version, state.State.UpdateTime, time.GetUtcNow().Year);
+            : _materialized = RollupCounter.FromCounts(state.State.Counts).Materialize(state.State.Version, state.State.UpdateTime, time.GetUtcNow().Year);
 }

@@ -23,14 +23,6 @@ public sealed class NetworkShardState
 public sealed class NetworkShardGrain(
     [PersistentState("network-shard")] IPersistentState<NetworkShardState> state) : Grain, INetworkShardGrain, IStreamSubscriber
 {
-    private RollupCounter _counter = new();
-
-    public override Task OnActivateAsync(CancellationToken cancellationToken)
-    {
-        _counter = RollupCounter.From(state.State.Snapshots.Values);
-        return Task.CompletedTask;
-    }
-
     public async Task OnNextAsync(StreamEvent streamEvent, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(streamEvent);
@@ -56,7 +48,7 @@ public sealed class NetworkShardGrain(
         return new SnapshotApplied(true, delta);
     }
 
-    public Task<ShardCounts> GetCountsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Counts(_counter));
+    public Task<ShardCounts> GetCountsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Counts(Streamed()));
 
     public Task<ShardPage> ListAsync(PartnershipFilter filter, string afterId, int take, CancellationToken cancellationToken = default)
     {
@@ -80,7 +72,8 @@ public sealed class NetworkShardGrain(
 
     public async Task<ShardRecompute> RecomputeAsync(bool apply, CancellationToken cancellationToken = default)
     {
-        var streamed = Counts(_counter);
+        var streamedCounter = Streamed();
+        var streamed = Counts(streamedCounter);
         var fresh = new Dictionary<string, PartnershipSnapshot>(StringComparer.Ordinal);
         foreach (var chunk in state.State.Snapshots.Keys.Order(StringComparer.Ordinal).Chunk(16))
         {
@@ -91,7 +84,7 @@ public sealed class NetworkShardGrain(
         }
 
         var freshCounter = RollupCounter.From(fresh.Values);
-        var changes = RollupCounter.Difference(_counter, freshCounter);
+        var changes = RollupCounter.Difference(streamedCounter, freshCounter);
         var applied = false;
         if (apply && changes.Count > 0)
         {
@@ -115,9 +108,11 @@ public sealed class NetworkShardGrain(
 
         await StateWrites.ReplaceAsync(state, new NetworkShardState { Snapshots = snapshots, Sequence = sequence }, DeactivateOnIdle, cancellationToken);
 
-        _counter.Apply(changes);
         return delta;
     }
+
+    // Counted when asked (resynchronisation, recomputation): rare, so no running copy has to be kept in step.
+    private RollupCounter Streamed() => RollupCounter.From(state.State.Snapshots.Values);
 
     private ShardCounts Counts(RollupCounter counter) =>
         new(GrainKey, state.State.Sequence, state.State.Snapshots.Count, counter.Copy());

@@ -23,14 +23,18 @@ public sealed class DemoLoadFixture : IAsyncLifetime
 
     public async Task InitializeAsync()
     {
-        _cluster = await new InProcessTestClusterBuilder()
+        _cluster = await StartClusterAsync();
+        Summary = await new DemoNetwork(_cluster.TimeProvider).LoadAsync(Grains, new DemoOptions());
+        Rollup = await WaitForRollupAsync(r => r.PartnershipCount == 70 && r.Designations.Sum(d => d.Count) > 0);
+    }
+
+    /// <summary>An in-process cluster with the real grains on memory storage, as the demo tests use it.</summary>
+    public static Task<InProcessTestCluster> StartClusterAsync() =>
+        new InProcessTestClusterBuilder()
             .AddGrainAssembly(typeof(PartnershipGrain).Assembly)
             .ConfigureOptions(o => o.StreamRetryInitialBackoff = TimeSpan.Zero)
             .ConfigureServices(s => s.AddStriveGrains())
             .BuildAndStartAsync();
-        Summary = await new DemoNetwork(_cluster.TimeProvider).LoadAsync(Grains, new DemoOptions());
-        Rollup = await WaitForRollupAsync(r => r.PartnershipCount == 70 && r.Designations.Sum(d => d.Count) > 0);
-    }
 
     /// <summary>
     /// Polls until the streamed rollup satisfies <paramref name="done"/> (snapshots arrive through streams after the

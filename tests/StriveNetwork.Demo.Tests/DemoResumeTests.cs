@@ -1,5 +1,3 @@
-using StriveNetwork.Actors.Testing.TestCluster;
-using StriveNetwork.Grains;
 using StriveNetwork.Grains.Abstractions;
 using StriveNetwork.Silo.Demo;
 
@@ -13,10 +11,10 @@ public sealed class DemoResumeTests
     [Fact]
     public async Task InterruptedLoad_CompletesToTheCleanLoadsNetwork_WithoutRecordingABatchTwice()
     {
-        await using var clean = await StartAsync();
+        await using var clean = await DemoLoadFixture.StartClusterAsync();
         await new DemoNetwork(clean.TimeProvider).LoadAsync(clean.Client, Options);
 
-        await using var resumed = await StartAsync();
+        await using var resumed = await DemoLoadFixture.StartClusterAsync();
         var plan = DemoPlan.Create(Options, DateOnly.FromDateTime(resumed.TimeProvider.GetUtcNow().UtcDateTime));
         var interrupted = plan.Partnerships.First(p => p.Assessments.Count >= 3);
         // What a crash after the first assessment batch leaves: registered, data in, one round of assessments.
@@ -53,11 +51,4 @@ public sealed class DemoResumeTests
     private static IEnumerable<string> Assessed(PartnershipProgress progress) =>
         progress.Gateways.SelectMany(g => g.Pillars).SelectMany(p => p.Benchmarks)
             .Select(b => $"{b.BenchmarkId}:{b.Status}:{b.LatestAssessment?.AssessmentDate}");
-
-    private static Task<InProcessTestCluster> StartAsync() =>
-        new InProcessTestClusterBuilder()
-            .AddGrainAssembly(typeof(PartnershipGrain).Assembly)
-            .ConfigureOptions(o => o.StreamRetryInitialBackoff = TimeSpan.Zero)
-            .ConfigureServices(s => s.AddStriveGrains())
-            .BuildAndStartAsync();
 }

@@ -41,28 +41,26 @@ public sealed class GrainCluster : IAsyncDisposable
 
     public static async Task<GrainCluster> StartAsync(StorageKind storage, int minimumN = 10)
     {
-        string? folder = null;
-        var builder = new InProcessTestClusterBuilder()
-            .AddGrainAssembly(typeof(PartnershipGrain).Assembly)
-            .ConfigureServices(s => s.AddStriveGrains(o => o.MinimumN = minimumN));
-        if (storage == StorageKind.Sqlite)
+        if (storage == StorageKind.Memory)
         {
-            folder = Directory.CreateTempSubdirectory("strive-grains-").FullName;
-            var path = Path.Combine(folder, "grains.db");
-            builder.UseStorage(_ => new SqliteGrainStorage(new SqliteGrainStorageOptions { FilePath = path }));
+            return await StartAsync(builder => builder, null, minimumN);
         }
 
-        return new GrainCluster(await builder.BuildAndStartAsync(), folder);
+        var folder = Directory.CreateTempSubdirectory("strive-grains-").FullName;
+        var path = Path.Combine(folder, "grains.db");
+        return await StartAsync(builder => builder.UseStorage(_ => new SqliteGrainStorage(new SqliteGrainStorageOptions { FilePath = path })), folder, minimumN);
     }
 
     /// <summary>A cluster on the given storage (which must also be the stream log), e.g. one that fails on demand.</summary>
-    public static async Task<GrainCluster> StartAsync(IGrainStorage storage, int minimumN = 10)
+    public static Task<GrainCluster> StartAsync(IGrainStorage storage, int minimumN = 10) =>
+        StartAsync(builder => builder.UseStorage(_ => storage), null, minimumN);
+
+    private static async Task<GrainCluster> StartAsync(Func<InProcessTestClusterBuilder, InProcessTestClusterBuilder> storage, string? folder, int minimumN)
     {
-        var builder = new InProcessTestClusterBuilder()
+        var builder = storage(new InProcessTestClusterBuilder()
             .AddGrainAssembly(typeof(PartnershipGrain).Assembly)
-            .ConfigureServices(s => s.AddStriveGrains(o => o.MinimumN = minimumN))
-            .UseStorage(_ => storage);
-        return new GrainCluster(await builder.BuildAndStartAsync(), null);
+            .ConfigureServices(s => s.AddStriveGrains(o => o.MinimumN = minimumN)));
+        return new GrainCluster(await builder.BuildAndStartAsync(), folder);
     }
 
     /// <summary>Polls until the condition holds; bounded by 10 s of real time (the condition is the signal, not the clock).</summary>
