@@ -2,7 +2,7 @@
 # Runs every test of the repository on a fresh Debian machine:
 #   1. installs what the tests need (PostgreSQL 15, h2load, Node packages) when missing,
 #   2. starts a private PostgreSQL on loopback for the tests that need one,
-#   3. builds the solution once and runs every test project, then the Node interop tests,
+#   3. builds the solution once and runs every test project, then the grpc-js end-to-end suite,
 #   4. prints one closing line "N passed, N failed, N skipped" summed over every run,
 #      and exits non-zero if anything failed or a run could not report.
 set -uo pipefail
@@ -30,7 +30,7 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     || abort "could not install ${need_apt[*]}"
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 fi
-for dir in tests/interop tests/e2e; do
+for dir in tests/e2e; do
   if [ -f "$dir/package.json" ]; then
     log "npm ci in $dir"
     (cd "$dir" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; }) \
@@ -87,8 +87,8 @@ while IFS= read -r proj; do
   [ "${total:-0}" -gt 0 ] || { echo "$name ran no test"; broken=$((broken+1)); }
 done < <(dotnet sln StriveNetwork.sln list | grep -E '\.Tests\.csproj$' | sort)
 
-# --- 4. Node tests (grpc-js interop and end-to-end clients) ------------------------------------------
-for dir in tests/interop tests/e2e; do
+# --- 4. Node tests (grpc-js end-to-end client against the real silo process) -------------------------
+for dir in tests/e2e; do
   [ -f "$dir/package.json" ] || continue
   log "node --test in $dir"
   (cd "$dir" && npm test 2>&1) | tee "$out/$(basename "$dir")-node.log" | grep -vE '^\s*(# Subtest|ok |---|\.\.\.|duration_ms|type:)' | tail -n 60

@@ -20,6 +20,8 @@ namespace StriveNetwork.Silo
         private readonly Option<string?> _postgres = new("--postgres") { Description = "PostgreSQL connection string (with --storage postgres)" };
         private readonly Option<bool> _demo = new("--demo") { Description = "Load the demo network (once)" };
         private readonly Option<int?> _minN = new("--min-n") { Description = "Small-cell suppression minimum n (default 10)" };
+        private readonly Option<int?> _siloPort = new("--silo-port") { Description = "Orleans silo port on 127.0.0.1 (default 0 = any free port)" };
+        private readonly Option<int?> _dashboardPort = new("--dashboard-port") { Description = "Orleans Dashboard port on 127.0.0.1, admin token required (default 0 = off)" };
         private readonly string _baseDirectory;
         private readonly IReadOnlyDictionary<string, string?> _environment;
         private readonly TextWriter _output;
@@ -36,8 +38,8 @@ namespace StriveNetwork.Silo
             _environment = environment;
             _output = output;
             _error = error;
-            Root = new RootCommand("StriveNetwork silo: actor runtime + strive.v1 gRPC gateway.");
-            foreach (var option in new Option[] { _grpcPort, _dataDir, _storage, _postgres, _demo, _minN })
+            Root = new RootCommand("StriveNetwork silo: Orleans silo + strive.v1 gRPC front door.");
+            foreach (var option in new Option[] { _grpcPort, _dataDir, _storage, _postgres, _demo, _minN, _siloPort, _dashboardPort })
             {
                 option.Recursive = true;
                 Root.Add(option);
@@ -107,6 +109,16 @@ namespace StriveNetwork.Silo
             if (result.GetValue(_minN) is { } minN)
             {
                 options.MinN = minN;
+            }
+
+            if (result.GetValue(_siloPort) is { } siloPort)
+            {
+                options.SiloPort = siloPort;
+            }
+
+            if (result.GetValue(_dashboardPort) is { } dashboardPort)
+            {
+                options.DashboardPort = dashboardPort;
             }
 
             return (options, [.. loadProblems, .. options.Validate()]);

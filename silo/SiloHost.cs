@@ -1,54 +1,18 @@
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Logging;
-using StriveNetwork.Actors;
-using StriveNetwork.Actors.Postgres;
-using StriveNetwork.Actors.Sqlite;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using StriveNetwork.Gateway;
 using StriveNetwork.Gateway.Tokens;
-using StriveNetwork.Grains;
-using StriveNetwork.Grains.Abstractions;
-using StriveNetwork.Grpc.Server;
 using StriveNetwork.Silo.Demo;
+using StriveNetwork.Silo.Hosting;
 
 namespace StriveNetwork.Silo;
 
-/// <summary>Builds and runs the silo: actor runtime, storage, grains and (optionally) the gRPC gateway.</summary>
+/// <summary>Builds and runs the silo: an Orleans silo with the strive.v1 gRPC front door co-hosted on Kestrel.</summary>
 public static partial class SiloHost
 {
-    /// <summary>Registers runtime, storage and grains for <paramref name="options"/>.</summary>
-    public static void AddSilo(IServiceCollection services, SiloOptions options)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(options);
-        // SQLite has one writer, so concurrent stream delivery only adds contention there (bench/StriveNetwork.Bench,
-        // StreamDeliveryBenchmarks: parallelism 16 is 1.2x slower on SQLite, 2x faster on PostgreSQL).
-        var runtime = services.AddActorRuntime(o => o.StreamDeliveryParallelism = options.UsesPostgres ? 16 : 1)
-            .AddGrainAssembly(typeof(PartnershipGrain).Assembly)
-            .AddGrainAssembly(typeof(IPartnershipGrain).Assembly);
-        if (options.UsesPostgres)
-        {
-            services.AddPostgresGrainStorage(o => o.ConnectionString = options.Postgres);
-            runtime.AddGrainStorage("Default", sp => sp.GetRequiredService<PostgresGrainStorage>());
-        }
-        else
-        {
-            var dataDir = Path.GetFullPath(options.DataDir);
-            Directory.CreateDirectory(dataDir);
-            services.AddSqliteGrainStorage(o => o.FilePath = Path.Combine(dataDir, "strive.db"));
-            runtime.AddGrainStorage("Default", sp => sp.GetRequiredService<SqliteGrainStorage>());
-        }
-
-        services.AddStriveGrains(s => s.MinimumN = options.MinN);
-        services.AddSingleton<TokenIssuer>();
-    }
-
-    /// <summary>Runs the silo and gateway until SIGTERM/SIGINT; returns the process exit code.</summary>
+    /// <summary>Runs the silo and the front door until SIGTERM/SIGINT; returns the process exit code.</summary>
     public static async Task<int> RunAsync(SiloOptions options, TextWriter output, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -56,13 +20,22 @@ public static partial class SiloHost
         await using var storeLock = await StoreLock.AcquireAsync(options, cancellationToken).ConfigureAwait(false);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         ConfigureLogging(builder.Logging);
-        builder.WebHost.ConfigureKestrel(k => k.ListenGrpc(IPAddress.Loopback, options.GrpcPort));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            // gRPC over h2c only; the dashboard (when on) speaks HTTP/1.1 and HTTP/2 for browsers.
+            kestrel.Listen(IPAddress.Loopback, options.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+            if (options.DashboardPort != 0)
+            {
+                kestrel.Listen(IPAddress.Loopback, options.DashboardPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            }
+        });
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
-        AddSilo(builder.Services, options);
+        builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, dashboard: options.DashboardPort != 0));
         builder.Services.AddStriveGateway();
 
         await using var app = builder.Build();
-        app.MapGrpcServices();
+        OperatorDashboard.Map(app, options.DashboardPort);
+        app.MapStriveGateway();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StriveNetwork.Silo");
 
@@ -84,8 +57,15 @@ public static partial class SiloHost
                     + (summary.RollupSettled ? string.Empty : "; the network rollup is still catching up")).ConfigureAwait(false);
         }
 
-        var port = BoundPort(app);
+        // Health turns SERVING only now: the silo is active, the admin token exists, the demo (if asked) is loaded.
+        app.Services.GetRequiredService<GatewayHealth>().SetServing(true);
+        var port = BoundPort(app, options.DashboardPort);
         await output.WriteLineAsync($"gRPC listening on 127.0.0.1:{port}").ConfigureAwait(false);
+        if (options.DashboardPort != 0)
+        {
+            await output.WriteLineAsync($"Orleans Dashboard on http://127.0.0.1:{options.DashboardPort}/ (admin token as password)").ConfigureAwait(false);
+        }
+
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         LogStarted(logger, port, options.UsesPostgres ? "postgres" : "sqlite");
 
@@ -94,7 +74,7 @@ public static partial class SiloHost
         return 0;
     }
 
-    /// <summary>Starts a silo without the gateway for an admin command, runs <paramref name="work"/>, stops it.</summary>
+    /// <summary>Starts a silo without the front door for an admin command, runs <paramref name="work"/>, stops it.</summary>
     public static async Task<int> RunCommandAsync(SiloOptions options, Func<IServiceProvider, CancellationToken, Task<int>> work, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -103,7 +83,7 @@ public static partial class SiloHost
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, DisableDefaults = true });
         ConfigureLogging(builder.Logging);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        AddSilo(builder.Services, options);
+        builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, dashboard: false));
         using var host = builder.Build();
         await host.StartAsync(cancellationToken).ConfigureAwait(false);
         try
@@ -123,14 +103,19 @@ public static partial class SiloHost
         logging.AddSimpleConsole(o => o.SingleLine = true);
         logging.Services.Configure<Microsoft.Extensions.Logging.Console.ConsoleLoggerOptions>(o => o.LogToStandardErrorThreshold = LogLevel.Trace);
         logging.AddFilter("Microsoft", LogLevel.Warning);
+        logging.AddFilter("Orleans", LogLevel.Warning);
+        logging.AddFilter("Polly", LogLevel.Warning);
+
+        // Grpc.AspNetCore logs status details at Information, and those may quote request fields.
+        logging.AddFilter("Grpc", LogLevel.Warning);
     }
 
-    private static int BoundPort(WebApplication app)
+    private static int BoundPort(WebApplication app, int dashboardPort)
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         foreach (var address in addresses)
         {
-            if (Uri.TryCreate(address, UriKind.Absolute, out var uri))
+            if (Uri.TryCreate(address, UriKind.Absolute, out var uri) && (dashboardPort == 0 || uri.Port != dashboardPort))
             {
                 return uri.Port;
             }

@@ -1,5 +1,4 @@
 using System.Globalization;
-using Microsoft.Extensions.Configuration;
 
 namespace StriveNetwork.Silo;
 
@@ -18,6 +17,8 @@ public sealed class SiloOptions
         ["STRIVE_POSTGRES"] = nameof(Postgres),
         ["STRIVE_DEMO"] = nameof(Demo),
         ["STRIVE_MIN_N"] = nameof(MinN),
+        ["STRIVE_SILO_PORT"] = nameof(SiloPort),
+        ["STRIVE_DASHBOARD_PORT"] = nameof(DashboardPort),
     };
 
     /// <summary>gRPC port on 127.0.0.1; 0 picks a free port (printed when ready).</summary>
@@ -38,6 +39,12 @@ public sealed class SiloOptions
     /// <summary>Minimum n of small-cell suppression (1..1000).</summary>
     public int MinN { get; set; } = 10;
 
+    /// <summary>Orleans silo-to-silo port on 127.0.0.1; 0 picks a free port (one machine needs no fixed one).</summary>
+    public int SiloPort { get; set; }
+
+    /// <summary>Port of the Orleans Dashboard on 127.0.0.1 (operators, admin token required); 0 = off (default).</summary>
+    public int DashboardPort { get; set; }
+
     /// <summary>Whether PostgreSQL is the storage.</summary>
     public bool UsesPostgres => string.Equals(Storage, "postgres", StringComparison.OrdinalIgnoreCase);
 
@@ -47,6 +54,20 @@ public sealed class SiloOptions
         if (GrpcPort is < 0 or > 65535)
         {
             yield return $"grpc port must be within 0..65535 (got {GrpcPort})";
+        }
+
+        if (SiloPort is < 0 or > 65535)
+        {
+            yield return $"silo port must be within 0..65535 (got {SiloPort})";
+        }
+
+        if (DashboardPort is < 0 or > 65535)
+        {
+            yield return $"dashboard port must be within 0..65535 (got {DashboardPort})";
+        }
+        else if (DashboardPort != 0 && (DashboardPort == GrpcPort || DashboardPort == SiloPort))
+        {
+            yield return $"dashboard port {DashboardPort} is already the gRPC or silo port";
         }
 
         if (!string.Equals(Storage, "sqlite", StringComparison.OrdinalIgnoreCase) && !UsesPostgres)
@@ -137,7 +158,7 @@ public sealed class SiloOptions
 
     private static string? ProblemOf(string setting, string value) => setting switch
     {
-        nameof(GrpcPort) or nameof(MinN) when !int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _) =>
+        nameof(GrpcPort) or nameof(MinN) or nameof(SiloPort) or nameof(DashboardPort) when !int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _) =>
             $"must be an integer (got '{value}')",
         nameof(Demo) when !bool.TryParse(value.Trim(), out _) => $"must be 'true' or 'false' (got '{value}')",
         _ => null,
@@ -164,6 +185,12 @@ public sealed class SiloOptions
                 break;
             case nameof(MinN):
                 options.MinN = int.Parse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+                break;
+            case nameof(SiloPort):
+                options.SiloPort = int.Parse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+                break;
+            case nameof(DashboardPort):
+                options.DashboardPort = int.Parse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(setting), setting, "Unknown setting.");

@@ -1,4 +1,3 @@
-using Microsoft.Extensions.DependencyInjection;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Grains.Abstractions;
 
@@ -40,7 +39,7 @@ public static class TokenCommands
         return SiloHost.RunCommandAsync(options, async (services, ct) =>
         {
             if (parsed == TokenRole.Partnership
-                && !await services.GetRequiredService<StriveNetwork.Actors.IGrainFactory>().GetGrain<IPartnershipGrain>(partnershipId!).ExistsAsync(ct).ConfigureAwait(false))
+                && !await services.GetRequiredService<IGrainFactory>().GetGrain<IPartnershipGrain>(partnershipId!).ExistsAsync(ct).ConfigureAwait(false))
             {
                 await error.WriteLineAsync($"Partnership '{partnershipId}' does not exist.").ConfigureAwait(false);
                 return 1;

@@ -4,26 +4,14 @@ using StriveNetwork.Domain.Indicators;
 
 namespace StriveNetwork.Grains.Abstractions;
 
-/// <summary>Stream namespaces and fixed grain keys shared by grains and hosts.</summary>
-public static class GrainStreams
+/// <summary>Fixed grain keys and key rules shared by grains and hosts.</summary>
+public static class GrainKeys
 {
-    /// <summary>Indicator summaries, keyed by partnership id (consumed by the partnership grain).</summary>
-    public const string PartnershipIndicators = "partnership-indicators";
-
-    /// <summary>Partnership snapshots for the network shards, keyed by <see cref="NetworkShardKey"/>.</summary>
-    public const string NetworkShards = "network-shards";
-
-    /// <summary>Shard deltas for the network rollup, key <see cref="NetworkKey"/>.</summary>
-    public const string Network = "network";
-
     /// <summary>
     /// Number of network shards. Fixed: a partnership's shard is derived from its id, so changing this needs a
     /// recompute with apply (docs/adr/0006).
     /// </summary>
     public const int NetworkShardCount = 64;
-
-    /// <summary>Partnership snapshots for cohorts, keyed by cohort id.</summary>
-    public const string Cohort = "cohort";
 
     /// <summary>Key of the single network grain.</summary>
     public const string NetworkKey = "network";
@@ -56,6 +44,7 @@ public static class GrainStreams
 }
 
 /// <summary>A designation (the framework ids "proof-point", "ongoing-proof-point", "systems-transformation").</summary>
+[GenerateSerializer, Alias("strive.Designation")]
 public enum Designation
 {
     ProofPoint = 1,
@@ -80,9 +69,11 @@ public static class Designations
 /// <param name="RowIndex">0-based index among the rows sent.</param>
 /// <param name="Code">Machine-readable reason.</param>
 /// <param name="Field">Path within the row, e.g. <c>observation.counts.numerator</c>.</param>
+[GenerateSerializer, Immutable, Alias("strive.RowError")]
 public sealed record RowError(int RowIndex, string IndicatorId, string ClientRef, ObservationErrorCode Code, string Field, string Message);
 
 /// <summary>Why an observation row was rejected (mirrors strive.v1 ObservationErrorCode).</summary>
+[GenerateSerializer, Alias("strive.ObservationErrorCode")]
 public enum ObservationErrorCode
 {
     UnknownIndicator = 1,
@@ -97,15 +88,19 @@ public enum ObservationErrorCode
 }
 
 /// <summary>A count per gateway stage.</summary>
+[GenerateSerializer, Immutable, Alias("strive.StageCount")]
 public sealed record StageCount(GatewayStage Gateway, int Count);
 
 /// <summary>A count per designation.</summary>
+[GenerateSerializer, Immutable, Alias("strive.DesignationCount")]
 public sealed record DesignationCount(Designation Designation, int Count);
 
 /// <summary>Partnerships per trend class for one outcome (strive.v1 OutcomeTrendCounts rule).</summary>
+[GenerateSerializer, Immutable, Alias("strive.OutcomeTrendCount")]
 public sealed record OutcomeTrendCount(Outcome Outcome, int Improved, int Maintained, int Worsened, int InsufficientData, int NotTracked);
 
 /// <summary>Gaps by change.</summary>
+[GenerateSerializer, Immutable, Alias("strive.GapChangeCounts")]
 public sealed record GapChangeCounts(int Reduced, int Eliminated, int Unchanged, int Widened, int InsufficientData)
 {
     /// <summary>All zero.</summary>
@@ -131,7 +126,9 @@ public sealed record GapChangeCounts(int Reduced, int Eliminated, int Unchanged,
 }
 
 /// <summary>Gap counts of one outcome.</summary>
+[GenerateSerializer, Immutable, Alias("strive.OutcomeGapCounts")]
 public sealed record OutcomeGapCounts(Outcome Outcome, GapChangeCounts Counts);
 
 /// <summary>Benchmark status of one benchmark, for snapshots and comparison matrices.</summary>
+[GenerateSerializer, Immutable, Alias("strive.BenchmarkStatusEntry")]
 public sealed record BenchmarkStatusEntry(string BenchmarkId, BenchmarkStatus Status);

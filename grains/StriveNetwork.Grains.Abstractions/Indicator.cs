@@ -1,15 +1,17 @@
-using StriveNetwork.Actors;
 using StriveNetwork.Domain.Indicators;
 
 namespace StriveNetwork.Grains.Abstractions;
 
 /// <summary>A time-bound target (percent).</summary>
+[GenerateSerializer, Immutable, Alias("strive.TargetSpec")]
 public sealed record TargetSpec(int Year, double Value);
 
 /// <summary>A disparity gap definition; genders and populations use taxonomy codes ("all", "female", "black", ...).</summary>
+[GenerateSerializer, Immutable, Alias("strive.GapSpec")]
 public sealed record GapSpec(string GapId, string FocalGender, string FocalPopulation, GapReferenceKind ReferenceRule, string? ReferencePopulation);
 
 /// <summary>What an indicator measures (strive.v1 IndicatorDefinition). Unit is always "percent" today.</summary>
+[GenerateSerializer, Immutable, Alias("strive.IndicatorSpec")]
 public sealed record IndicatorSpec(
     string DisplayName,
     string Description,
@@ -26,6 +28,7 @@ public sealed record IndicatorSpec(
     IReadOnlyList<GapSpec> Gaps);
 
 /// <summary>What DefineAsync did.</summary>
+[GenerateSerializer, Alias("strive.DefineResult")]
 public enum DefineResult
 {
     Created = 1,
@@ -35,6 +38,7 @@ public enum DefineResult
 }
 
 /// <summary>A stored indicator: its (requested or current) definition, versions and years.</summary>
+[GenerateSerializer, Immutable, Alias("strive.IndicatorInfo")]
 public sealed record IndicatorInfo(
     string PartnershipId,
     string IndicatorId,
@@ -44,30 +48,38 @@ public sealed record IndicatorInfo(
     DateTimeOffset UpdateTime);
 
 /// <summary>The outcome of DefineAsync.</summary>
+[GenerateSerializer, Immutable, Alias("strive.DefineOutcome")]
 public sealed record DefineOutcome(IndicatorInfo Indicator, DefineResult Result);
 
 /// <summary>
 /// One observation row: gender and population are taxonomy codes; either counts or <see cref="SuppressedAtSource"/>.
 /// Unset enums arrive as empty codes and are rejected with UnknownGroup.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("strive.ObservationRow")]
 public sealed record ObservationRow(int Year, string Gender, string Population, long? Numerator, long? Denominator, bool SuppressedAtSource, string SourceMarker);
 
 /// <summary>An upload row for one indicator; <see cref="RowIndex"/> is its index in the whole upload.</summary>
+[GenerateSerializer, Immutable, Alias("strive.UploadRowInput")]
 public sealed record UploadRowInput(int RowIndex, int DefinitionVersionGuard, ObservationRow? Observation, string ClientRef);
 
 /// <summary>Counts of a stored batch.</summary>
+[GenerateSerializer, Immutable, Alias("strive.SubmitReceipt")]
 public sealed record SubmitReceipt(int AcceptedCount, int ReplacedCount, int DefinitionVersion);
 
 /// <summary>Result of an upload to one indicator: accepted rows were stored (unless validate-only), rejected ones listed.</summary>
+[GenerateSerializer, Immutable, Alias("strive.UploadResult")]
 public sealed record UploadResult(int AcceptedCount, int ReplacedCount, IReadOnlyList<RowError> Errors);
 
 /// <summary>A disaggregated cell after suppression.</summary>
+[GenerateSerializer, Immutable, Alias("strive.CellView")]
 public sealed record CellView(string Gender, string Population, RateView Rate);
 
 /// <summary>All cells of one year after suppression (taxonomy order, gender-major).</summary>
+[GenerateSerializer, Immutable, Alias("strive.IndicatorYearView")]
 public sealed record IndicatorYearView(int Year, IReadOnlyList<CellView> Cells);
 
 /// <summary>The trend of All students between the baseline and the latest year, from published cells only.</summary>
+[GenerateSerializer, Immutable, Alias("strive.TrendView")]
 public sealed record TrendView(
     TrendDirection Direction,
     int BaselineYear,
@@ -79,6 +91,7 @@ public sealed record TrendView(
     string Explanation);
 
 /// <summary>A disparity gap evaluated from published cells only.</summary>
+[GenerateSerializer, Immutable, Alias("strive.GapView")]
 public sealed record GapView(
     GapSpec Definition,
     string? ReferenceGender,
@@ -92,15 +105,18 @@ public sealed record GapView(
     string Explanation);
 
 /// <summary>GetIndicator: definition, published series, trend and gaps.</summary>
+[GenerateSerializer, Immutable, Alias("strive.IndicatorView")]
 public sealed record IndicatorView(IndicatorInfo Indicator, IReadOnlyList<IndicatorYearView> Series, TrendView Trend, IReadOnlyList<GapView> Gaps, int MinimumN);
 
 /// <summary>Trend and gap changes of an indicator as of one year (baseline vs latest year up to it).</summary>
+[GenerateSerializer, Immutable, Alias("strive.IndicatorYearSummary")]
 public sealed record IndicatorYearSummary(int Year, TrendDirection Trend, IReadOnlyList<GapChange> GapChanges);
 
 /// <summary>
-/// What an indicator tells its partnership (stream <see cref="GrainStreams.PartnershipIndicators"/>), computed from
+/// What an indicator tells its partnership (delivered from the indicator's outbox), computed from
 /// suppressed data only. <see cref="Sequence"/> increases with every summary of the indicator.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("strive.IndicatorSummary")]
 public sealed record IndicatorSummary(
     string PartnershipId,
     string IndicatorId,
@@ -113,29 +129,37 @@ public sealed record IndicatorSummary(
     IReadOnlyList<IndicatorYearSummary> ByYear);
 
 /// <summary>An indicator of a partnership (key <c>{partnershipId}/{indicatorId}</c>).</summary>
+[Alias("strive.IIndicatorGrain")]
 public interface IIndicatorGrain : IGrainWithStringKey
 {
     /// <summary>Creates, updates in place or versions the definition. Errors: validation, <see cref="NotFoundException"/> (partnership), <see cref="PreconditionFailedException"/>.</summary>
+    [Alias("DefineAsync")]
     Task<DefineOutcome> DefineAsync(IndicatorSpec definition, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores a batch, all or nothing. Errors: <see cref="GrainValidationException"/> with <c>Rows</c> (nothing
     /// stored), <see cref="NotFoundException"/> (indicator), <see cref="PreconditionFailedException"/> (version guard &gt; 0 and stale).
     /// </summary>
+    [Alias("SubmitAsync")]
     Task<SubmitReceipt> SubmitAsync(int definitionVersionGuard, IReadOnlyList<ObservationRow> rows, CancellationToken cancellationToken = default);
 
     /// <summary>Stores the valid rows and reports the invalid ones (per-row semantics); stores nothing with <paramref name="validateOnly"/>. Errors: <see cref="NotFoundException"/> (indicator).</summary>
+    [Alias("UploadAsync")]
     Task<UploadResult> UploadAsync(IReadOnlyList<UploadRowInput> rows, bool validateOnly, CancellationToken cancellationToken = default);
 
     /// <summary>True when the indicator is defined.</summary>
+    [Alias("ExistsAsync")]
     Task<bool> ExistsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Definition of a version (0 = current), published series, trend, gaps. Errors: <see cref="NotFoundException"/>.</summary>
+    [Alias("GetAsync")]
     Task<IndicatorView> GetAsync(int definitionVersion, CancellationToken cancellationToken = default);
 
     /// <summary>The current summary (what the partnership holds). Errors: <see cref="NotFoundException"/>.</summary>
+    [Alias("GetSummaryAsync")]
     Task<IndicatorSummary> GetSummaryAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The indicator's report-card entry for a year (0 = latest); null when it has no data up to that year.</summary>
+    [Alias("GetReportCardEntryAsync")]
     Task<ReportCardIndicatorView?> GetReportCardEntryAsync(int year, CancellationToken cancellationToken = default);
 }

@@ -1,12 +1,14 @@
-using StriveNetwork.Actors;
+using Orleans.Concurrency;
 using StriveNetwork.Domain.Frameworks;
 
 namespace StriveNetwork.Grains.Abstractions;
 
 /// <summary>Partnerships per gateway of one framework version (gateways in framework order).</summary>
+[GenerateSerializer, Immutable, Alias("strive.FrameworkGatewayCounts")]
 public sealed record FrameworkGatewayCounts(string FrameworkId, int PartnershipCount, IReadOnlyList<StageCount> Gateways);
 
 /// <summary>The network as of the end of one calendar year.</summary>
+[GenerateSerializer, Immutable, Alias("strive.NetworkYear")]
 public sealed record NetworkYear(
     int Year,
     int PartnershipCount,
@@ -16,6 +18,7 @@ public sealed record NetworkYear(
     GapChangeCounts Gaps);
 
 /// <summary>The network rollup (strive.v1 NetworkRollup). Counts of partnerships and gaps only.</summary>
+[GenerateSerializer, Immutable, Alias("strive.NetworkRollup")]
 public sealed record NetworkRollup(
     long Version,
     DateTimeOffset UpdateTime,
@@ -29,89 +32,143 @@ public sealed record NetworkRollup(
     IReadOnlyList<NetworkYear> History);
 
 /// <summary>A differing field between the streamed and the recomputed rollup.</summary>
+[GenerateSerializer, Immutable, Alias("strive.RollupDifference")]
 public sealed record RollupDifference(string Path, string Streamed, string Recomputed);
 
 /// <summary>The result of RecomputeAsync.</summary>
+[GenerateSerializer, Immutable, Alias("strive.RecomputeReport")]
 public sealed record RecomputeReport(bool Consistent, IReadOnlyList<RollupDifference> Differences, NetworkRollup Recomputed, bool Applied, int PartnershipCount);
 
 /// <summary>A partnership as listed by the network.</summary>
+[GenerateSerializer, Immutable, Alias("strive.PartnershipListItem")]
 public sealed record PartnershipListItem(string PartnershipId, string DisplayName, string UsState, string FrameworkId, GatewayStage Gateway, IReadOnlyList<Designation> Designations);
 
 /// <summary>Filters of ListPartnerships (null = any); <see cref="UsState"/> is compared case-insensitively.</summary>
+[GenerateSerializer, Immutable, Alias("strive.PartnershipFilter")]
 public sealed record PartnershipFilter(GatewayStage? Gateway, Designation? Designation, string? UsState);
 
 /// <summary>A page of partnerships; <see cref="NextPageToken"/> is empty on the last page.</summary>
+[GenerateSerializer, Immutable, Alias("strive.PartnershipPage")]
 public sealed record PartnershipPage(IReadOnlyList<PartnershipListItem> Partnerships, string NextPageToken, int TotalSize);
 
 /// <summary>
-/// The network rollup (key <see cref="GrainStreams.NetworkKey"/>): the sum of the shards' contributions, fed by
+/// The network rollup (key <see cref="GrainKeys.NetworkKey"/>): the sum of the shards' contributions, fed by
 /// <see cref="ShardDelta"/> events from the <see cref="INetworkShardGrain"/>s.
 /// </summary>
+[Alias("strive.INetworkGrain")]
 public interface INetworkGrain : IGrainWithStringKey
 {
     /// <summary>The current rollup.</summary>
+    [Alias("GetRollupAsync")]
     Task<NetworkRollup> GetRollupAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Returns the rollup as soon as its version is above <paramref name="afterVersion"/> (at once if it already is),
-    /// or the current rollup after <paramref name="maxWait"/> (callers loop; keep it under the call timeout).
+    /// Subscribes a watcher (a grain observer) and returns the current rollup; the watcher then gets every later
+    /// version (slow watchers may skip versions). A subscription lapses after
+    /// <see cref="NetworkWatch.SubscriptionLifetime"/> unless renewed by subscribing again.
     /// </summary>
-    [AlwaysInterleave]
-    Task<NetworkRollup> WaitForChangeAsync(long afterVersion, TimeSpan maxWait, CancellationToken cancellationToken = default);
+    [Alias("SubscribeAsync")]
+    Task<NetworkRollup> SubscribeAsync(INetworkRollupObserver observer, CancellationToken cancellationToken = default);
+
+    /// <summary>Ends a watcher's subscription (idempotent).</summary>
+    [Alias("UnsubscribeAsync")]
+    Task UnsubscribeAsync(INetworkRollupObserver observer, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Delivered from a shard's outbox: applies the delta when it is the shard's next sequence, skips it when it was
+    /// already applied, and takes every shard's counts when one went missing.
+    /// </summary>
+    [Alias("ApplyDeltaAsync")]
+    Task ApplyDeltaAsync(ShardDelta delta, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Pages partnerships by id. <paramref name="pageSize"/> 0 = 50, capped at 500. Errors:
     /// <see cref="GrainValidationException"/> (negative size, malformed token or one for other filters).
     /// </summary>
+    [Alias("ListPartnershipsAsync")]
     Task<PartnershipPage> ListPartnershipsAsync(PartnershipFilter filter, int pageSize, string pageToken, CancellationToken cancellationToken = default);
 
     /// <summary>Asks every known partnership for a fresh snapshot, recomputes and reports differences; <paramref name="apply"/> replaces the streamed state.</summary>
+    [Alias("RecomputeAsync")]
     Task<RecomputeReport> RecomputeAsync(bool apply, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Applies one snapshot as if it came from the stream (idempotent by sequence), through its shard, and the
     /// shard's delta at once. Returns true when the shard took the snapshot.
     /// </summary>
+    [Alias("ApplySnapshotAsync")]
     Task<bool> ApplySnapshotAsync(PartnershipSnapshot snapshot, CancellationToken cancellationToken = default);
 
     /// <summary>Ids of the partnerships the rollup holds (registered ones), ascending.</summary>
+    [Alias("GetPartnershipIdsAsync")]
     Task<IReadOnlyList<string>> GetPartnershipIdsAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>A shard's contribution to the network rollup: counts by field path, as of its <see cref="Sequence"/>.</summary>
+[GenerateSerializer, Immutable, Alias("strive.ShardCounts")]
 public sealed record ShardCounts(string ShardKey, long Sequence, int PartnershipCount, IReadOnlyDictionary<string, long> Counts);
 
 /// <summary>One change of a shard's contribution (count changes by field path); sequences are consecutive per shard.</summary>
+[GenerateSerializer, Immutable, Alias("strive.ShardDelta")]
 public sealed record ShardDelta(string ShardKey, long Sequence, IReadOnlyDictionary<string, long> Changes);
 
 /// <summary>The outcome of giving a snapshot to a shard: whether it was taken, and the delta it published (null when no count changed).</summary>
+[GenerateSerializer, Immutable, Alias("strive.SnapshotApplied")]
 public sealed record SnapshotApplied(bool Applied, ShardDelta? Delta);
 
 /// <summary>The partnerships of one shard matching a filter: up to the requested number after an id, and how many match in all.</summary>
+[GenerateSerializer, Immutable, Alias("strive.ShardPage")]
 public sealed record ShardPage(IReadOnlyList<PartnershipListItem> Partnerships, int MatchingCount);
 
 /// <summary>A shard's recomputation: its streamed contribution before, the fresh one, and whether it replaced its state.</summary>
+[GenerateSerializer, Immutable, Alias("strive.ShardRecompute")]
 public sealed record ShardRecompute(ShardCounts Streamed, ShardCounts Fresh, bool Applied);
 
 /// <summary>
-/// One of <see cref="GrainStreams.NetworkShardCount"/> shards of the network rollup (key
-/// <see cref="GrainStreams.NetworkShardKey"/>). Keeps the latest snapshot of its partnerships, so each event
+/// One of <see cref="GrainKeys.NetworkShardCount"/> shards of the network rollup (key
+/// <see cref="GrainKeys.NetworkShardKey"/>). Keeps the latest snapshot of its partnerships, so each event
 /// rewrites about 1/64 of the network instead of all of it, and publishes count deltas to the network grain.
 /// </summary>
+[Alias("strive.INetworkShardGrain")]
 public interface INetworkShardGrain : IGrainWithStringKey
 {
     /// <summary>Takes a snapshot unless it holds the same or a newer sequence for that partnership.</summary>
+    [Alias("ApplyAsync")]
     Task<SnapshotApplied> ApplyAsync(PartnershipSnapshot snapshot, CancellationToken cancellationToken = default);
 
     /// <summary>The shard's current contribution.</summary>
+    [Alias("GetCountsAsync")]
     Task<ShardCounts> GetCountsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Partnerships matching <paramref name="filter"/> with id greater than <paramref name="afterId"/>, ascending, at most <paramref name="take"/>.</summary>
+    [Alias("ListAsync")]
     Task<ShardPage> ListAsync(PartnershipFilter filter, string afterId, int take, CancellationToken cancellationToken = default);
 
     /// <summary>Ids of the shard's partnerships, ascending.</summary>
+    [Alias("GetPartnershipIdsAsync")]
     Task<IReadOnlyList<string>> GetPartnershipIdsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Asks each of its partnerships for a fresh snapshot; <paramref name="apply"/> replaces the held ones (publishing the delta).</summary>
+    [Alias("RecomputeAsync")]
     Task<ShardRecompute> RecomputeAsync(bool apply, CancellationToken cancellationToken = default);
+}
+
+/// <summary>A live watcher of the network rollup (a grain observer, e.g. one per gateway WatchNetworkRollup call).</summary>
+[Alias("strive.INetworkRollupObserver")]
+public interface INetworkRollupObserver : IGrainObserver
+{
+    /// <summary>The rollup changed; <paramref name="rollup"/> is the latest version.</summary>
+    [OneWay]
+    [Alias("OnRollupChanged")]
+    Task OnRollupChanged(NetworkRollup rollup);
+}
+
+/// <summary>Timing of network-rollup watch subscriptions.</summary>
+public static class NetworkWatch
+{
+    /// <summary>How long a subscription lasts without renewal (a dead watcher is forgotten after this).</summary>
+    public static TimeSpan SubscriptionLifetime { get; } = TimeSpan.FromMinutes(2);
+
+    /// <summary>How often watchers renew their subscription (well inside <see cref="SubscriptionLifetime"/>).</summary>
+    public static TimeSpan RenewalInterval { get; } = TimeSpan.FromSeconds(30);
 }

@@ -1,4 +1,4 @@
-using StriveNetwork.Actors;
+using Orleans.Concurrency;
 using StriveNetwork.Domain.Assessments;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Domain.Indicators;
@@ -6,6 +6,7 @@ using StriveNetwork.Domain.Indicators;
 namespace StriveNetwork.Grains.Abstractions;
 
 /// <summary>Level of a geographic scope.</summary>
+[GenerateSerializer, Alias("strive.GeographicScopeLevel")]
 public enum GeographicScopeLevel
 {
     Neighborhood = 1,
@@ -16,6 +17,7 @@ public enum GeographicScopeLevel
 }
 
 /// <summary>Sectors at a leadership table.</summary>
+[GenerateSerializer, Alias("strive.Sector")]
 public enum Sector
 {
     EarlyChildhoodEducation = 1,
@@ -28,6 +30,7 @@ public enum Sector
 }
 
 /// <summary>Key staff roles of a partnership.</summary>
+[GenerateSerializer, Alias("strive.StaffRole")]
 public enum StaffRole
 {
     PartnershipDirector = 1,
@@ -38,9 +41,11 @@ public enum StaffRole
 }
 
 /// <summary>The anchor entity (fiscal agent) of a partnership.</summary>
+[GenerateSerializer, Immutable, Alias("strive.AnchorEntity")]
 public sealed record AnchorEntity(string Name, bool FiscalAgent);
 
 /// <summary>A partnership's self-described profile (strive.v1 PartnershipProfile).</summary>
+[GenerateSerializer, Immutable, Alias("strive.PartnershipProfile")]
 public sealed record PartnershipProfile(
     string DisplayName,
     string UsState,
@@ -52,6 +57,7 @@ public sealed record PartnershipProfile(
     string FrameworkId);
 
 /// <summary>A partnership as stored, with its computed gateway and held designations.</summary>
+[GenerateSerializer, Immutable, Alias("strive.PartnershipInfo")]
 public sealed record PartnershipInfo(
     string PartnershipId,
     PartnershipProfile Profile,
@@ -62,33 +68,43 @@ public sealed record PartnershipInfo(
     DateTimeOffset UpdateTime);
 
 /// <summary>One benchmark assessment as sent by a client.</summary>
+[GenerateSerializer, Immutable, Alias("strive.AssessmentEntry")]
 public sealed record AssessmentEntry(string BenchmarkId, BenchmarkStatus Status, string EvidenceNote, DateOnly AssessmentDate, string Assessor);
 
 /// <summary>A systems-change example; re-sending an id replaces it.</summary>
+[GenerateSerializer, Immutable, Alias("strive.SystemsChangeEntry")]
 public sealed record SystemsChangeEntry(string ExampleId, string Description, DateOnly OccurrenceDate);
 
 /// <summary>One RecordAssessment request: assessments and/or examples, with an optional etag guard.</summary>
+[GenerateSerializer, Immutable, Alias("strive.AssessmentBatch")]
 public sealed record AssessmentBatch(IReadOnlyList<AssessmentEntry> Assessments, IReadOnlyList<SystemsChangeEntry> Examples, string? Etag);
 
 /// <summary>What RecordAssessment stored.</summary>
+[GenerateSerializer, Immutable, Alias("strive.AssessmentReceipt")]
 public sealed record AssessmentReceipt(int RecordedCount, string Etag);
 
 /// <summary>Status of one benchmark in a progress view.</summary>
+[GenerateSerializer, Immutable, Alias("strive.BenchmarkProgressView")]
 public sealed record BenchmarkProgressView(string BenchmarkId, string Text, BenchmarkStatus Status, AssessmentEntry? LatestAssessment, bool CarriedOver);
 
 /// <summary>Benchmarks of one pillar within one gateway; <see cref="PillarId"/> is the framework id ("SCV", "EBDM", "CA", "IS").</summary>
+[GenerateSerializer, Immutable, Alias("strive.PillarProgressView")]
 public sealed record PillarProgressView(string PillarId, int MetCount, int TotalCount, IReadOnlyList<BenchmarkProgressView> Benchmarks);
 
 /// <summary>One gateway of the framework with its pillars.</summary>
+[GenerateSerializer, Immutable, Alias("strive.GatewayProgressView")]
 public sealed record GatewayProgressView(GatewayStage Gateway, bool Complete, int MetCount, int TotalCount, IReadOnlyList<PillarProgressView> Pillars);
 
 /// <summary>One criterion of a designation evaluation.</summary>
+[GenerateSerializer, Immutable, Alias("strive.CriterionView")]
 public sealed record CriterionView(string Kind, string Name, double Required, double Actual, bool Met, IReadOnlyList<string> CountedIds, string Explanation);
 
 /// <summary>One designation evaluated for a partnership.</summary>
+[GenerateSerializer, Immutable, Alias("strive.DesignationView")]
 public sealed record DesignationView(Designation Designation, bool Met, IReadOnlyList<CriterionView> Criteria, string Explanation);
 
 /// <summary>A partnership's progress through the Theory of Action (strive.v1 GetProgressResponse).</summary>
+[GenerateSerializer, Immutable, Alias("strive.PartnershipProgress")]
 public sealed record PartnershipProgress(
     string PartnershipId,
     string FrameworkId,
@@ -101,9 +117,11 @@ public sealed record PartnershipProgress(
     string Explanation);
 
 /// <summary>Combined trend of a partnership's core indicators for one outcome.</summary>
+[GenerateSerializer, Immutable, Alias("strive.OutcomeTrend")]
 public sealed record OutcomeTrend(Outcome Outcome, TrendDirection Direction);
 
 /// <summary>A partnership's status as of the end of one calendar year (for the network history).</summary>
+[GenerateSerializer, Immutable, Alias("strive.YearStatus")]
 public sealed record YearStatus(
     int Year,
     GatewayStage Gateway,
@@ -116,6 +134,7 @@ public sealed record YearStatus(
 /// cohort it belongs to. <see cref="Sequence"/> increases with every snapshot the partnership produces;
 /// subscribers keep the highest one per partnership, so a redelivered snapshot never double-counts.
 /// </summary>
+[GenerateSerializer, Immutable, Alias("strive.PartnershipSnapshot")]
 public sealed record PartnershipSnapshot(
     string PartnershipId,
     long Sequence,
@@ -133,9 +152,11 @@ public sealed record PartnershipSnapshot(
 /// <summary>A rate as a viewer may see it, after suppression.</summary>
 /// <param name="State">Shown (exact), TopCoded/BottomCoded (value is the threshold), Suppressed, SuppressedAtSource, NotReported.</param>
 /// <param name="Numerator">Only when <paramref name="State"/> is Shown and counts are known.</param>
+[GenerateSerializer, Immutable, Alias("strive.RateView")]
 public sealed record RateView(RateState State, double? Value, long? Numerator, long? Denominator, string Display, string Explanation);
 
 /// <summary>What a <see cref="RateView"/> shows.</summary>
+[GenerateSerializer, Alias("strive.RateState")]
 public enum RateState
 {
     Shown = 1,
@@ -147,6 +168,7 @@ public enum RateState
 }
 
 /// <summary>A derived number (difference, gap, statistic) after suppression: a value, or why there is none.</summary>
+[GenerateSerializer, Immutable, Alias("strive.DerivedValue")]
 public sealed record DerivedValue(DerivedState State, double? Value, string Explanation)
 {
     /// <summary>A shown value.</summary>
@@ -160,6 +182,7 @@ public sealed record DerivedValue(DerivedState State, double? Value, string Expl
 }
 
 /// <summary>What a <see cref="DerivedValue"/> shows.</summary>
+[GenerateSerializer, Alias("strive.DerivedState")]
 public enum DerivedState
 {
     Shown = 1,
@@ -171,16 +194,20 @@ public enum DerivedState
 /// A member partnership (key: partnership id). Its methods cover every PartnershipService
 /// RPC; stream and membership methods are for other grains).
 /// </summary>
+[Alias("strive.IPartnershipGrain")]
 public interface IPartnershipGrain : IGrainWithStringKey
 {
     /// <summary>Registers the partnership. Errors: <see cref="GrainValidationException"/>, <see cref="NotFoundException"/> (framework), <see cref="AlreadyExistsException"/>.</summary>
+    [Alias("RegisterAsync")]
     Task<PartnershipInfo> RegisterAsync(PartnershipProfile profile, CancellationToken cancellationToken = default);
 
     /// <summary>The partnership. Errors: <see cref="NotFoundException"/>.</summary>
+    [Alias("GetAsync")]
     Task<PartnershipInfo> GetAsync(CancellationToken cancellationToken = default);
 
     /// <summary>True when registered. Interleaves, so grains that the partnership calls may ask it back.</summary>
     [AlwaysInterleave]
+    [Alias("ExistsAsync")]
     Task<bool> ExistsAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
@@ -188,31 +215,47 @@ public interface IPartnershipGrain : IGrainWithStringKey
     /// geographic_scope, anchor_entity, leadership_table_sectors, key_staff_roles_filled, framework_id).
     /// Errors: validation, <see cref="NotFoundException"/>, <see cref="ConflictException"/> (etag).
     /// </summary>
+    [Alias("UpdateProfileAsync")]
     Task<PartnershipInfo> UpdateProfileAsync(PartnershipProfile profile, IReadOnlyList<string> fields, string etag, CancellationToken cancellationToken = default);
 
     /// <summary>Records assessments and examples atomically. Errors: validation (message names the benchmark), <see cref="NotFoundException"/>, <see cref="ConflictException"/>.</summary>
+    [Alias("RecordAssessmentAsync")]
     Task<AssessmentReceipt> RecordAssessmentAsync(AssessmentBatch batch, CancellationToken cancellationToken = default);
 
     /// <summary>Progress: gateway, benchmarks by gateway and pillar, designations with criteria. Errors: <see cref="NotFoundException"/>.</summary>
+    [Alias("GetProgressAsync")]
     Task<PartnershipProgress> GetProgressAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The report card of a year (0 = latest), from suppressed data only. Errors: validation (year), <see cref="NotFoundException"/>.</summary>
+    [Alias("GetReportCardAsync")]
     Task<ReportCardView> GetReportCardAsync(int year, CancellationToken cancellationToken = default);
 
     /// <summary>A freshly computed snapshot (for recomputation). Errors: <see cref="NotFoundException"/>.</summary>
+    [Alias("GetSnapshotAsync")]
     Task<PartnershipSnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default);
 
     /// <summary>Called by a cohort: the partnership now sends its snapshots to that cohort. Returns the current snapshot.</summary>
+    [Alias("JoinCohortAsync")]
     Task<PartnershipSnapshot> JoinCohortAsync(string cohortId, CancellationToken cancellationToken = default);
 
     /// <summary>Called by a cohort: stop sending snapshots to it. Idempotent; works for unregistered partnerships.</summary>
+    [Alias("LeaveCohortAsync")]
     Task LeaveCohortAsync(string cohortId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Delivered from an indicator's outbox: keeps the summary unless it holds the same or a newer sequence for that
+    /// indicator (redeliveries are no-ops). Ignored for an unregistered partnership or another partnership's indicator.
+    /// </summary>
+    [Alias("ApplyIndicatorSummaryAsync")]
+    Task ApplyIndicatorSummaryAsync(IndicatorSummary summary, CancellationToken cancellationToken = default);
+
     /// <summary>Ids of the partnership's indicators known from their summaries, ascending.</summary>
+    [Alias("GetIndicatorIdsAsync")]
     Task<IReadOnlyList<string>> GetIndicatorIdsAsync(CancellationToken cancellationToken = default);
 }
 
 /// <summary>One indicator on a report card.</summary>
+[GenerateSerializer, Immutable, Alias("strive.ReportCardIndicatorView")]
 public sealed record ReportCardIndicatorView(
     string IndicatorId,
     string DisplayName,
@@ -230,7 +273,9 @@ public sealed record ReportCardIndicatorView(
     IReadOnlyList<GapView> Gaps);
 
 /// <summary>Indicators of one outcome on a report card.</summary>
+[GenerateSerializer, Immutable, Alias("strive.ReportCardOutcomeView")]
 public sealed record ReportCardOutcomeView(Outcome Outcome, IReadOnlyList<ReportCardIndicatorView> Indicators);
 
 /// <summary>A partnership's report card (strive.v1 GetReportCardResponse).</summary>
+[GenerateSerializer, Immutable, Alias("strive.ReportCardView")]
 public sealed record ReportCardView(string PartnershipId, string DisplayName, int Year, int MinimumN, IReadOnlyList<ReportCardOutcomeView> Outcomes, DateTimeOffset GenerateTime);

@@ -1,8 +1,9 @@
-using StriveNetwork.Actors;
+using Orleans.Concurrency;
 
 namespace StriveNetwork.Grains.Abstractions;
 
 /// <summary>Role of a bearer token.</summary>
+[GenerateSerializer, Alias("strive.TokenRole")]
 public enum TokenRole
 {
     NetworkAdmin = 1,
@@ -11,6 +12,7 @@ public enum TokenRole
 }
 
 /// <summary>A stored token: never the secret, only its SHA-256 hash (lower-case hex).</summary>
+[GenerateSerializer, Immutable, Alias("strive.TokenRecord")]
 public sealed record TokenRecord(
     string TokenId,
     string SecretHash,
@@ -28,30 +30,39 @@ public sealed record TokenRecord(
 }
 
 /// <summary>A request to store a new token; the caller generated the secret and sends only its hash.</summary>
+[GenerateSerializer, Immutable, Alias("strive.TokenIssue")]
 public sealed record TokenIssue(string SecretHash, TokenRole Role, string PartnershipId, string Description, DateTimeOffset? ExpireTime, string IssuedBy);
 
 /// <summary>Filters of ListAsync.</summary>
+[GenerateSerializer, Immutable, Alias("strive.TokenFilter")]
 public sealed record TokenFilter(TokenRole? Role, string? PartnershipId, bool IncludeInactive);
 
 /// <summary>A page of tokens, newest first.</summary>
+[GenerateSerializer, Immutable, Alias("strive.TokenPage")]
 public sealed record TokenPage(IReadOnlyList<TokenRecord> Tokens, string NextPageToken);
 
-/// <summary>The token store (key <see cref="GrainStreams.TokensKey"/>).</summary>
+/// <summary>The token store (key <see cref="GrainKeys.TokensKey"/>).</summary>
+[Alias("strive.ITokenRegistryGrain")]
 public interface ITokenRegistryGrain : IGrainWithStringKey
 {
     /// <summary>Stores a token. Errors: validation (role/partnership/description/expiry/hash), <see cref="AlreadyExistsException"/> (same hash).</summary>
+    [Alias("IssueAsync")]
     Task<TokenRecord> IssueAsync(TokenIssue issue, CancellationToken cancellationToken = default);
 
     /// <summary>Stores a never-expiring admin token only when the store holds no token at all; returns it, or null when the store was not empty.</summary>
+    [Alias("IssueBootstrapAsync")]
     Task<TokenRecord?> IssueBootstrapAsync(string secretHash, CancellationToken cancellationToken = default);
 
     /// <summary>Tokens newest first. Errors: validation (negative size, malformed page token).</summary>
+    [Alias("ListAsync")]
     Task<TokenPage> ListAsync(TokenFilter filter, int pageSize, string pageToken, CancellationToken cancellationToken = default);
 
     /// <summary>Revokes (idempotent, keeps the first revoke time). Errors: <see cref="NotFoundException"/>, <see cref="PreconditionFailedException"/> (caller's own token).</summary>
+    [Alias("RevokeAsync")]
     Task<TokenRecord> RevokeAsync(string tokenId, string reason, string callerTokenId, CancellationToken cancellationToken = default);
 
     /// <summary>The token with this secret hash, active or not; null when unknown. The caller checks <see cref="TokenRecord.IsActive"/>.</summary>
     [AlwaysInterleave]
+    [Alias("LookupAsync")]
     Task<TokenRecord?> LookupAsync(string secretHash, CancellationToken cancellationToken = default);
 }

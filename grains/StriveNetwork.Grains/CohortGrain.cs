@@ -1,5 +1,3 @@
-using StriveNetwork.Actors;
-using StriveNetwork.Actors.Streams;
 using StriveNetwork.Domain.Assessments;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Domain.Indicators;
@@ -8,37 +6,47 @@ using StriveNetwork.Grains.Abstractions;
 namespace StriveNetwork.Grains;
 
 /// <summary>Durable state of a cohort grain.</summary>
+[GenerateSerializer, Immutable, Alias("strive.CohortState")]
 public sealed record CohortState
 {
+    [Id(0)]
     public bool Created { get; init; }
 
+    [Id(1)]
     public string DisplayName { get; init; } = string.Empty;
 
+    [Id(2)]
     public string Description { get; init; } = string.Empty;
 
+    [Id(3)]
     public IReadOnlyList<string> MemberIds { get; init; } = [];
 
     /// <summary>Latest snapshot per member.</summary>
+    [Id(4)]
     public IReadOnlyDictionary<string, PartnershipSnapshot> Snapshots { get; init; } = new Dictionary<string, PartnershipSnapshot>();
 
+    [Id(5)]
     public DateTimeOffset CreateTime { get; init; }
 
+    [Id(6)]
     public DateTimeOffset UpdateTime { get; init; }
 }
 
 /// <summary>A peer-learning cohort (key: cohort id): members, their latest snapshots, comparison matrix and rollup.</summary>
 [GrainType("cohort")]
-[ImplicitStreamSubscription(GrainStreams.Cohort)]
 public sealed class CohortGrain(
     [PersistentState("cohort")] IPersistentState<CohortState> state,
-    TimeProvider time) : Grain, ICohortGrain, IStreamSubscriber
+    TimeProvider time) : Grain, ICohortGrain
 {
+    private string Key => this.GetPrimaryKeyString();
+
+
     private const int MaxMembers = 500;
 
     public async Task<CohortInfo> CreateAsync(string displayName, string description, IReadOnlyList<string> memberIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(memberIds);
-        Require(Ids.IsValid(GrainKey), "cohort_id", $"'{GrainKey}' must match ^[a-z][a-z0-9-]{{1,62}}$.");
+        Require(Ids.IsValid(Key), "cohort_id", $"'{Key}' must match ^[a-z][a-z0-9-]{{1,62}}$.");
         Require(!string.IsNullOrWhiteSpace(displayName) && displayName.Length <= 200, "display_name", "must be 1..200 characters.");
         Require((description ?? string.Empty).Length <= 2000, "description", "must be at most 2,000 characters.");
         Require(memberIds.Count <= MaxMembers, "member_ids", $"{memberIds.Count} members is more than {MaxMembers}.");
@@ -50,7 +58,7 @@ public sealed class CohortGrain(
 
         if (state.State.Created)
         {
-            throw new AlreadyExistsException($"Cohort '{GrainKey}' already exists.");
+            throw new AlreadyExistsException($"Cohort '{Key}' already exists.");
         }
 
         foreach (var id in memberIds)
@@ -64,7 +72,7 @@ public sealed class CohortGrain(
         var snapshots = new Dictionary<string, PartnershipSnapshot>(StringComparer.Ordinal);
         foreach (var id in memberIds)
         {
-            snapshots[id] = await GrainFactory.GetGrain<IPartnershipGrain>(id).JoinCohortAsync(GrainKey, cancellationToken);
+            snapshots[id] = await GrainFactory.GetGrain<IPartnershipGrain>(id).JoinCohortAsync(Key, cancellationToken);
         }
 
         var now = time.GetUtcNow();
@@ -100,7 +108,7 @@ public sealed class CohortGrain(
 
         if (state.State.MemberIds.Count >= MaxMembers)
         {
-            throw new PreconditionFailedException($"Cohort '{GrainKey}' already has {MaxMembers} members.");
+            throw new PreconditionFailedException($"Cohort '{Key}' already has {MaxMembers} members.");
         }
 
         var partnership = GrainFactory.GetGrain<IPartnershipGrain>(partnershipId);
@@ -109,7 +117,7 @@ public sealed class CohortGrain(
             throw new NotFoundException($"Partnership '{partnershipId}' does not exist.");
         }
 
-        var snapshot = await partnership.JoinCohortAsync(GrainKey, cancellationToken);
+        var snapshot = await partnership.JoinCohortAsync(Key, cancellationToken);
         var snapshots = new Dictionary<string, PartnershipSnapshot>(state.State.Snapshots, StringComparer.Ordinal);
         if (!snapshots.TryGetValue(partnershipId, out var held) || held.Sequence < snapshot.Sequence)
         {
@@ -147,7 +155,7 @@ public sealed class CohortGrain(
             cancellationToken);
 
         // Membership is the cohort's decision and is already stored; the partnership only stops sending snapshots.
-        await GrainFactory.GetGrain<IPartnershipGrain>(partnershipId).LeaveCohortAsync(GrainKey, cancellationToken);
+        await GrainFactory.GetGrain<IPartnershipGrain>(partnershipId).LeaveCohortAsync(Key, cancellationToken);
         return new MembershipChange(Info(), true);
     }
 
@@ -195,16 +203,15 @@ public sealed class CohortGrain(
                 directions.Count(d => d is null));
         }).ToList();
         var views = members.Select(m => new CohortMemberView(m.PartnershipId, m.DisplayName, m.FrameworkId, m.Gateway, m.Designations, m.OutcomeTrends)).ToList();
-        return Task.FromResult(new CohortRollup(GrainKey, state.State.MemberIds.Count, gateways, designations, trends, views, state.State.UpdateTime));
+        return Task.FromResult(new CohortRollup(Key, state.State.MemberIds.Count, gateways, designations, trends, views, state.State.UpdateTime));
     }
 
     public Task<bool> IsMemberAsync(string partnershipId, CancellationToken cancellationToken = default) =>
         Task.FromResult(state.State.Created && state.State.MemberIds.Contains(partnershipId, StringComparer.Ordinal));
 
-    public async Task OnNextAsync(StreamEvent streamEvent, CancellationToken cancellationToken = default)
+    public async Task ApplyMemberSnapshotAsync(PartnershipSnapshot snapshot, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(streamEvent);
-        var snapshot = streamEvent.GetPayload<PartnershipSnapshot>();
+        ArgumentNullException.ThrowIfNull(snapshot);
         if (!state.State.Created || !state.State.MemberIds.Contains(snapshot.PartnershipId, StringComparer.Ordinal))
         {
             return; // sent before the member left, or before the cohort stored the membership
@@ -229,12 +236,12 @@ public sealed class CohortGrain(
     {
         if (!state.State.Created)
         {
-            throw new NotFoundException($"Cohort '{GrainKey}' does not exist.");
+            throw new NotFoundException($"Cohort '{Key}' does not exist.");
         }
     }
 
     private CohortInfo Info() =>
-        new(GrainKey, state.State.DisplayName, state.State.Description, state.State.MemberIds, state.State.CreateTime, state.State.UpdateTime);
+        new(Key, state.State.DisplayName, state.State.Description, state.State.MemberIds, state.State.CreateTime, state.State.UpdateTime);
 
     private static void Require(bool condition, string field, string message)
     {

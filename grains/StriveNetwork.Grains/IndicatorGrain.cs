@@ -1,29 +1,43 @@
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StriveNetwork.Actors;
 using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Domain.Suppression;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grains.Outbox;
 
 namespace StriveNetwork.Grains;
 
 /// <summary>One stored observation (aggregate counts of one cell) under one definition version.</summary>
+[GenerateSerializer, Immutable, Alias("strive.StoredObservation")]
 public sealed record StoredObservation(int Version, int Year, string Gender, string Population, long? Numerator, long? Denominator, bool SuppressedAtSource, string SourceMarker);
 
 /// <summary>Durable state of an indicator grain.</summary>
-public sealed record IndicatorState
+[GenerateSerializer, Immutable, Alias("strive.IndicatorState")]
+public sealed record IndicatorState : IOutboxState<IndicatorState, IndicatorSummary>
 {
     /// <summary>Every definition version, ascending; empty until defined.</summary>
+    [Id(0)]
     public IReadOnlyList<IndicatorSpec> Versions { get; init; } = [];
 
     /// <summary>Every observation of every version.</summary>
+    [Id(1)]
     public IReadOnlyList<StoredObservation> Observations { get; init; } = [];
 
     /// <summary>Sequence of the last published summary.</summary>
+    [Id(2)]
     public long Sequence { get; init; }
 
     /// <summary>When the definition or observations last changed.</summary>
+    [Id(3)]
     public DateTimeOffset UpdateTime { get; init; }
+
+    /// <summary>The summary the partnership has not acknowledged yet (at most one: it keeps only the latest).</summary>
+    [Id(4)]
+    public Outbox<IndicatorSummary> Outbox { get; init; } = Outbox<IndicatorSummary>.Empty;
+
+    /// <inheritdoc />
+    public IndicatorState WithOutbox(Outbox<IndicatorSummary> outbox) => this with { Outbox = outbox };
 }
 
 /// <summary>An indicator of one partnership (key <c>{partnershipId}/{indicatorId}</c>): definition, observations, trend and gaps.</summary>
@@ -31,17 +45,20 @@ public sealed record IndicatorState
 public sealed class IndicatorGrain(
     [PersistentState("indicator")] IPersistentState<IndicatorState> state,
     IOptions<SuppressionSettings> settings,
-    TimeProvider time) : Grain, IIndicatorGrain
+    ILogger<IndicatorGrain> logger,
+    TimeProvider time) : OutboxGrain<IndicatorState, IndicatorSummary>(state, logger, time), IIndicatorGrain
 {
     private const int MaxBatchRows = 5000;
     private readonly IndicatorComputation _computation = new(settings.Value);
     private PublishedSeries? _published;
 
-    private string PartnershipId => GrainKey[..GrainKey.IndexOf('/', StringComparison.Ordinal)];
+    private string Key => this.GetPrimaryKeyString();
 
-    private string IndicatorId => GrainKey[(GrainKey.IndexOf('/', StringComparison.Ordinal) + 1)..];
+    private string PartnershipId => Key[..Key.IndexOf('/', StringComparison.Ordinal)];
 
-    private IndicatorSpec? Current => state.State.Versions.Count == 0 ? null : state.State.Versions[^1];
+    private string IndicatorId => Key[(Key.IndexOf('/', StringComparison.Ordinal) + 1)..];
+
+    private IndicatorSpec? Current => Stored.State.Versions.Count == 0 ? null : Stored.State.Versions[^1];
 
     public async Task<DefineOutcome> DefineAsync(IndicatorSpec definition, CancellationToken cancellationToken = default)
     {
@@ -85,15 +102,15 @@ public sealed class IndicatorGrain(
             }
 
             result = DefineResult.UpdatedInPlace;
-            versions = [.. state.State.Versions.Take(state.State.Versions.Count - 1), spec];
+            versions = [.. Stored.State.Versions.Take(Stored.State.Versions.Count - 1), spec];
         }
         else
         {
             result = DefineResult.NewVersion;
-            versions = [.. state.State.Versions, spec];
+            versions = [.. Stored.State.Versions, spec];
         }
 
-        await CommitAsync(state.State with { Versions = versions }, cancellationToken);
+        await CommitAsync(Stored.State with { Versions = versions }, cancellationToken);
         return new DefineOutcome(Info(spec), result);
     }
 
@@ -195,9 +212,9 @@ public sealed class IndicatorGrain(
     public Task<IndicatorView> GetAsync(int definitionVersion, CancellationToken cancellationToken = default)
     {
         var current = RequireDefined();
-        var spec = definitionVersion == 0 ? current : state.State.Versions.FirstOrDefault(v => v.DefinitionVersion == definitionVersion)
+        var spec = definitionVersion == 0 ? current : Stored.State.Versions.FirstOrDefault(v => v.DefinitionVersion == definitionVersion)
             ?? throw new NotFoundException($"Indicator '{IndicatorId}' of partnership '{PartnershipId}' has no definition version {definitionVersion}.");
-        var published = spec == current ? PublishedCurrent() : _computation.Publish(IndicatorComputation.Series(IndicatorId, spec, state.State.Observations));
+        var published = spec == current ? PublishedCurrent() : _computation.Publish(IndicatorComputation.Series(IndicatorId, spec, Stored.State.Observations));
         var years = published.Years(spec.DefinitionVersion);
         var series = years.Select(y => new IndicatorYearView(y, IndicatorComputation.Cells(published, spec.DefinitionVersion, y))).ToList();
         return Task.FromResult(new IndicatorView(Info(spec), series, _computation.Trend(published), _computation.Gaps(published, spec.Gaps), _computation.MinimumN));
@@ -206,7 +223,7 @@ public sealed class IndicatorGrain(
     public Task<IndicatorSummary> GetSummaryAsync(CancellationToken cancellationToken = default)
     {
         var current = RequireDefined();
-        return Task.FromResult(_computation.Summary(PartnershipId, IndicatorId, state.State.Sequence, current, PublishedCurrent()));
+        return Task.FromResult(_computation.Summary(PartnershipId, IndicatorId, Stored.State.Sequence, current, PublishedCurrent()));
     }
 
     public Task<ReportCardIndicatorView?> GetReportCardEntryAsync(int year, CancellationToken cancellationToken = default)
@@ -222,12 +239,12 @@ public sealed class IndicatorGrain(
         ?? throw new NotFoundException($"Indicator '{IndicatorId}' of partnership '{PartnershipId}' does not exist.");
 
     private HashSet<(int, string, string)> ExistingCells(int version) =>
-        [.. state.State.Observations.Where(o => o.Version == version).Select(o => (o.Year, o.Gender, o.Population))];
+        [.. Stored.State.Observations.Where(o => o.Version == version).Select(o => (o.Year, o.Gender, o.Population))];
 
     private async Task<(int Accepted, int Replaced)> StoreAsync(IndicatorSpec current, IReadOnlyList<ObservationRow> rows, CancellationToken cancellationToken)
     {
         var version = current.DefinitionVersion;
-        var cells = state.State.Observations.ToDictionary(o => (o.Version, o.Year, o.Gender, o.Population));
+        var cells = Stored.State.Observations.ToDictionary(o => (o.Version, o.Year, o.Gender, o.Population));
         var replaced = 0;
         foreach (var r in rows)
         {
@@ -242,7 +259,7 @@ public sealed class IndicatorGrain(
                 : new StoredObservation(version, r.Year, r.Gender, r.Population, r.Numerator, r.Denominator, false, string.Empty);
         }
 
-        var next = state.State with { Observations = [.. cells.Values.OrderBy(o => o.Version).ThenBy(o => o.Year)] };
+        var next = Stored.State with { Observations = [.. cells.Values.OrderBy(o => o.Version).ThenBy(o => o.Year)] };
 
         // The domain validator is the last word: a batch it rejects never lands.
         try
@@ -260,34 +277,36 @@ public sealed class IndicatorGrain(
 
     private async Task CommitAsync(IndicatorState next, CancellationToken cancellationToken)
     {
-        var previous = state.State;
         var previousPublished = _published;
-        state.State = next with { Sequence = previous.Sequence + 1, UpdateTime = time.GetUtcNow() };
-        _published = null;
+        next = next with { Sequence = Stored.State.Sequence + 1, UpdateTime = Time.GetUtcNow() };
+        var summary = _computation.Summary(PartnershipId, IndicatorId, next.Sequence, next.Versions[^1], Publish(next));
         try
         {
-            var summary = _computation.Summary(PartnershipId, IndicatorId, state.State.Sequence, Current!, PublishedCurrent());
-            StageEvent(GrainStreams.PartnershipIndicators, PartnershipId, summary);
-            await state.WriteStateAsync(cancellationToken);
+            _published = null;
+            await CommitAsync(next, [new OutboundEvent<IndicatorSummary>(OutboxTarget.Partnership, PartnershipId, summary, LatestOnly: true)], cancellationToken);
         }
         catch
         {
-            // Nothing stored changed: restore the in-memory view too.
-            state.State = previous;
             _published = previousPublished;
-            DeactivateOnIdle();
             throw;
         }
     }
 
-    private PublishedSeries PublishedCurrent() =>
-        _published ??= _computation.Publish(IndicatorComputation.Series(IndicatorId, Current!, state.State.Observations));
+    protected override Task DeliverAsync(OutboxEntry<IndicatorSummary> entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return GrainFactory.GetGrain<IPartnershipGrain>(entry.TargetKey).ApplyIndicatorSummaryAsync(entry.Payload);
+    }
+
+    private PublishedSeries PublishedCurrent() => _published ??= Publish(Stored.State);
+
+    private PublishedSeries Publish(IndicatorState s) => _computation.Publish(IndicatorComputation.Series(IndicatorId, s.Versions[^1], s.Observations));
 
     private IndicatorInfo Info(IndicatorSpec spec) => new(
         PartnershipId,
         IndicatorId,
         spec,
-        [.. state.State.Versions.Select(v => v.DefinitionVersion)],
-        [.. state.State.Observations.Where(o => o.Version == spec.DefinitionVersion).Select(o => o.Year).Distinct().Order()],
-        state.State.UpdateTime);
+        [.. Stored.State.Versions.Select(v => v.DefinitionVersion)],
+        [.. Stored.State.Observations.Where(o => o.Version == spec.DefinitionVersion).Select(o => o.Year).Distinct().Order()],
+        Stored.State.UpdateTime);
 }

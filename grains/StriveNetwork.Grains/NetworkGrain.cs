@@ -1,6 +1,6 @@
 using System.Text;
-using StriveNetwork.Actors;
-using StriveNetwork.Actors.Streams;
+using Microsoft.Extensions.Logging;
+using Orleans.Utilities;
 using StriveNetwork.Grains.Abstractions;
 
 namespace StriveNetwork.Grains;
@@ -9,15 +9,24 @@ namespace StriveNetwork.Grains;
 /// Durable state of the network grain: the summed counts of every shard and the last delta applied per shard.
 /// Its size depends on the number of counted fields (years, outcomes), not on the number of partnerships.
 /// </summary>
-public sealed class NetworkState
+[GenerateSerializer, Immutable, Alias("strive.NetworkState")]
+public sealed record NetworkState
 {
-    public Dictionary<string, long> Counts { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>Summed counts by field path.</summary>
+    [Id(0)]
+    public IReadOnlyDictionary<string, long> Counts { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
 
-    public Dictionary<string, long> ShardSequences { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The last delta sequence applied per shard.</summary>
+    [Id(1)]
+    public IReadOnlyDictionary<string, long> ShardSequences { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
 
-    public long Version { get; set; }
+    /// <summary>Rollup version: bumped on every change.</summary>
+    [Id(2)]
+    public long Version { get; init; }
 
-    public DateTimeOffset UpdateTime { get; set; }
+    /// <summary>When the rollup last changed.</summary>
+    [Id(3)]
+    public DateTimeOffset UpdateTime { get; init; }
 }
 
 /// <summary>
@@ -26,26 +35,30 @@ public sealed class NetworkState
 /// sequence gap) triggers a resynchronisation from the shards' counts.
 /// </summary>
 [GrainType("network")]
-[ImplicitStreamSubscription(GrainStreams.Network)]
 public sealed class NetworkGrain(
     [PersistentState("network")] IPersistentState<NetworkState> state,
-    TimeProvider time) : Grain, INetworkGrain, IStreamSubscriber
+    ILogger<NetworkGrain> logger,
+    TimeProvider time) : Grain, INetworkGrain
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 500;
-    private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly ObserverManager<INetworkRollupObserver> _watchers = new(NetworkWatch.SubscriptionLifetime, logger);
     private NetworkRollup? _materialized;
 
     public Task<NetworkRollup> GetRollupAsync(CancellationToken cancellationToken = default) => Task.FromResult(Rollup());
 
-    public async Task<NetworkRollup> WaitForChangeAsync(long afterVersion, TimeSpan maxWait, CancellationToken cancellationToken = default)
+    public Task<NetworkRollup> SubscribeAsync(INetworkRollupObserver observer, CancellationToken cancellationToken = default)
     {
-        if (state.State.Version <= afterVersion && maxWait > TimeSpan.Zero)
-        {
-            await Task.WhenAny(_changed.Task, Task.Delay(maxWait, time, cancellationToken));
-        }
+        ArgumentNullException.ThrowIfNull(observer);
+        _watchers.Subscribe(observer, observer);
+        return Task.FromResult(Rollup());
+    }
 
-        return Rollup();
+    public Task UnsubscribeAsync(INetworkRollupObserver observer, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(observer);
+        _watchers.Unsubscribe(observer);
+        return Task.CompletedTask;
     }
 
     public async Task<PartnershipPage> ListPartnershipsAsync(PartnershipFilter filter, int pageSize, string pageToken, CancellationToken cancellationToken = default)
@@ -109,7 +122,7 @@ public sealed class NetworkGrain(
     public async Task<bool> ApplySnapshotAsync(PartnershipSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        var result = await GrainFactory.GetGrain<INetworkShardGrain>(GrainStreams.NetworkShardKey(snapshot.PartnershipId)).ApplyAsync(snapshot, cancellationToken);
+        var result = await GrainFactory.GetGrain<INetworkShardGrain>(GrainKeys.NetworkShardKey(snapshot.PartnershipId)).ApplyAsync(snapshot, cancellationToken);
         if (result.Delta is { } delta)
         {
             await ApplyDeltaAsync(delta, cancellationToken); // the same delta from the stream is skipped later
@@ -124,14 +137,9 @@ public sealed class NetworkGrain(
         return [.. ids.SelectMany(i => i).Order(StringComparer.Ordinal)];
     }
 
-    public async Task OnNextAsync(StreamEvent streamEvent, CancellationToken cancellationToken = default)
+    public async Task ApplyDeltaAsync(ShardDelta delta, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(streamEvent);
-        await ApplyDeltaAsync(streamEvent.GetPayload<ShardDelta>(), cancellationToken);
-    }
-
-    private async Task ApplyDeltaAsync(ShardDelta delta, CancellationToken cancellationToken)
-    {
+        ArgumentNullException.ThrowIfNull(delta);
         var last = state.State.ShardSequences.GetValueOrDefault(delta.ShardKey);
         if (delta.Sequence <= last)
         {
@@ -170,13 +178,15 @@ public sealed class NetworkGrain(
         Changed();
     }
 
-    private IEnumerable<INetworkShardGrain> Shards() => GrainStreams.NetworkShardKeys.Select(GrainFactory.GetGrain<INetworkShardGrain>);
+    private IEnumerable<INetworkShardGrain> Shards() => GrainKeys.NetworkShardKeys.Select(key => GrainFactory.GetGrain<INetworkShardGrain>(key));
 
     private void Changed()
     {
-        var old = _changed;
-        _changed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        old.TrySetResult();
+        if (_watchers.Count > 0)
+        {
+            var rollup = Rollup();
+            _watchers.Notify(w => w.OnRollupChanged(rollup));
+        }
     }
 
     private NetworkRollup Rollup() =>

@@ -1,16 +1,27 @@
-using StriveNetwork.Actors;
-using StriveNetwork.Actors.Streams;
+using Microsoft.Extensions.Logging;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grains.Outbox;
 
 namespace StriveNetwork.Grains;
 
 /// <summary>Durable state of a network shard: the latest snapshot of each of its partnerships and its delta sequence.</summary>
-public sealed class NetworkShardState
+[GenerateSerializer, Immutable, Alias("strive.NetworkShardState")]
+public sealed record NetworkShardState : IOutboxState<NetworkShardState, ShardDelta>
 {
-    public Dictionary<string, PartnershipSnapshot> Snapshots { get; set; } = new(StringComparer.Ordinal);
+    /// <summary>The latest snapshot of each partnership of the shard, by id.</summary>
+    [Id(0)]
+    public IReadOnlyDictionary<string, PartnershipSnapshot> Snapshots { get; init; } = new Dictionary<string, PartnershipSnapshot>(StringComparer.Ordinal);
 
     /// <summary>Sequence of the last published <see cref="ShardDelta"/>; deltas are consecutive.</summary>
-    public long Sequence { get; set; }
+    [Id(1)]
+    public long Sequence { get; init; }
+
+    /// <summary>Deltas the network grain has not acknowledged yet, in sequence order (deltas add up: none is dropped).</summary>
+    [Id(2)]
+    public Outbox<ShardDelta> Outbox { get; init; } = Outbox<ShardDelta>.Empty;
+
+    /// <inheritdoc />
+    public NetworkShardState WithOutbox(Outbox<ShardDelta> outbox) => this with { Outbox = outbox };
 }
 
 /// <summary>
@@ -19,25 +30,22 @@ public sealed class NetworkShardState
 /// network grain's own state stays the size of the counts, whatever the number of partnerships.
 /// </summary>
 [GrainType("network-shard")]
-[ImplicitStreamSubscription(GrainStreams.NetworkShards)]
 public sealed class NetworkShardGrain(
-    [PersistentState("network-shard")] IPersistentState<NetworkShardState> state) : Grain, INetworkShardGrain, IStreamSubscriber
+    [PersistentState("network-shard")] IPersistentState<NetworkShardState> state,
+    ILogger<NetworkShardGrain> logger,
+    TimeProvider time) : OutboxGrain<NetworkShardState, ShardDelta>(state, logger, time), INetworkShardGrain
 {
-    public async Task OnNextAsync(StreamEvent streamEvent, CancellationToken cancellationToken = default)
-    {
-        ArgumentNullException.ThrowIfNull(streamEvent);
-        await ApplyAsync(streamEvent.GetPayload<PartnershipSnapshot>(), cancellationToken);
-    }
+    private string Key => this.GetPrimaryKeyString();
 
     public async Task<SnapshotApplied> ApplyAsync(PartnershipSnapshot snapshot, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        if (!string.Equals(GrainStreams.NetworkShardKey(snapshot.PartnershipId), GrainKey, StringComparison.Ordinal))
+        if (!string.Equals(GrainKeys.NetworkShardKey(snapshot.PartnershipId), Key, StringComparison.Ordinal))
         {
-            throw new GrainValidationException("partnership_id", $"'{snapshot.PartnershipId}' belongs to {GrainStreams.NetworkShardKey(snapshot.PartnershipId)}, not {GrainKey}.");
+            throw new GrainValidationException("partnership_id", $"'{snapshot.PartnershipId}' belongs to {GrainKeys.NetworkShardKey(snapshot.PartnershipId)}, not {Key}.");
         }
 
-        var snapshots = state.State.Snapshots;
+        var snapshots = Stored.State.Snapshots;
         if (snapshots.TryGetValue(snapshot.PartnershipId, out var held) && held.Sequence >= snapshot.Sequence)
         {
             return new SnapshotApplied(false, null); // redelivered or older: never counted twice
@@ -53,7 +61,7 @@ public sealed class NetworkShardGrain(
     public Task<ShardPage> ListAsync(PartnershipFilter filter, string afterId, int take, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var matching = state.State.Snapshots.Values
+        var matching = Stored.State.Snapshots.Values
             .Where(s => filter.Gateway is null || s.Gateway == filter.Gateway)
             .Where(s => filter.Designation is null || s.Designations.Contains(filter.Designation.Value))
             .Where(s => string.IsNullOrEmpty(filter.UsState) || string.Equals(s.UsState, filter.UsState, StringComparison.OrdinalIgnoreCase))
@@ -68,14 +76,14 @@ public sealed class NetworkShardGrain(
     }
 
     public Task<IReadOnlyList<string>> GetPartnershipIdsAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<string>>([.. state.State.Snapshots.Keys.Order(StringComparer.Ordinal)]);
+        Task.FromResult<IReadOnlyList<string>>([.. Stored.State.Snapshots.Keys.Order(StringComparer.Ordinal)]);
 
     public async Task<ShardRecompute> RecomputeAsync(bool apply, CancellationToken cancellationToken = default)
     {
         var streamedCounter = Streamed();
         var streamed = Counts(streamedCounter);
         var fresh = new Dictionary<string, PartnershipSnapshot>(StringComparer.Ordinal);
-        foreach (var chunk in state.State.Snapshots.Keys.Order(StringComparer.Ordinal).Chunk(16))
+        foreach (var chunk in Stored.State.Snapshots.Keys.Order(StringComparer.Ordinal).Chunk(16))
         {
             foreach (var snapshot in await Task.WhenAll(chunk.Select(id => GrainFactory.GetGrain<IPartnershipGrain>(id).GetSnapshotAsync(cancellationToken))))
             {
@@ -92,28 +100,35 @@ public sealed class NetworkShardGrain(
             applied = true;
         }
 
-        return new ShardRecompute(streamed, new ShardCounts(GrainKey, state.State.Sequence, fresh.Count, freshCounter.Copy()), applied);
+        return new ShardRecompute(streamed, new ShardCounts(Key, Stored.State.Sequence, fresh.Count, freshCounter.Copy()), applied);
     }
 
-    /// <summary>Stores the snapshots and, when counts change, publishes the next delta in the same write.</summary>
+    /// <summary>Stores the snapshots and, when counts change, the next delta for the network grain in the same write.</summary>
     private async Task<ShardDelta?> CommitAsync(Dictionary<string, PartnershipSnapshot> snapshots, Dictionary<string, long> changes, CancellationToken cancellationToken)
     {
-        ShardDelta? delta = null;
-        var sequence = state.State.Sequence;
-        if (changes.Count > 0)
+        if (changes.Count == 0)
         {
-            delta = new ShardDelta(GrainKey, ++sequence, changes);
-            StageEvent(GrainStreams.Network, GrainStreams.NetworkKey, delta);
+            await CommitAsync(Stored.State with { Snapshots = snapshots }, [], cancellationToken);
+            return null;
         }
 
-        await StateWrites.ReplaceAsync(state, new NetworkShardState { Snapshots = snapshots, Sequence = sequence }, DeactivateOnIdle, cancellationToken);
-
+        var delta = new ShardDelta(Key, Stored.State.Sequence + 1, changes);
+        await CommitAsync(
+            Stored.State with { Snapshots = snapshots, Sequence = delta.Sequence },
+            [new OutboundEvent<ShardDelta>(OutboxTarget.Network, GrainKeys.NetworkKey, delta, LatestOnly: false)],
+            cancellationToken);
         return delta;
     }
 
+    protected override Task DeliverAsync(OutboxEntry<ShardDelta> entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return GrainFactory.GetGrain<INetworkGrain>(entry.TargetKey).ApplyDeltaAsync(entry.Payload);
+    }
+
     // Counted when asked (resynchronisation, recomputation): rare, so no running copy has to be kept in step.
-    private RollupCounter Streamed() => RollupCounter.From(state.State.Snapshots.Values);
+    private RollupCounter Streamed() => RollupCounter.From(Stored.State.Snapshots.Values);
 
     private ShardCounts Counts(RollupCounter counter) =>
-        new(GrainKey, state.State.Sequence, state.State.Snapshots.Count, counter.Copy());
+        new(Key, Stored.State.Sequence, Stored.State.Snapshots.Count, counter.Copy());
 }

@@ -1,72 +1,92 @@
 using System.Globalization;
 using System.Text.Json;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using StriveNetwork.Actors;
-using StriveNetwork.Actors.Streams;
 using StriveNetwork.Domain.Assessments;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Domain.Progress;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grains.Outbox;
 
 namespace StriveNetwork.Grains;
 
 /// <summary>Durable state of a partnership grain.</summary>
-public sealed record PartnershipState
+[GenerateSerializer, Immutable, Alias("strive.PartnershipState")]
+public sealed record PartnershipState : IOutboxState<PartnershipState, PartnershipSnapshot>
 {
+    [Id(0)]
     public PartnershipProfile? Profile { get; init; }
 
+    [Id(1)]
     public DateTimeOffset CreateTime { get; init; }
 
+    [Id(2)]
     public DateTimeOffset UpdateTime { get; init; }
 
     /// <summary>Bumped on every profile or assessment write; the etag is derived from it.</summary>
+    [Id(3)]
     public long Revision { get; init; }
 
     /// <summary>Every assessment entry, in recording order.</summary>
+    [Id(4)]
     public IReadOnlyList<AssessmentEntry> Assessments { get; init; } = [];
 
     /// <summary>Systems-change examples by id (re-sending an id replaces it).</summary>
+    [Id(5)]
     public IReadOnlyList<SystemsChangeEntry> Examples { get; init; } = [];
 
     /// <summary>Latest summary per indicator id.</summary>
+    [Id(6)]
     public IReadOnlyDictionary<string, IndicatorSummary> Indicators { get; init; } = new Dictionary<string, IndicatorSummary>();
 
     /// <summary>Cohorts the partnership belongs to, ascending.</summary>
+    [Id(7)]
     public IReadOnlyList<string> CohortIds { get; init; } = [];
 
     /// <summary>The last snapshot published (its Sequence is the producer sequence).</summary>
+    [Id(8)]
     public PartnershipSnapshot? LastSnapshot { get; init; }
+
+    /// <summary>Snapshots owed to the network shard and to cohorts (the latest per receiver).</summary>
+    [Id(9)]
+    public Outbox<PartnershipSnapshot> Outbox { get; init; } = Outbox<PartnershipSnapshot>.Empty;
+
+    /// <inheritdoc />
+    public PartnershipState WithOutbox(Outbox<PartnershipSnapshot> outbox) => this with { Outbox = outbox };
 }
 
 /// <summary>A member partnership (key: partnership id): profile, assessments, placement, designations, snapshots.</summary>
 [GrainType("partnership")]
-[ImplicitStreamSubscription(GrainStreams.PartnershipIndicators)]
 public sealed class PartnershipGrain(
     [PersistentState("partnership")] IPersistentState<PartnershipState> state,
     IOptions<SuppressionSettings> settings,
-    TimeProvider time) : Grain, IPartnershipGrain, IStreamSubscriber
+    ILogger<PartnershipGrain> logger,
+    TimeProvider time) : OutboxGrain<PartnershipState, PartnershipSnapshot>(state, logger, time), IPartnershipGrain
 {
-    private bool Registered => state.State.Profile is not null;
+    private string Key => this.GetPrimaryKeyString();
 
-    private string Etag => "r" + state.State.Revision.ToString(CultureInfo.InvariantCulture);
+
+    private bool Registered => Stored.State.Profile is not null;
+
+    private string Etag => "r" + Stored.State.Revision.ToString(CultureInfo.InvariantCulture);
 
     public async Task<PartnershipInfo> RegisterAsync(PartnershipProfile profile, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        if (!Ids.IsValid(GrainKey))
+        if (!Ids.IsValid(Key))
         {
-            throw new GrainValidationException("partnership_id", $"'{GrainKey}' must match ^[a-z][a-z0-9-]{{1,62}}$.");
+            throw new GrainValidationException("partnership_id", $"'{Key}' must match ^[a-z][a-z0-9-]{{1,62}}$.");
         }
 
         PartnershipRules.ValidateProfile(profile);
         if (Registered)
         {
-            throw new AlreadyExistsException($"Partnership '{GrainKey}' already exists.");
+            throw new AlreadyExistsException($"Partnership '{Key}' already exists.");
         }
 
-        var now = time.GetUtcNow();
-        await CommitAsync(state.State with { Profile = Normalize(profile), CreateTime = now, UpdateTime = now, Revision = 1 }, cancellationToken);
+        var now = Time.GetUtcNow();
+        await CommitAsync(Stored.State with { Profile = Normalize(profile), CreateTime = now, UpdateTime = now, Revision = 1 }, cancellationToken);
         return Info();
     }
 
@@ -88,14 +108,14 @@ public sealed class PartnershipGrain(
             throw new GrainValidationException("etag", "is required; send the etag last read.");
         }
 
-        var merged = PartnershipRules.Merge(state.State.Profile!, profile, fields);
+        var merged = PartnershipRules.Merge(Stored.State.Profile!, profile, fields);
         PartnershipRules.ValidateProfile(merged);
         if (!string.Equals(etag, Etag, StringComparison.Ordinal))
         {
             throw new ConflictException($"etag '{etag}' does not match the current etag '{Etag}'; re-read the partnership and retry.");
         }
 
-        await CommitAsync(state.State with { Profile = Normalize(merged), UpdateTime = time.GetUtcNow(), Revision = state.State.Revision + 1 }, cancellationToken);
+        await CommitAsync(Stored.State with { Profile = Normalize(merged), UpdateTime = Time.GetUtcNow(), Revision = Stored.State.Revision + 1 }, cancellationToken);
         return Info();
     }
 
@@ -103,27 +123,27 @@ public sealed class PartnershipGrain(
     {
         ArgumentNullException.ThrowIfNull(batch);
         RequireRegistered();
-        var framework = PartnershipRules.Framework(state.State.Profile!.FrameworkId);
-        PartnershipRules.ValidateBatch(batch, framework, DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime));
+        var framework = PartnershipRules.Framework(Stored.State.Profile!.FrameworkId);
+        PartnershipRules.ValidateBatch(batch, framework, DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime));
         if (!string.IsNullOrEmpty(batch.Etag) && !string.Equals(batch.Etag, Etag, StringComparison.Ordinal))
         {
             throw new ConflictException($"etag '{batch.Etag}' does not match the current etag '{Etag}'; re-read the partnership and retry.");
         }
 
         var assessments = batch.Assessments ?? [];
-        var examples = state.State.Examples.ToDictionary(e => e.ExampleId, StringComparer.Ordinal);
+        var examples = Stored.State.Examples.ToDictionary(e => e.ExampleId, StringComparer.Ordinal);
         foreach (var e in batch.Examples ?? [])
         {
             examples[e.ExampleId] = e;
         }
 
         await CommitAsync(
-            state.State with
+            Stored.State with
             {
-                Assessments = [.. state.State.Assessments, .. assessments],
+                Assessments = [.. Stored.State.Assessments, .. assessments],
                 Examples = [.. examples.Values.OrderBy(e => e.ExampleId, StringComparer.Ordinal)],
-                UpdateTime = time.GetUtcNow(),
-                Revision = state.State.Revision + 1,
+                UpdateTime = Time.GetUtcNow(),
+                Revision = Stored.State.Revision + 1,
             },
             cancellationToken);
         return new AssessmentReceipt(assessments.Count, Etag);
@@ -132,10 +152,10 @@ public sealed class PartnershipGrain(
     public Task<PartnershipProgress> GetProgressAsync(CancellationToken cancellationToken = default)
     {
         RequireRegistered();
-        var framework = PartnershipRules.Framework(state.State.Profile!.FrameworkId);
-        var history = PartnershipRules.History(framework, state.State.Assessments);
+        var framework = PartnershipRules.Framework(Stored.State.Profile!.FrameworkId);
+        var history = PartnershipRules.History(framework, Stored.State.Assessments);
         var placement = GatewayRules.Place(history);
-        var designations = DesignationEvaluator.EvaluateAll(PartnershipRules.Evidence(history, state.State.Indicators.Values, state.State.Examples, null));
+        var designations = DesignationEvaluator.EvaluateAll(PartnershipRules.Evidence(history, Stored.State.Indicators.Values, Stored.State.Examples, null));
         var stage = PartnershipRules.Stage(framework, placement, designations);
         var gateways = framework.Gateways.Select(g =>
         {
@@ -162,9 +182,9 @@ public sealed class PartnershipGrain(
         var held = PartnershipRules.Held(designations);
         var explanation = placement.Explanation + (held.Count > 0 ? $" Holds {string.Join(", ", held)}; gateway {stage}." : string.Empty);
         return Task.FromResult(new PartnershipProgress(
-            GrainKey, framework.Id, stage, gateways, next, missing,
+            Key, framework.Id, stage, gateways, next, missing,
             [.. designations.Select(PartnershipRules.View)],
-            [.. state.State.Examples.OrderByDescending(e => e.OccurrenceDate).ThenBy(e => e.ExampleId, StringComparer.Ordinal)],
+            [.. Stored.State.Examples.OrderByDescending(e => e.OccurrenceDate).ThenBy(e => e.ExampleId, StringComparer.Ordinal)],
             explanation));
     }
 
@@ -176,11 +196,11 @@ public sealed class PartnershipGrain(
         }
 
         RequireRegistered();
-        var resolved = year != 0 ? year : state.State.Indicators.Values.SelectMany(s => s.ByYear).Select(y => y.Year).DefaultIfEmpty(0).Max();
+        var resolved = year != 0 ? year : Stored.State.Indicators.Values.SelectMany(s => s.ByYear).Select(y => y.Year).DefaultIfEmpty(0).Max();
         var entries = new List<(IndicatorSummary Summary, ReportCardIndicatorView View)>();
-        foreach (var summary in state.State.Indicators.Values)
+        foreach (var summary in Stored.State.Indicators.Values)
         {
-            var view = await GrainFactory.GetGrain<IIndicatorGrain>(GrainStreams.IndicatorKey(GrainKey, summary.IndicatorId))
+            var view = await GrainFactory.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(Key, summary.IndicatorId))
                 .GetReportCardEntryAsync(resolved, cancellationToken);
             if (view is not null)
             {
@@ -193,71 +213,79 @@ public sealed class PartnershipGrain(
             .OrderBy(g => g.Key)
             .Select(g => new ReportCardOutcomeView(g.Key, [.. g.OrderBy(e => e.View.Kind).ThenBy(e => e.View.IndicatorId, StringComparer.Ordinal).Select(e => e.View)]))
             .ToList();
-        return new ReportCardView(GrainKey, state.State.Profile!.DisplayName, resolved, settings.Value.MinimumN, outcomes, time.GetUtcNow());
+        return new ReportCardView(Key, Stored.State.Profile!.DisplayName, resolved, settings.Value.MinimumN, outcomes, Time.GetUtcNow());
     }
 
     public Task<PartnershipSnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default)
     {
         RequireRegistered();
-        return Task.FromResult(BuildSnapshot(state.State, state.State.LastSnapshot?.Sequence ?? 0));
+        return Task.FromResult(BuildSnapshot(Stored.State, Stored.State.LastSnapshot?.Sequence ?? 0));
     }
 
     public async Task<PartnershipSnapshot> JoinCohortAsync(string cohortId, CancellationToken cancellationToken = default)
     {
         RequireRegistered();
-        if (!state.State.CohortIds.Contains(cohortId, StringComparer.Ordinal))
+        if (!Stored.State.CohortIds.Contains(cohortId, StringComparer.Ordinal))
         {
-            await CommitAsync(state.State with { CohortIds = [.. state.State.CohortIds.Append(cohortId).Order(StringComparer.Ordinal)] }, cancellationToken);
+            await CommitAsync(Stored.State with { CohortIds = [.. Stored.State.CohortIds.Append(cohortId).Order(StringComparer.Ordinal)] }, cancellationToken);
         }
 
-        return state.State.LastSnapshot ?? BuildSnapshot(state.State, 0);
+        return Stored.State.LastSnapshot ?? BuildSnapshot(Stored.State, 0);
     }
 
     public async Task LeaveCohortAsync(string cohortId, CancellationToken cancellationToken = default)
     {
-        if (state.State.CohortIds.Contains(cohortId, StringComparer.Ordinal))
+        if (Stored.State.CohortIds.Contains(cohortId, StringComparer.Ordinal))
         {
-            await CommitAsync(state.State with { CohortIds = [.. state.State.CohortIds.Where(c => c != cohortId)] }, cancellationToken);
+            await CommitAsync(Stored.State with { CohortIds = [.. Stored.State.CohortIds.Where(c => c != cohortId)] }, cancellationToken);
         }
     }
 
     public Task<IReadOnlyList<string>> GetIndicatorIdsAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<string>>([.. state.State.Indicators.Keys.Order(StringComparer.Ordinal)]);
+        Task.FromResult<IReadOnlyList<string>>([.. Stored.State.Indicators.Keys.Order(StringComparer.Ordinal)]);
 
-    public async Task OnNextAsync(StreamEvent streamEvent, CancellationToken cancellationToken = default)
+    public async Task ApplyIndicatorSummaryAsync(IndicatorSummary summary, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(streamEvent);
-        var summary = streamEvent.GetPayload<IndicatorSummary>();
-        if (!Registered || !string.Equals(summary.PartnershipId, GrainKey, StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(summary);
+        if (!Registered || !string.Equals(summary.PartnershipId, Key, StringComparison.Ordinal))
         {
             return;
         }
 
-        if (state.State.Indicators.TryGetValue(summary.IndicatorId, out var held) && held.Sequence >= summary.Sequence)
+        if (Stored.State.Indicators.TryGetValue(summary.IndicatorId, out var held) && held.Sequence >= summary.Sequence)
         {
             return; // redelivered or older: the held summary already reflects it
         }
 
-        var indicators = new Dictionary<string, IndicatorSummary>(state.State.Indicators, StringComparer.Ordinal) { [summary.IndicatorId] = summary };
-        await CommitAsync(state.State with { Indicators = indicators }, cancellationToken);
+        var indicators = new Dictionary<string, IndicatorSummary>(Stored.State.Indicators, StringComparer.Ordinal) { [summary.IndicatorId] = summary };
+        await CommitAsync(Stored.State with { Indicators = indicators }, cancellationToken);
     }
 
-    /// <summary>Writes the state and, when what rollups show changed, a new snapshot to the network and to every cohort, in one transaction.</summary>
+    /// <summary>Writes the state and, when what rollups show changed, a new snapshot for the network shard and every cohort, in one write.</summary>
     private async Task CommitAsync(PartnershipState next, CancellationToken cancellationToken)
     {
-        var last = state.State.LastSnapshot;
+        var last = Stored.State.LastSnapshot;
         var candidate = BuildSnapshot(next, (last?.Sequence ?? 0) + 1);
-        var publish = last is null || !SameContent(last, candidate);
-        if (publish)
+        if (last is not null && SameContent(last, candidate))
         {
-            StageEvent(GrainStreams.NetworkShards, GrainStreams.NetworkShardKey(candidate.PartnershipId), candidate);
-            foreach (var cohortId in candidate.CohortIds)
-            {
-                StageEvent(GrainStreams.Cohort, cohortId, candidate);
-            }
+            await CommitAsync(next, [], cancellationToken);
+            return;
         }
 
-        await StateWrites.ReplaceAsync(state, publish ? next with { LastSnapshot = candidate } : next, DeactivateOnIdle, cancellationToken);
+        List<OutboundEvent<PartnershipSnapshot>> events =
+        [
+            new(OutboxTarget.NetworkShard, GrainKeys.NetworkShardKey(candidate.PartnershipId), candidate, LatestOnly: true),
+            .. candidate.CohortIds.Select(c => new OutboundEvent<PartnershipSnapshot>(OutboxTarget.Cohort, c, candidate, LatestOnly: true)),
+        ];
+        await CommitAsync(next with { LastSnapshot = candidate }, events, cancellationToken);
+    }
+
+    protected override Task DeliverAsync(OutboxEntry<PartnershipSnapshot> entry)
+    {
+        ArgumentNullException.ThrowIfNull(entry);
+        return entry.Target == OutboxTarget.Cohort
+            ? GrainFactory.GetGrain<ICohortGrain>(entry.TargetKey).ApplyMemberSnapshotAsync(entry.Payload)
+            : GrainFactory.GetGrain<INetworkShardGrain>(entry.TargetKey).ApplyAsync(entry.Payload);
     }
 
     private static bool SameContent(PartnershipSnapshot a, PartnershipSnapshot b) =>
@@ -277,7 +305,7 @@ public sealed class PartnershipGrain(
             .Select(a => new BenchmarkStatusEntry(a.BenchmarkId, a.Status))
             .ToList();
 
-        var currentYear = time.GetUtcNow().Year;
+        var currentYear = Time.GetUtcNow().Year;
         var firstYear = new[] { s.CreateTime.Year }
             .Concat(s.Assessments.Select(a => a.AssessmentDate.Year))
             .Concat(s.Examples.Select(e => e.OccurrenceDate.Year))
@@ -300,7 +328,7 @@ public sealed class PartnershipGrain(
         }
 
         return new PartnershipSnapshot(
-            GrainKey, sequence, profile.DisplayName, profile.UsState, profile.FrameworkId, stage,
+            Key, sequence, profile.DisplayName, profile.UsState, profile.FrameworkId, stage,
             PartnershipRules.Held(designations),
             PartnershipRules.OutcomeTrends(indicators, null),
             PartnershipRules.GapCounts(indicators, null),
@@ -317,13 +345,13 @@ public sealed class PartnershipGrain(
     {
         if (!Registered)
         {
-            throw new NotFoundException($"Partnership '{GrainKey}' does not exist.");
+            throw new NotFoundException($"Partnership '{Key}' does not exist.");
         }
     }
 
     private PartnershipInfo Info()
     {
-        var snapshot = state.State.LastSnapshot ?? BuildSnapshot(state.State, 0);
-        return new PartnershipInfo(GrainKey, state.State.Profile!, snapshot.Gateway, snapshot.Designations, Etag, state.State.CreateTime, state.State.UpdateTime);
+        var snapshot = Stored.State.LastSnapshot ?? BuildSnapshot(Stored.State, 0);
+        return new PartnershipInfo(Key, Stored.State.Profile!, snapshot.Gateway, snapshot.Designations, Etag, Stored.State.CreateTime, Stored.State.UpdateTime);
     }
 }

@@ -1,4 +1,3 @@
-using StriveNetwork.Actors;
 
 namespace StriveNetwork.Grains;
 

@@ -1,6 +1,4 @@
 using System.ComponentModel.DataAnnotations;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using StriveNetwork.Domain.Suppression;
 
 namespace StriveNetwork.Grains;
@@ -14,20 +12,4 @@ public sealed class SuppressionSettings
 
     /// <summary>The domain options these settings stand for.</summary>
     public SuppressionOptions ToOptions() => new() { MinimumN = MinimumN };
-}
-
-/// <summary>Registers what the StriveNetwork grains need from DI.</summary>
-public static class GrainServiceCollectionExtensions
-{
-    /// <summary>Adds <see cref="SuppressionSettings"/> (validated on start) and a system <see cref="TimeProvider"/> when none is registered.</summary>
-    public static IServiceCollection AddStriveGrains(this IServiceCollection services, Action<SuppressionSettings>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        services.AddOptions<SuppressionSettings>()
-            .Configure(o => configure?.Invoke(o))
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
-        services.TryAddSingleton(TimeProvider.System);
-        return services;
-    }
 }

@@ -1,14 +1,16 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
-using StriveNetwork.Actors;
 using StriveNetwork.Grains.Abstractions;
 
 namespace StriveNetwork.Grains;
 
 /// <summary>Durable state of the token registry: token records (hashes only, never secrets).</summary>
+[GenerateSerializer, Immutable, Alias("strive.TokenRegistryState")]
 public sealed record TokenRegistryState
 {
+    /// <summary>Every token record, active or not.</summary>
+    [Id(0)]
     public IReadOnlyList<TokenRecord> Tokens { get; init; } = [];
 }
 

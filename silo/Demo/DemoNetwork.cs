@@ -1,4 +1,3 @@
-using StriveNetwork.Actors;
 using StriveNetwork.Grains.Abstractions;
 
 namespace StriveNetwork.Silo.Demo;
@@ -108,7 +107,7 @@ public sealed class DemoNetwork(TimeProvider? timeProvider = null)
     /// </summary>
     private static async Task<bool> WaitForRollupAsync(IGrainFactory grains, int partnerships, TimeSpan timeout, CancellationToken cancellationToken)
     {
-        var network = grains.GetGrain<INetworkGrain>(GrainStreams.NetworkKey);
+        var network = grains.GetGrain<INetworkGrain>(GrainKeys.NetworkKey);
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
@@ -144,7 +143,7 @@ public sealed class DemoNetwork(TimeProvider? timeProvider = null)
         // Data first, then the assessments, so designations are evaluated with the data in place.
         foreach (var indicator in partnership.Indicators)
         {
-            var indicatorGrain = grains.GetGrain<IIndicatorGrain>(GrainStreams.IndicatorKey(partnership.PartnershipId, indicator.IndicatorId));
+            var indicatorGrain = grains.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(partnership.PartnershipId, indicator.IndicatorId));
             await indicatorGrain.DefineAsync(indicator.Spec, cancellationToken).ConfigureAwait(false);
             foreach (var chunk in indicator.Rows.Chunk(SubmitBatchSize))
             {

@@ -1,6 +1,5 @@
 using System.Diagnostics;
-using StriveNetwork.Actors;
-using StriveNetwork.Actors.Testing.TestCluster;
+using Orleans.TestingHost;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Grains;
 using StriveNetwork.Grains.Abstractions;
@@ -24,17 +23,20 @@ public sealed class DemoLoadFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _cluster = await StartClusterAsync();
-        Summary = await new DemoNetwork(_cluster.TimeProvider).LoadAsync(Grains, new DemoOptions());
+        Summary = await new DemoNetwork(TimeProvider.System).LoadAsync(Grains, new DemoOptions());
         Rollup = await WaitForRollupAsync(r => r.PartnershipCount == 70 && r.Designations.Sum(d => d.Count) > 0);
     }
 
-    /// <summary>An in-process cluster with the real grains on memory storage, as the demo tests use it.</summary>
-    public static Task<InProcessTestCluster> StartClusterAsync() =>
-        new InProcessTestClusterBuilder()
-            .AddGrainAssembly(typeof(PartnershipGrain).Assembly)
-            .ConfigureOptions(o => o.StreamRetryInitialBackoff = TimeSpan.Zero)
-            .ConfigureServices(s => s.AddStriveGrains())
-            .BuildAndStartAsync();
+    /// <summary>An in-process Orleans cluster (one silo) with the real grains on memory storage, as the demo tests use it.</summary>
+    public static async Task<InProcessTestCluster> StartClusterAsync()
+    {
+        var builder = new InProcessTestClusterBuilder(1);
+        builder.ConfigureSilo((_, silo) => silo.AddMemoryGrainStorageAsDefault().UseInMemoryReminderService());
+        builder.ConfigureSiloHost((_, host) => host.Services.AddStriveGrains());
+        var cluster = builder.Build();
+        await cluster.DeployAsync();
+        return cluster;
+    }
 
     /// <summary>
     /// Polls until the streamed rollup satisfies <paramref name="done"/> (snapshots arrive through streams after the
@@ -42,7 +44,7 @@ public sealed class DemoLoadFixture : IAsyncLifetime
     /// </summary>
     public async Task<NetworkRollup> WaitForRollupAsync(Func<NetworkRollup, bool> done)
     {
-        var network = Grains.GetGrain<INetworkGrain>(GrainStreams.NetworkKey);
+        var network = Grains.GetGrain<INetworkGrain>(GrainKeys.NetworkKey);
         var clock = Stopwatch.StartNew();
         NetworkRollup rollup;
         var polls = 0;
@@ -102,7 +104,7 @@ public sealed class DemoLoadTests(DemoLoadFixture fixture) : IClassFixture<DemoL
     public async Task Load_RollupEqualsTheRecomputation()
     {
         await fixture.WaitForRollupAsync(_ => true);
-        var network = fixture.Grains.GetGrain<INetworkGrain>(GrainStreams.NetworkKey);
+        var network = fixture.Grains.GetGrain<INetworkGrain>(GrainKeys.NetworkKey);
         RecomputeReport report = null!;
         for (var attempt = 0; attempt < 200; attempt++)
         {
@@ -122,7 +124,7 @@ public sealed class DemoLoadTests(DemoLoadFixture fixture) : IClassFixture<DemoL
     [Fact]
     public async Task Load_SuppressesSmallCellsOnReportCards()
     {
-        var plan = DemoPlan.Create(new DemoOptions(), DateOnly.FromDateTime(fixture.Cluster.TimeProvider.GetUtcNow().UtcDateTime));
+        var plan = DemoPlan.Create(new DemoOptions(), DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime));
         var suppressed = 0;
         var shown = 0;
         foreach (var p in plan.Partnerships.Take(8))
@@ -165,11 +167,11 @@ public sealed class DemoLoadTests(DemoLoadFixture fixture) : IClassFixture<DemoL
     public async Task Load_SecondTimeWritesNothing()
     {
         var before = await fixture.WaitForRollupAsync(_ => true);
-        var again = await new DemoNetwork(fixture.Cluster.TimeProvider).LoadAsync(fixture.Grains, new DemoOptions());
+        var again = await new DemoNetwork(TimeProvider.System).LoadAsync(fixture.Grains, new DemoOptions());
         Assert.True(again.AlreadyLoaded);
-        var after = await fixture.Grains.GetGrain<INetworkGrain>(GrainStreams.NetworkKey).GetRollupAsync();
+        var after = await fixture.Grains.GetGrain<INetworkGrain>(GrainKeys.NetworkKey).GetRollupAsync();
         Assert.Equal(before.PartnershipCount, after.PartnershipCount);
-        var page = await fixture.Grains.GetGrain<INetworkGrain>(GrainStreams.NetworkKey).ListPartnershipsAsync(new PartnershipFilter(null, null, null), 500, string.Empty);
+        var page = await fixture.Grains.GetGrain<INetworkGrain>(GrainKeys.NetworkKey).ListPartnershipsAsync(new PartnershipFilter(null, null, null), 500, string.Empty);
         Assert.Equal(70, page.TotalSize);
     }
 }

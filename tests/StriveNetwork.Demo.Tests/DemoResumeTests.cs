@@ -12,24 +12,24 @@ public sealed class DemoResumeTests
     public async Task InterruptedLoad_CompletesToTheCleanLoadsNetwork_WithoutRecordingABatchTwice()
     {
         await using var clean = await DemoLoadFixture.StartClusterAsync();
-        await new DemoNetwork(clean.TimeProvider).LoadAsync(clean.Client, Options);
+        await new DemoNetwork(TimeProvider.System).LoadAsync(clean.Client, Options);
 
         await using var resumed = await DemoLoadFixture.StartClusterAsync();
-        var plan = DemoPlan.Create(Options, DateOnly.FromDateTime(resumed.TimeProvider.GetUtcNow().UtcDateTime));
+        var plan = DemoPlan.Create(Options, DateOnly.FromDateTime(TimeProvider.System.GetUtcNow().UtcDateTime));
         var interrupted = plan.Partnerships.First(p => p.Assessments.Count >= 3);
         // What a crash after the first assessment batch leaves: registered, data in, one round of assessments.
         var grain = resumed.Client.GetGrain<IPartnershipGrain>(interrupted.PartnershipId);
         await grain.RegisterAsync(interrupted.Profile);
         foreach (var indicator in interrupted.Indicators)
         {
-            var indicatorGrain = resumed.Client.GetGrain<IIndicatorGrain>(GrainStreams.IndicatorKey(interrupted.PartnershipId, indicator.IndicatorId));
+            var indicatorGrain = resumed.Client.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(interrupted.PartnershipId, indicator.IndicatorId));
             await indicatorGrain.DefineAsync(indicator.Spec);
             await indicatorGrain.SubmitAsync(indicator.Spec.DefinitionVersion, indicator.Rows);
         }
 
         await grain.RecordAssessmentAsync(interrupted.Assessments[0]);
 
-        var summary = await new DemoNetwork(resumed.TimeProvider).LoadAsync(resumed.Client, Options);
+        var summary = await new DemoNetwork(TimeProvider.System).LoadAsync(resumed.Client, Options);
 
         Assert.False(summary.AlreadyLoaded);
         foreach (var p in plan.Partnerships)

@@ -1,7 +1,8 @@
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Health.V1;
 using StriveNetwork.Gateway.Auth;
 using StriveNetwork.Gateway.V1;
-using StriveNetwork.Grpc;
 using TokenRole = StriveNetwork.Grains.Abstractions.TokenRole;
 
 namespace StriveNetwork.Gateway.Tests;
@@ -263,8 +264,14 @@ public sealed class AccessControlTests(GatewayFixture fixture) : IClassFixture<G
     [Fact]
     public async Task HealthAndReflection_NeedNoToken()
     {
-        var result = await fixture.Client.UnaryAsync<global::Grpc.Health.V1.HealthCheckRequest, global::Grpc.Health.V1.HealthCheckResponse>(
-            "/grpc.health.v1.Health/Check", new global::Grpc.Health.V1.HealthCheckRequest());
-        Assert.Equal(global::Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus.Serving, result.Response.Status);
+        var health = await new Health.HealthClient(fixture.Channel).CheckAsync(new HealthCheckRequest(), deadline: DateTime.UtcNow + StriveCalls.Timeout);
+        Assert.Equal(HealthCheckResponse.Types.ServingStatus.Serving, health.Status);
+
+        using var reflection = new global::Grpc.Reflection.V1.ServerReflection.ServerReflectionClient(fixture.Channel)
+            .ServerReflectionInfo(deadline: DateTime.UtcNow + StriveCalls.Timeout);
+        await reflection.RequestStream.WriteAsync(new global::Grpc.Reflection.V1.ServerReflectionRequest { ListServices = "" });
+        await reflection.RequestStream.CompleteAsync();
+        Assert.True(await reflection.ResponseStream.MoveNext());
+        Assert.NotEmpty(reflection.ResponseStream.Current.ListServicesResponse.Service);
     }
 }

@@ -1,8 +1,8 @@
 using System.Text;
 using Google.Protobuf;
 using Google.Protobuf.WellKnownTypes;
+using Grpc.Core;
 using StriveNetwork.Gateway.V1;
-using StriveNetwork.Grpc;
 
 namespace StriveNetwork.Gateway.Tests;
 
@@ -540,9 +540,9 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
                 var response = await fixture.CallAsync<TReq, TResp>(fixture.Admin, method, request);
                 state.Append(method).Append(' ').Append(request).Append(" -> ").AppendLine(project is null ? response.ToString() : string.Join(",", project(response)));
             }
-            catch (GrpcStatusException exception)
+            catch (RpcException exception)
             {
-                state.Append(method).Append(' ').Append(request).Append(" -> ").Append(exception.StatusCode).Append(' ').AppendLine(exception.Detail);
+                state.Append(method).Append(' ').Append(request).Append(" -> ").Append(exception.StatusCode).Append(' ').AppendLine(exception.Status.Detail);
             }
         }
 

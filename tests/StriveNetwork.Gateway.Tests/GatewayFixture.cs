@@ -1,31 +1,37 @@
 using System.Collections.Concurrent;
 using System.Net;
+using System.Net.Sockets;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using StriveNetwork.Actors;
-using StriveNetwork.Actors.Sqlite;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Gateway.V1;
 using StriveNetwork.Grains;
-using IPartnershipGrain = StriveNetwork.Grains.Abstractions.IPartnershipGrain;
 using TokenRole = StriveNetwork.Grains.Abstractions.TokenRole;
-using StriveNetwork.Grpc;
-using StriveNetwork.Grpc.Client;
-using StriveNetwork.Grpc.Server;
 
 namespace StriveNetwork.Gateway.Tests;
 
-/// <summary>A real gateway on 127.0.0.1:0 over the real grains and SQLite in a temp directory, with one token per role.</summary>
+/// <summary>
+/// A real in-process host: Kestrel (h2c on 127.0.0.1, a free port) with the gateway over an Orleans silo on localhost
+/// clustering with memory storage and the real grains, seeded with two partnerships, two cohorts, an indicator and one
+/// token per role. Clients are Grpc.Net.Client channels.
+/// </summary>
 public sealed class GatewayFixture : IAsyncLifetime
 {
-    private readonly string _dataDir = Path.Combine(Path.GetTempPath(), "strive-gw-" + Guid.NewGuid().ToString("N"));
+    /// <summary>Bound of every wait for asynchronous settlement (outbox deliveries to partnership, cohorts, network).</summary>
+    public static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(30);
+
     private readonly ConcurrentDictionary<string, Lazy<Task>> _seeds = new(StringComparer.Ordinal);
     private WebApplication? _app;
+    private bool _stopped;
 
     /// <summary>Cohort whose members are alpha and beta.</summary>
     public const string AlphaCohort = "alpha-cohort";
@@ -39,7 +45,10 @@ public sealed class GatewayFixture : IAsyncLifetime
     /// <summary>A benchmark of the six-gateway framework that alpha has assessed.</summary>
     public const string Benchmark = "6G-EXP-SCV-1";
 
-    public GrpcChannelClient Client { get; private set; } = null!;
+    /// <summary>The gateway's address, <c>http://127.0.0.1:port</c>.</summary>
+    public string Address { get; private set; } = "";
+
+    public GrpcChannel Channel { get; private set; } = null!;
 
     public string Admin { get; private set; } = "";
 
@@ -52,26 +61,35 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public string Revoked { get; private set; } = "";
 
-    public IGrainFactory Grains => _app!.Services.GetRequiredService<IGrainFactory>();
+    public IServiceProvider Services => _app!.Services;
+
+    public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
     public async Task InitializeAsync()
     {
-        Directory.CreateDirectory(_dataDir);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.ListenGrpc(IPAddress.Loopback, 0));
-        builder.Services.AddActorRuntime()
-            .AddGrainAssembly(typeof(PartnershipGrain).Assembly)
-            .AddGrainAssembly(typeof(IPartnershipGrain).Assembly)
-            .AddGrainStorage("Default", sp => sp.GetRequiredService<SqliteGrainStorage>());
-        builder.Services.AddSqliteGrainStorage(o => { o.FilePath = Path.Combine(_dataDir, "strive.db"); o.DurableCommits = false; });
+        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        var siloPort = FreeLoopbackPort();
+        builder.Host.UseOrleans(silo => silo
+            // Gateway port 0: no client gateway, the front door calls grains in-process. A cluster id per fixture keeps
+            // the fixtures of parallel test classes apart.
+            .UseLocalhostClustering(siloPort: siloPort, gatewayPort: 0, serviceId: "strive-gateway-tests", clusterId: "gw-" + Guid.NewGuid().ToString("N"))
+            .AddMemoryGrainStorageAsDefault()
+            .UseInMemoryReminderService()
+            // What the silo host does: health turns SERVING once the silo is active.
+            .AddStartupTask((services, _) =>
+            {
+                services.GetRequiredService<GatewayHealth>().SetServing(true);
+                return Task.CompletedTask;
+            }));
         builder.Services.AddStriveGrains(s => s.MinimumN = 10);
         builder.Services.AddStriveGateway();
         _app = builder.Build();
-        _app.MapGrpcServices();
+        _app.MapStriveGateway();
         await _app.StartAsync();
-        var address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
-        Client = new GrpcChannelClient(new Uri(address));
+        Address = _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        Channel = GrpcChannel.ForAddress(Address);
 
         var issuer = _app.Services.GetRequiredService<TokenIssuer>();
         var bootstrap = (await issuer.BootstrapAsync())!;
@@ -117,12 +135,49 @@ public sealed class GatewayFixture : IAsyncLifetime
         var revoked = await issuer.IssueAsync(TokenRole.NetworkAdmin, null, "revoked admin", DateTimeOffset.UtcNow.AddDays(1), "test");
         await issuer.RevokeAsync(revoked.Token.TokenId, "test", string.Empty);
         Revoked = revoked.Secret;
+
+        // The seed's writes reach the partnership, cohorts and network through outboxes after each call returned:
+        // every test starts from the settled state.
+        await EventuallyAsync(
+            () => CallAsync<GetProgressRequest, GetProgressResponse>(Admin, "PartnershipService/GetProgress", new() { PartnershipId = "alpha" }),
+            progress => progress.Designations.SelectMany(d => d.Criteria).Any(c => c.CountedIds.Contains(AlphaIndicator)),
+            "alpha's progress to count indicator kr");
+        await EventuallyAsync(
+            () => CallAsync<GetNetworkRollupRequest, GetNetworkRollupResponse>(Admin, "NetworkService/GetNetworkRollup", new()),
+            network => network.Rollup.PartnershipCount == 2,
+            "the network rollup to hold alpha and beta");
+    }
+
+    /// <summary>
+    /// Reads until the condition holds (the condition is the signal, not the clock), bounded by
+    /// <see cref="SettleTimeout"/>; fails naming what it waited for and the last value read.
+    /// </summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(condition);
+        var deadline = DateTime.UtcNow + SettleTimeout;
+        while (true)
+        {
+            var value = await read();
+            if (condition(value))
+            {
+                return value;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"Timed out after {SettleTimeout.TotalSeconds} s waiting for {what}; last read: {value}");
+            }
+
+            await Task.Delay(25);
+        }
     }
 
     /// <summary>Issues a PARTNERSHIP token for a registered partnership.</summary>
     public async Task<string> PartnershipTokenAsync(string partnershipId)
     {
-        var issuer = _app!.Services.GetRequiredService<TokenIssuer>();
+        var issuer = Services.GetRequiredService<TokenIssuer>();
         return (await issuer.IssueAsync(TokenRole.Partnership, partnershipId, partnershipId + " system", DateTimeOffset.UtcNow.AddDays(1), "test")).Secret;
     }
 
@@ -168,13 +223,13 @@ public sealed class GatewayFixture : IAsyncLifetime
     public Task<TResponse> CallAsync<TRequest, TResponse>(string? token, string method, TRequest request)
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>, new() =>
-        Client.CallAsync<TRequest, TResponse>(token, method, request);
+        Channel.CallAsync<TRequest, TResponse>(token, method, request);
 
     /// <summary>The status a call ends with (OK when it succeeds).</summary>
     public Task<(StatusCode Code, string Message)> StatusOfAsync<TRequest, TResponse>(string? token, string method, TRequest request)
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>, new() =>
-        Client.StatusOfAsync<TRequest, TResponse>(token, method, request);
+        Channel.StatusOfAsync<TRequest, TResponse>(token, method, request);
 
     /// <summary>
     /// A whole UploadObservations stream: the messages, then half-close; the response, or the status the stream
@@ -182,57 +237,89 @@ public sealed class GatewayFixture : IAsyncLifetime
     /// </summary>
     public async Task<(StatusCode Code, string Message, UploadObservationsResponse? Response)> UploadAsync(string? token, params UploadObservationsRequest[] messages)
     {
-        await using var call = Client.Streaming<UploadObservationsRequest, UploadObservationsResponse>(
-            "/strive.v1.IndicatorService/UploadObservations", StriveCalls.Options(token));
+        using var call = Channel.CreateCallInvoker().AsyncClientStreamingCall(
+            StriveCalls.Method<UploadObservationsRequest, UploadObservationsResponse>(MethodType.ClientStreaming, "IndicatorService/UploadObservations"),
+            null,
+            StriveCalls.Options(token));
         try
         {
             foreach (var message in messages)
             {
-                await call.WriteAsync(message);
+                await call.RequestStream.WriteAsync(message);
             }
 
-            await call.CompleteRequestAsync();
-            var response = await call.ReadAsync() ?? throw new InvalidOperationException("UploadObservations ended OK without a response");
-            Assert.Null(await call.ReadAsync());
-            return (StatusCode.OK, "", response);
+            await call.RequestStream.CompleteAsync();
         }
-        catch (GrpcStatusException exception)
+        catch (Exception exception) when (exception is RpcException or InvalidOperationException or IOException)
         {
-            return (exception.StatusCode, exception.Detail, null);
+            // The server ended the call early (e.g. a denied header): its status is in the response task below.
         }
+
+        try
+        {
+            return (StatusCode.OK, "", await call.ResponseAsync);
+        }
+        catch (RpcException exception)
+        {
+            return (exception.StatusCode, exception.Status.Detail, null);
+        }
+    }
+
+    /// <summary>Opens WatchNetworkRollup; dispose to cancel it.</summary>
+    public AsyncServerStreamingCall<WatchNetworkRollupResponse> Watch(string? token, CancellationToken cancellationToken = default)
+    {
+        var options = StriveCalls.Options(token, cancellationToken);
+        // A watch lives until cancelled: no deadline.
+        options = new CallOptions(options.Headers, deadline: null, cancellationToken);
+        return Channel.CreateCallInvoker().AsyncServerStreamingCall(
+            StriveCalls.Method<WatchNetworkRollupRequest, WatchNetworkRollupResponse>(MethodType.ServerStreaming, "NetworkService/WatchNetworkRollup"),
+            null,
+            options,
+            new WatchNetworkRollupRequest());
     }
 
     /// <summary>The first message of WatchNetworkRollup (the call is cancelled after it), or the status the stream ended with.</summary>
     public async Task<(StatusCode Code, string Message, WatchNetworkRollupResponse? First)> WatchFirstAsync(string? token)
     {
-        await using var call = Client.ServerStreaming<WatchNetworkRollupRequest, WatchNetworkRollupResponse>(
-            "/strive.v1.NetworkService/WatchNetworkRollup", new WatchNetworkRollupRequest(), StriveCalls.Options(token));
+        using var timeout = new CancellationTokenSource(StriveCalls.Timeout);
+        using var call = Watch(token, timeout.Token);
         try
         {
-            var first = await call.ReadAsync();
-            return first is null ? (StatusCode.Internal, "the watch ended without a message", null) : (StatusCode.OK, "", first);
+            return await call.ResponseStream.MoveNext(timeout.Token)
+                ? (StatusCode.OK, "", call.ResponseStream.Current)
+                : (StatusCode.Internal, "the watch ended without a message", null);
         }
-        catch (GrpcStatusException exception)
+        catch (RpcException exception)
         {
-            return (exception.StatusCode, exception.Detail, null);
+            return (exception.StatusCode, exception.Status.Detail, null);
+        }
+    }
+
+    /// <summary>Stops the host (as on SIGTERM); later calls fail. Idempotent.</summary>
+    public async Task StopAsync()
+    {
+        if (_app is not null && !_stopped)
+        {
+            _stopped = true;
+            await _app.StopAsync();
         }
     }
 
     public async Task DisposeAsync()
     {
-        Client?.Dispose();
+        Channel?.Dispose();
         if (_app is not null)
         {
-            await _app.StopAsync();
+            await StopAsync();
             await _app.DisposeAsync();
         }
+    }
 
-        try
-        {
-            Directory.Delete(_dataDir, recursive: true);
-        }
-        catch (IOException)
-        {
-        }
+    // Orleans' localhost clustering needs a concrete silo port: take one the system hands out for 127.0.0.1.
+    private static int FreeLoopbackPort()
+    {
+        using var listener = new TcpListener(IPAddress.Loopback, 0);
+        listener.Start();
+        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 }

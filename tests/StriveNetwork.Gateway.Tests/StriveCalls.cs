@@ -1,50 +1,74 @@
 using Google.Protobuf;
-using StriveNetwork.Grpc;
-using StriveNetwork.Grpc.Client;
+using Grpc.Core;
 
 namespace StriveNetwork.Gateway.Tests;
 
-/// <summary>strive.v1 unary calls with a bearer token (shared with StriveNetwork.Silo.Tests as a linked file).</summary>
+/// <summary>
+/// strive.v1 calls by method name with a bearer token, over any gRPC channel (Grpc.Net.Client's GrpcChannel).
+/// Shared with StriveNetwork.Silo.Tests as a linked file. Methods are built from the message types, so table-driven
+/// tests can name any RPC as "Service/Method" without a generated client per service.
+/// </summary>
 public static class StriveCalls
 {
-    /// <summary>Per-call timeout: generous, the machine is shared; a hang still fails the test.</summary>
+    /// <summary>Per-call deadline: generous, the machine is shared; a hang still fails the test.</summary>
     public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(30);
 
-    /// <summary>Call options carrying <c>authorization: Bearer token</c> (none when null).</summary>
-    public static GrpcCallOptions Options(string? token)
+    /// <summary>Call options carrying <c>authorization: Bearer token</c> (none when null) and the deadline.</summary>
+    public static CallOptions Options(string? token, CancellationToken cancellationToken = default)
     {
-        var headers = new GrpcMetadata();
+        var headers = new Metadata();
         if (token is not null)
         {
             headers.Add("authorization", "Bearer " + token);
         }
 
-        return new GrpcCallOptions { Headers = headers, Timeout = Timeout };
+        return new CallOptions(headers, DateTime.UtcNow + Timeout, cancellationToken);
     }
 
-    /// <summary>Calls <c>/strive.v1.{method}</c>, e.g. <c>NetworkService/GetNetworkRollup</c>.</summary>
-    public static async Task<TResponse> CallAsync<TRequest, TResponse>(this GrpcChannelClient client, string? token, string method, TRequest request)
+    /// <summary>The method <c>/strive.v1.{method}</c>, e.g. <c>NetworkService/GetNetworkRollup</c>.</summary>
+    public static Method<TRequest, TResponse> Method<TRequest, TResponse>(MethodType type, string method)
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>, new()
     {
-        ArgumentNullException.ThrowIfNull(client);
-        var result = await client.UnaryAsync<TRequest, TResponse>("/strive.v1." + method, request, Options(token));
-        return result.Response;
+        ArgumentNullException.ThrowIfNull(method);
+        var slash = method.IndexOf('/', StringComparison.Ordinal);
+        return new Method<TRequest, TResponse>(
+            type,
+            "strive.v1." + method[..slash],
+            method[(slash + 1)..],
+            Marshallers.Create<TRequest>(m => m.ToByteArray(), _ => throw new NotSupportedException("clients only send requests")),
+            Marshallers.Create(m => m.ToByteArray(), Parser<TResponse>.Instance.ParseFrom));
+    }
+
+    /// <summary>Calls the unary <c>/strive.v1.{method}</c>; a status other than OK throws <see cref="RpcException"/>.</summary>
+    public static async Task<TResponse> CallAsync<TRequest, TResponse>(this ChannelBase channel, string? token, string method, TRequest request)
+        where TRequest : class, IMessage<TRequest>
+        where TResponse : class, IMessage<TResponse>, new()
+    {
+        ArgumentNullException.ThrowIfNull(channel);
+        using var call = channel.CreateCallInvoker().AsyncUnaryCall(Method<TRequest, TResponse>(MethodType.Unary, method), null, Options(token), request);
+        return await call.ResponseAsync;
     }
 
     /// <summary>The status a call ends with (OK when it succeeds) and its message.</summary>
-    public static async Task<(StatusCode Code, string Message)> StatusOfAsync<TRequest, TResponse>(this GrpcChannelClient client, string? token, string method, TRequest request)
+    public static async Task<(StatusCode Code, string Message)> StatusOfAsync<TRequest, TResponse>(this ChannelBase channel, string? token, string method, TRequest request)
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>, new()
     {
         try
         {
-            await client.CallAsync<TRequest, TResponse>(token, method, request);
+            await channel.CallAsync<TRequest, TResponse>(token, method, request);
             return (StatusCode.OK, "");
         }
-        catch (GrpcStatusException exception)
+        catch (RpcException exception)
         {
-            return (exception.StatusCode, exception.Detail);
+            return (exception.StatusCode, exception.Status.Detail);
         }
+    }
+
+    private static class Parser<T>
+        where T : class, IMessage<T>, new()
+    {
+        public static readonly MessageParser<T> Instance = new(() => new T());
     }
 }

@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.NetworkInformation;
 using System.Net.Sockets;
+using Grpc.Core;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Gateway.V1;
-using StriveNetwork.Grpc;
 
 namespace StriveNetwork.Silo.Tests;
 

@@ -2,10 +2,10 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.RegularExpressions;
 using Google.Protobuf;
+using Grpc.Core;
+using Grpc.Net.Client;
 using StriveNetwork.Gateway.Tests;
 using StriveNetwork.Gateway.V1;
-using StriveNetwork.Grpc;
-using StriveNetwork.Grpc.Client;
 
 namespace StriveNetwork.Silo.Tests;
 
@@ -218,10 +218,10 @@ public sealed partial class SiloProcess : IAsyncDisposable
     private static partial Regex ListeningLine();
 }
 
-/// <summary>strive.v1 calls over the repository's own gRPC client.</summary>
+/// <summary>strive.v1 calls over Grpc.Net.Client.</summary>
 public sealed class StriveClient(int port) : IDisposable
 {
-    private readonly GrpcChannelClient _client = new(new Uri($"http://127.0.0.1:{port}"));
+    private readonly GrpcChannel _client = GrpcChannel.ForAddress($"http://127.0.0.1:{port}");
 
     public Task<TResponse> CallAsync<TRequest, TResponse>(string? token, string method, TRequest request)
         where TRequest : class, IMessage<TRequest>

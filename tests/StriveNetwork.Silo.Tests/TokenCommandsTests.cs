@@ -1,10 +1,9 @@
 using System.Text.RegularExpressions;
+using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
-using StriveNetwork.Actors;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Gateway.V1;
 using StriveNetwork.Grains.Abstractions;
-using StriveNetwork.Grpc;
 using GrainProfile = StriveNetwork.Grains.Abstractions.PartnershipProfile;
 using GrainScope = StriveNetwork.Grains.Abstractions.GeographicScopeLevel;
 

@@ -1,6 +1,6 @@
+using Grpc.Core;
+using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Grains.Abstractions;
-using StriveNetwork.Grpc;
-using StriveNetwork.Grpc.Server;
 
 namespace StriveNetwork.Gateway.Auth;
 
@@ -31,11 +31,11 @@ public sealed record Caller(string TokenId, TokenRole Role, string? PartnershipI
         }
 
         throw Role == TokenRole.NetworkViewer
-            ? new GrpcStatusException(StatusCode.PermissionDenied, "role NETWORK_VIEWER is read-only; writes need a NETWORK_ADMIN or the partnership's own token")
+            ? GatewayErrors.Of(StatusCode.PermissionDenied, "role NETWORK_VIEWER is read-only; writes need a NETWORK_ADMIN or the partnership's own token")
             : OutOfScope(partnershipId);
     }
 
-    private GrpcStatusException OutOfScope(string partnershipId) => new(
+    private RpcException OutOfScope(string partnershipId) => GatewayErrors.Of(
         StatusCode.PermissionDenied,
         $"this PARTNERSHIP token may access only partnership '{PartnershipId}', not '{partnershipId}'");
 }
@@ -46,13 +46,13 @@ public static class CallerContext
     private static readonly object ItemKey = new();
 
     /// <summary>The call's authenticated caller; throws UNAUTHENTICATED if none was attached.</summary>
-    public static Caller GetCaller(this GrpcCallContext context)
+    public static Caller GetCaller(this ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
-        return context.HttpContext.Items.TryGetValue(ItemKey, out var value) && value is Caller caller
+        return context.UserState.TryGetValue(ItemKey, out var value) && value is Caller caller
             ? caller
-            : throw new GrpcStatusException(StatusCode.Unauthenticated, "missing bearer token: send metadata 'authorization: Bearer <token>'");
+            : throw GatewayErrors.Of(StatusCode.Unauthenticated, "missing bearer token: send metadata 'authorization: Bearer <token>'");
     }
 
-    internal static void SetCaller(this GrpcCallContext context, Caller caller) => context.HttpContext.Items[ItemKey] = caller;
+    internal static void SetCaller(this ServerCallContext context, Caller caller) => context.UserState[ItemKey] = caller;
 }

@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using StriveNetwork.Actors;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Grains.Abstractions;
 
@@ -48,7 +47,7 @@ public sealed class TokenAuthenticator(IGrainFactory grains, TimeProvider timePr
         }
         else
         {
-            token = await grains.GetGrain<ITokenRegistryGrain>(GrainStreams.TokensKey).LookupAsync(hash, cancellationToken).ConfigureAwait(false);
+            token = await grains.GetGrain<ITokenRegistryGrain>(GrainKeys.TokensKey).LookupAsync(hash, cancellationToken).ConfigureAwait(false);
             if (_cache.Count >= MaxCacheEntries)
             {
                 _cache.Clear();

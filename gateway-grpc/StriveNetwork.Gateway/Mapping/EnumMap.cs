@@ -1,5 +1,6 @@
+using Grpc.Core;
+using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Grains.Abstractions;
-using StriveNetwork.Grpc;
 using DomainStatus = StriveNetwork.Domain.Assessments.BenchmarkStatus;
 using DomainStage = StriveNetwork.Domain.Frameworks.GatewayStage;
 using GapChange = StriveNetwork.Domain.Indicators.GapChange;
@@ -126,7 +127,7 @@ public static class EnumMap
     }
 
     /// <summary>An INVALID_ARGUMENT naming the field.</summary>
-    public static GrpcStatusException Invalid(string field, string problem) => new(StatusCode.InvalidArgument, $"{field}: {problem}");
+    public static RpcException Invalid(string field, string problem) => GatewayErrors.Invalid(field, problem);
 
     private static T Defined<T>(int value, string field)
         where T : struct, Enum

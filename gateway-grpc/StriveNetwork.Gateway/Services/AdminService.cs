@@ -1,30 +1,18 @@
-using StriveNetwork.Actors;
+using Grpc.Core;
 using StriveNetwork.Gateway.Auth;
+using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Mapping;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Grains.Abstractions;
-using StriveNetwork.Grpc;
-using StriveNetwork.Grpc.Server;
 
 namespace StriveNetwork.Gateway.Services;
 
 /// <summary>strive.v1.AdminService: tokens (through <see cref="TokenIssuer"/>) and the rollup recomputation.</summary>
-public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, TokenAuthenticator authenticator, TimeProvider timeProvider)
+public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, TokenAuthenticator authenticator, TimeProvider timeProvider) : V1.AdminService.AdminServiceBase
 {
     private static readonly TimeSpan DefaultLifetime = TimeSpan.FromDays(365);
 
-    /// <summary>Binds every method of the service.</summary>
-    public void Bind(GrpcServiceBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder
-            .Unary<V1.IssueTokenRequest, V1.IssueTokenResponse>("IssueToken", IssueAsync)
-            .Unary<V1.ListTokensRequest, V1.ListTokensResponse>("ListTokens", ListAsync)
-            .Unary<V1.RevokeTokenRequest, V1.RevokeTokenResponse>("RevokeToken", RevokeAsync)
-            .Unary<V1.RecomputeNetworkRollupRequest, V1.RecomputeNetworkRollupResponse>("RecomputeNetworkRollup", RecomputeAsync);
-    }
-
-    private async Task<V1.IssueTokenResponse> IssueAsync(V1.IssueTokenRequest request, GrpcCallContext context)
+    public override async Task<V1.IssueTokenResponse> IssueToken(V1.IssueTokenRequest request, ServerCallContext context)
     {
         var role = EnumMap.ToDomainOrNull(request.Role) ?? throw EnumMap.Invalid("role", "is required (ROLE_UNSPECIFIED is not a role)");
         string? partnershipId = null;
@@ -33,7 +21,7 @@ public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, Token
             partnershipId = RequestMap.Id(request.PartnershipId, "partnership_id");
             if (!await grains.GetGrain<IPartnershipGrain>(partnershipId).ExistsAsync(context.CancellationToken).ConfigureAwait(false))
             {
-                throw new GrpcStatusException(StatusCode.NotFound, $"Partnership '{partnershipId}' does not exist.");
+                throw GatewayErrors.Of(StatusCode.NotFound, $"Partnership '{partnershipId}' does not exist.");
             }
         }
         else if (request.PartnershipId.Length > 0)
@@ -51,7 +39,7 @@ public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, Token
         return new V1.IssueTokenResponse { Token = ProtoMap.ToProto(issued.Token), Secret = issued.Secret };
     }
 
-    private async Task<V1.ListTokensResponse> ListAsync(V1.ListTokensRequest request, GrpcCallContext context)
+    public override async Task<V1.ListTokensResponse> ListTokens(V1.ListTokensRequest request, ServerCallContext context)
     {
         if (request.PageSize < 0)
         {
@@ -62,14 +50,14 @@ public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, Token
             EnumMap.ToDomainOrNull(request.Role),
             string.IsNullOrEmpty(request.PartnershipId) ? null : request.PartnershipId,
             request.IncludeInactive);
-        var page = await grains.GetGrain<ITokenRegistryGrain>(GrainStreams.TokensKey)
+        var page = await grains.GetGrain<ITokenRegistryGrain>(GrainKeys.TokensKey)
             .ListAsync(filter, request.PageSize, request.PageToken, context.CancellationToken).ConfigureAwait(false);
         var response = new V1.ListTokensResponse { NextPageToken = page.NextPageToken };
         response.Tokens.AddRange(page.Tokens.Select(ProtoMap.ToProto));
         return response;
     }
 
-    private async Task<V1.RevokeTokenResponse> RevokeAsync(V1.RevokeTokenRequest request, GrpcCallContext context)
+    public override async Task<V1.RevokeTokenResponse> RevokeToken(V1.RevokeTokenRequest request, ServerCallContext context)
     {
         if (string.IsNullOrEmpty(request.TokenId))
         {
@@ -86,9 +74,9 @@ public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, Token
         return new V1.RevokeTokenResponse { Token = ProtoMap.ToProto(token) };
     }
 
-    private async Task<V1.RecomputeNetworkRollupResponse> RecomputeAsync(V1.RecomputeNetworkRollupRequest request, GrpcCallContext context)
+    public override async Task<V1.RecomputeNetworkRollupResponse> RecomputeNetworkRollup(V1.RecomputeNetworkRollupRequest request, ServerCallContext context)
     {
-        var report = await grains.GetGrain<INetworkGrain>(GrainStreams.NetworkKey).RecomputeAsync(request.Apply, context.CancellationToken).ConfigureAwait(false);
+        var report = await grains.GetGrain<INetworkGrain>(GrainKeys.NetworkKey).RecomputeAsync(request.Apply, context.CancellationToken).ConfigureAwait(false);
         var response = new V1.RecomputeNetworkRollupResponse
         {
             Consistent = report.Consistent,

@@ -1,30 +1,17 @@
-using StriveNetwork.Actors;
+using Grpc.Core;
 using StriveNetwork.Gateway.Auth;
+using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Mapping;
 using StriveNetwork.Grains.Abstractions;
-using StriveNetwork.Grpc;
-using StriveNetwork.Grpc.Server;
 
 namespace StriveNetwork.Gateway.Services;
 
 /// <summary>strive.v1.CohortService on the cohort grains.</summary>
-public sealed class CohortService(IGrainFactory grains)
+public sealed class CohortService(IGrainFactory grains) : V1.CohortService.CohortServiceBase
 {
     private const int MaxMembers = 500;
 
-    /// <summary>Binds every method of the service.</summary>
-    public void Bind(GrpcServiceBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder
-            .Unary<V1.CreateCohortRequest, V1.CreateCohortResponse>("CreateCohort", CreateAsync)
-            .Unary<V1.AddMemberRequest, V1.AddMemberResponse>("AddMember", AddMemberAsync)
-            .Unary<V1.RemoveMemberRequest, V1.RemoveMemberResponse>("RemoveMember", RemoveMemberAsync)
-            .Unary<V1.CompareBenchmarksRequest, V1.CompareBenchmarksResponse>("CompareBenchmarks", CompareAsync)
-            .Unary<V1.GetCohortRollupRequest, V1.GetCohortRollupResponse>("GetCohortRollup", GetRollupAsync);
-    }
-
-    private async Task<V1.CreateCohortResponse> CreateAsync(V1.CreateCohortRequest request, GrpcCallContext context)
+    public override async Task<V1.CreateCohortResponse> CreateCohort(V1.CreateCohortRequest request, ServerCallContext context)
     {
         var id = RequestMap.Id(request.CohortId, "cohort_id");
         if (request.MemberIds.Count > MaxMembers)
@@ -48,7 +35,7 @@ public sealed class CohortService(IGrainFactory grains)
         return new V1.CreateCohortResponse { Cohort = ProtoMap.ToProto(cohort) };
     }
 
-    private async Task<V1.AddMemberResponse> AddMemberAsync(V1.AddMemberRequest request, GrpcCallContext context)
+    public override async Task<V1.AddMemberResponse> AddMember(V1.AddMemberRequest request, ServerCallContext context)
     {
         var id = RequestMap.Id(request.CohortId, "cohort_id");
         var member = RequestMap.Id(request.PartnershipId, "partnership_id");
@@ -56,7 +43,7 @@ public sealed class CohortService(IGrainFactory grains)
         return new V1.AddMemberResponse { Cohort = ProtoMap.ToProto(change.Cohort), Changed = change.Changed };
     }
 
-    private async Task<V1.RemoveMemberResponse> RemoveMemberAsync(V1.RemoveMemberRequest request, GrpcCallContext context)
+    public override async Task<V1.RemoveMemberResponse> RemoveMember(V1.RemoveMemberRequest request, ServerCallContext context)
     {
         var id = RequestMap.Id(request.CohortId, "cohort_id");
         var member = RequestMap.Id(request.PartnershipId, "partnership_id");
@@ -64,7 +51,7 @@ public sealed class CohortService(IGrainFactory grains)
         return new V1.RemoveMemberResponse { Cohort = ProtoMap.ToProto(change.Cohort), Changed = change.Changed };
     }
 
-    private async Task<V1.CompareBenchmarksResponse> CompareAsync(V1.CompareBenchmarksRequest request, GrpcCallContext context)
+    public override async Task<V1.CompareBenchmarksResponse> CompareBenchmarks(V1.CompareBenchmarksRequest request, ServerCallContext context)
     {
         var id = RequestMap.Id(request.CohortId, "cohort_id");
         await EnsureMayReadAsync(context, id).ConfigureAwait(false);
@@ -74,7 +61,7 @@ public sealed class CohortService(IGrainFactory grains)
         return response;
     }
 
-    private async Task<V1.GetCohortRollupResponse> GetRollupAsync(V1.GetCohortRollupRequest request, GrpcCallContext context)
+    public override async Task<V1.GetCohortRollupResponse> GetCohortRollup(V1.GetCohortRollupRequest request, ServerCallContext context)
     {
         var id = RequestMap.Id(request.CohortId, "cohort_id");
         await EnsureMayReadAsync(context, id).ConfigureAwait(false);
@@ -84,7 +71,7 @@ public sealed class CohortService(IGrainFactory grains)
 
     // Membership is the partnership's consent to share with the other members, so a partnership token reads only
     // its cohorts. An unknown cohort answers PERMISSION_DENIED too, so that tokens cannot probe which cohorts exist.
-    private async Task EnsureMayReadAsync(GrpcCallContext context, string cohortId)
+    private async Task EnsureMayReadAsync(ServerCallContext context, string cohortId)
     {
         var caller = context.GetCaller();
         if (caller.Role != TokenRole.Partnership)
@@ -94,7 +81,7 @@ public sealed class CohortService(IGrainFactory grains)
 
         if (!await grains.GetGrain<ICohortGrain>(cohortId).IsMemberAsync(caller.PartnershipId ?? string.Empty, context.CancellationToken).ConfigureAwait(false))
         {
-            throw new GrpcStatusException(
+            throw GatewayErrors.Of(
                 StatusCode.PermissionDenied,
                 $"this PARTNERSHIP token may read only cohorts that partnership '{caller.PartnershipId}' belongs to, and it is not a member of '{cohortId}'");
         }

@@ -1,23 +1,14 @@
+using Grpc.Core;
 using StriveNetwork.Domain.Frameworks;
+using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Mapping;
-using StriveNetwork.Grpc;
-using StriveNetwork.Grpc.Server;
 
 namespace StriveNetwork.Gateway.Services;
 
 /// <summary>strive.v1.FrameworkService: the Theory of Action versions, straight from the domain catalog.</summary>
-public sealed class FrameworkService(FrameworkCatalog catalog)
+public sealed class FrameworkService(FrameworkCatalog catalog) : V1.FrameworkService.FrameworkServiceBase
 {
-    /// <summary>Binds every method of the service.</summary>
-    public void Bind(GrpcServiceBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder
-            .Unary<V1.ListFrameworksRequest, V1.ListFrameworksResponse>("ListFrameworks", ListAsync)
-            .Unary<V1.GetFrameworkRequest, V1.GetFrameworkResponse>("GetFramework", GetAsync);
-    }
-
-    private Task<V1.ListFrameworksResponse> ListAsync(V1.ListFrameworksRequest request, GrpcCallContext context)
+    public override Task<V1.ListFrameworksResponse> ListFrameworks(V1.ListFrameworksRequest request, ServerCallContext context)
     {
         if (request.PageSize < 0)
         {
@@ -35,7 +26,7 @@ public sealed class FrameworkService(FrameworkCatalog catalog)
         return Task.FromResult(response);
     }
 
-    private Task<V1.GetFrameworkResponse> GetAsync(V1.GetFrameworkRequest request, GrpcCallContext context)
+    public override Task<V1.GetFrameworkResponse> GetFramework(V1.GetFrameworkRequest request, ServerCallContext context)
     {
         if (string.IsNullOrEmpty(request.FrameworkId))
         {
@@ -43,7 +34,7 @@ public sealed class FrameworkService(FrameworkCatalog catalog)
         }
 
         var framework = catalog.Find(request.FrameworkId)
-            ?? throw new GrpcStatusException(
+            ?? throw GatewayErrors.Of(
                 StatusCode.NotFound,
                 $"framework '{request.FrameworkId}' does not exist (known: {string.Join(", ", catalog.Frameworks.Select(f => f.Id))})");
         return Task.FromResult(new V1.GetFrameworkResponse { Framework = ProtoMap.ToProto(framework) });

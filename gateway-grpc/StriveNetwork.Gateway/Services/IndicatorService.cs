@@ -1,14 +1,13 @@
-using StriveNetwork.Actors;
+using Grpc.Core;
 using StriveNetwork.Gateway.Auth;
+using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Mapping;
 using StriveNetwork.Grains.Abstractions;
-using StriveNetwork.Grpc;
-using StriveNetwork.Grpc.Server;
 
 namespace StriveNetwork.Gateway.Services;
 
 /// <summary>strive.v1.IndicatorService on the indicator grains.</summary>
-public sealed class IndicatorService(IGrainFactory grains)
+public sealed class IndicatorService(IGrainFactory grains) : V1.IndicatorService.IndicatorServiceBase
 {
     private const int MaxSubmitRows = 5_000;
     private const int MaxChunkRows = 1_000;
@@ -16,18 +15,7 @@ public sealed class IndicatorService(IGrainFactory grains)
     private const int MaxReportedErrors = 1_000;
     private const int MaxErrorsInMessage = 5;
 
-    /// <summary>Binds every method of the service.</summary>
-    public void Bind(GrpcServiceBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder
-            .Unary<V1.DefineIndicatorRequest, V1.DefineIndicatorResponse>("DefineIndicator", DefineAsync)
-            .Unary<V1.SubmitObservationsRequest, V1.SubmitObservationsResponse>("SubmitObservations", SubmitAsync)
-            .ClientStreaming<V1.UploadObservationsRequest, V1.UploadObservationsResponse>("UploadObservations", UploadAsync)
-            .Unary<V1.GetIndicatorRequest, V1.GetIndicatorResponse>("GetIndicator", GetAsync);
-    }
-
-    private async Task<V1.DefineIndicatorResponse> DefineAsync(V1.DefineIndicatorRequest request, GrpcCallContext context)
+    public override async Task<V1.DefineIndicatorResponse> DefineIndicator(V1.DefineIndicatorRequest request, ServerCallContext context)
     {
         var partnershipId = RequestMap.Id(request.PartnershipId, "partnership_id");
         context.GetCaller().EnsureMayWrite(partnershipId);
@@ -37,7 +25,7 @@ public sealed class IndicatorService(IGrainFactory grains)
         return new V1.DefineIndicatorResponse { Indicator = ProtoMap.ToProto(outcome.Indicator), Result = EnumMap.ToProto(outcome.Result) };
     }
 
-    private async Task<V1.SubmitObservationsResponse> SubmitAsync(V1.SubmitObservationsRequest request, GrpcCallContext context)
+    public override async Task<V1.SubmitObservationsResponse> SubmitObservations(V1.SubmitObservationsRequest request, ServerCallContext context)
     {
         var partnershipId = RequestMap.Id(request.PartnershipId, "partnership_id");
         context.GetCaller().EnsureMayWrite(partnershipId);
@@ -69,20 +57,19 @@ public sealed class IndicatorService(IGrainFactory grains)
             // The message lists the first invalid rows with the proto paths of their fields.
             var listed = exception.Rows.Take(MaxErrorsInMessage).Select(r => $"{SubmitRowField(r)}: {r.Message}");
             var more = exception.Rows.Count > MaxErrorsInMessage ? $" (and {exception.Rows.Count - MaxErrorsInMessage} more)" : string.Empty;
-            throw new GrpcStatusException(
+            throw GatewayErrors.Of(
                 StatusCode.InvalidArgument,
-                $"{exception.Rows.Count} invalid observation(s), nothing stored: {string.Join("; ", listed)}{more}",
-                innerException: exception);
+                $"{exception.Rows.Count} invalid observation(s), nothing stored: {string.Join("; ", listed)}{more}");
         }
     }
 
-    private async Task<V1.UploadObservationsResponse> UploadAsync(GrpcRequestStream<V1.UploadObservationsRequest> requests, GrpcCallContext context)
+    public override async Task<V1.UploadObservationsResponse> UploadObservations(IAsyncStreamReader<V1.UploadObservationsRequest> requestStream, ServerCallContext context)
     {
         string? partnershipId = null;
         var validateOnly = false;
         var rows = new List<(int Index, V1.UploadRow Row)>();
         var received = 0;
-        await foreach (var message in requests.WithCancellation(context.CancellationToken).ConfigureAwait(false))
+        await foreach (var message in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
         {
             switch (message.PayloadCase)
             {
@@ -110,7 +97,7 @@ public sealed class IndicatorService(IGrainFactory grains)
 
                     if (received > MaxUploadRows)
                     {
-                        throw new GrpcStatusException(StatusCode.ResourceExhausted, $"at most {MaxUploadRows} rows per upload stream");
+                        throw GatewayErrors.Of(StatusCode.ResourceExhausted, $"at most {MaxUploadRows} rows per upload stream");
                     }
 
                     break;
@@ -170,7 +157,7 @@ public sealed class IndicatorService(IGrainFactory grains)
         return response;
     }
 
-    private async Task<V1.GetIndicatorResponse> GetAsync(V1.GetIndicatorRequest request, GrpcCallContext context)
+    public override async Task<V1.GetIndicatorResponse> GetIndicator(V1.GetIndicatorRequest request, ServerCallContext context)
     {
         var partnershipId = RequestMap.Id(request.PartnershipId, "partnership_id");
         context.GetCaller().EnsureMayRead(partnershipId);
@@ -186,13 +173,13 @@ public sealed class IndicatorService(IGrainFactory grains)
     }
 
     private IIndicatorGrain Indicator(string partnershipId, string indicatorId) =>
-        grains.GetGrain<IIndicatorGrain>(GrainStreams.IndicatorKey(partnershipId, indicatorId));
+        grains.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(partnershipId, indicatorId));
 
     private async Task EnsurePartnershipAsync(string partnershipId, CancellationToken cancellationToken)
     {
         if (!await grains.GetGrain<IPartnershipGrain>(partnershipId).ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
-            throw new GrpcStatusException(StatusCode.NotFound, $"Partnership '{partnershipId}' does not exist.");
+            throw GatewayErrors.Of(StatusCode.NotFound, $"Partnership '{partnershipId}' does not exist.");
         }
     }
 
@@ -203,7 +190,7 @@ public sealed class IndicatorService(IGrainFactory grains)
             RequestMap.Id(value, "indicator_id");
             return true;
         }
-        catch (GrpcStatusException)
+        catch (RpcException)
         {
             return false;
         }

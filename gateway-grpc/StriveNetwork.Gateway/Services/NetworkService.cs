@@ -1,55 +1,66 @@
-using StriveNetwork.Actors;
+using Grpc.Core;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Mapping;
+using StriveNetwork.Gateway.Watch;
 using StriveNetwork.Grains.Abstractions;
-using StriveNetwork.Grpc.Server;
 
 namespace StriveNetwork.Gateway.Services;
 
-/// <summary>strive.v1.NetworkService on the network grain.</summary>
-public sealed class NetworkService(IGrainFactory grains)
+/// <summary>strive.v1.NetworkService on the network grain; the watch is a grain observer of it.</summary>
+public sealed class NetworkService(
+    IGrainFactory grains,
+    IHostApplicationLifetime lifetime,
+    TimeProvider timeProvider,
+    ILogger<NetworkService> logger) : V1.NetworkService.NetworkServiceBase
 {
-    // Below the grain call timeout (30 s), so a quiet network never times a watcher out.
-    private static readonly TimeSpan WatchPollWait = TimeSpan.FromSeconds(15);
+    private INetworkGrain Network => grains.GetGrain<INetworkGrain>(GrainKeys.NetworkKey);
 
-    /// <summary>Binds every method of the service.</summary>
-    public void Bind(GrpcServiceBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder
-            .Unary<V1.GetNetworkRollupRequest, V1.GetNetworkRollupResponse>("GetNetworkRollup", GetRollupAsync)
-            .ServerStreaming<V1.WatchNetworkRollupRequest, V1.WatchNetworkRollupResponse>("WatchNetworkRollup", WatchAsync)
-            .Unary<V1.ListPartnershipsRequest, V1.ListPartnershipsResponse>("ListPartnerships", ListPartnershipsAsync);
-    }
-
-    private INetworkGrain Network => grains.GetGrain<INetworkGrain>(GrainStreams.NetworkKey);
-
-    private async Task<V1.GetNetworkRollupResponse> GetRollupAsync(V1.GetNetworkRollupRequest request, GrpcCallContext context)
+    public override async Task<V1.GetNetworkRollupResponse> GetNetworkRollup(V1.GetNetworkRollupRequest request, ServerCallContext context)
     {
         var rollup = await Network.GetRollupAsync(context.CancellationToken).ConfigureAwait(false);
         return new V1.GetNetworkRollupResponse { Rollup = ProtoMap.ToProto(rollup) };
     }
 
-    private async Task WatchAsync(V1.WatchNetworkRollupRequest request, GrpcResponseStream<V1.WatchNetworkRollupResponse> responses, GrpcCallContext context)
+    public override async Task WatchNetworkRollup(
+        V1.WatchNetworkRollupRequest request,
+        IServerStreamWriter<V1.WatchNetworkRollupResponse> responseStream,
+        ServerCallContext context)
     {
-        var cancellationToken = context.CancellationToken;
-        var rollup = await Network.GetRollupAsync(cancellationToken).ConfigureAwait(false);
-        await responses.WriteAsync(new V1.WatchNetworkRollupResponse { Rollup = ProtoMap.ToProto(rollup) }, cancellationToken).ConfigureAwait(false);
-        var version = rollup.Version;
-        while (true)
+        ArgumentNullException.ThrowIfNull(responseStream);
+        ArgumentNullException.ThrowIfNull(context);
+        // Ends only by the client (CANCELLED), its deadline, or the host stopping: then at once with UNAVAILABLE,
+        // so that a stopping silo neither waits for its watchers nor reports them as failures.
+        var stopping = lifetime.ApplicationStopping;
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, stopping);
+        try
         {
-            // Ends only by cancellation: the client's (CANCELLED) or the server stopping (UNAVAILABLE, call again).
-            cancellationToken.ThrowIfCancellationRequested();
-            var next = await Network.WaitForChangeAsync(version, WatchPollWait, cancellationToken).ConfigureAwait(false);
-            if (next.Version > version)
+            var watch = await NetworkRollupWatch.StartAsync(grains, timeProvider, logger, ended.Token).ConfigureAwait(false);
+            await using (watch.ConfigureAwait(false))
             {
-                // Slow watchers skip intermediate versions: each message is the latest rollup.
-                version = next.Version;
-                await responses.WriteAsync(new V1.WatchNetworkRollupResponse { Rollup = ProtoMap.ToProto(next) }, cancellationToken).ConfigureAwait(false);
+                // The current rollup first, then each newer version (the watch already drops older ones; this keeps
+                // the promise to the client even if it did not).
+                var sent = long.MinValue;
+                await foreach (var rollup in watch.ReadAllAsync(ended.Token).ConfigureAwait(false))
+                {
+                    if (rollup.Version <= sent)
+                    {
+                        continue;
+                    }
+
+                    sent = rollup.Version;
+                    await responseStream.WriteAsync(new V1.WatchNetworkRollupResponse { Rollup = ProtoMap.ToProto(rollup) }, ended.Token).ConfigureAwait(false);
+                }
             }
+        }
+        catch (Exception exception) when (stopping.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested && exception is not RpcException)
+        {
+            throw GatewayErrors.ShuttingDown();
         }
     }
 
-    private async Task<V1.ListPartnershipsResponse> ListPartnershipsAsync(V1.ListPartnershipsRequest request, GrpcCallContext context)
+    public override async Task<V1.ListPartnershipsResponse> ListPartnerships(V1.ListPartnershipsRequest request, ServerCallContext context)
     {
         if (request.PageSize < 0)
         {

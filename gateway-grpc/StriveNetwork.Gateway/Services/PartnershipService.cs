@@ -1,32 +1,18 @@
-using StriveNetwork.Actors;
+using Grpc.Core;
 using StriveNetwork.Gateway.Auth;
+using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Mapping;
 using StriveNetwork.Grains.Abstractions;
-using StriveNetwork.Grpc;
-using StriveNetwork.Grpc.Server;
 
 namespace StriveNetwork.Gateway.Services;
 
 /// <summary>strive.v1.PartnershipService on the partnership grains.</summary>
-public sealed class PartnershipService(IGrainFactory grains)
+public sealed class PartnershipService(IGrainFactory grains) : V1.PartnershipService.PartnershipServiceBase
 {
     private static readonly HashSet<string> ProfilePaths =
         ["display_name", "us_state", "geographic_scope", "anchor_entity", "leadership_table_sectors", "key_staff_roles_filled", "framework_id"];
 
-    /// <summary>Binds every method of the service.</summary>
-    public void Bind(GrpcServiceBuilder builder)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        builder
-            .Unary<V1.RegisterPartnershipRequest, V1.RegisterPartnershipResponse>("RegisterPartnership", RegisterAsync)
-            .Unary<V1.GetPartnershipRequest, V1.GetPartnershipResponse>("GetPartnership", GetAsync)
-            .Unary<V1.UpdatePartnershipProfileRequest, V1.UpdatePartnershipProfileResponse>("UpdatePartnershipProfile", UpdateProfileAsync)
-            .Unary<V1.RecordAssessmentRequest, V1.RecordAssessmentResponse>("RecordAssessment", RecordAssessmentAsync)
-            .Unary<V1.GetProgressRequest, V1.GetProgressResponse>("GetProgress", GetProgressAsync)
-            .Unary<V1.GetReportCardRequest, V1.GetReportCardResponse>("GetReportCard", GetReportCardAsync);
-    }
-
-    private async Task<V1.RegisterPartnershipResponse> RegisterAsync(V1.RegisterPartnershipRequest request, GrpcCallContext context)
+    public override async Task<V1.RegisterPartnershipResponse> RegisterPartnership(V1.RegisterPartnershipRequest request, ServerCallContext context)
     {
         var id = RequestMap.Id(request.PartnershipId, "partnership_id");
         var profile = RequestMap.Profile(request.Profile, "profile", requireAll: true);
@@ -34,7 +20,7 @@ public sealed class PartnershipService(IGrainFactory grains)
         return new V1.RegisterPartnershipResponse { Partnership = ProtoMap.ToProto(info) };
     }
 
-    private async Task<V1.GetPartnershipResponse> GetAsync(V1.GetPartnershipRequest request, GrpcCallContext context)
+    public override async Task<V1.GetPartnershipResponse> GetPartnership(V1.GetPartnershipRequest request, ServerCallContext context)
     {
         var id = RequestMap.Id(request.PartnershipId, "partnership_id");
         context.GetCaller().EnsureMayRead(id);
@@ -42,7 +28,7 @@ public sealed class PartnershipService(IGrainFactory grains)
         return new V1.GetPartnershipResponse { Partnership = ProtoMap.ToProto(info) };
     }
 
-    private async Task<V1.UpdatePartnershipProfileResponse> UpdateProfileAsync(V1.UpdatePartnershipProfileRequest request, GrpcCallContext context)
+    public override async Task<V1.UpdatePartnershipProfileResponse> UpdatePartnershipProfile(V1.UpdatePartnershipProfileRequest request, ServerCallContext context)
     {
         var id = RequestMap.Id(request.PartnershipId, "partnership_id");
         var caller = context.GetCaller();
@@ -63,7 +49,7 @@ public sealed class PartnershipService(IGrainFactory grains)
 
         if (paths.Contains("framework_id") && caller.Role != TokenRole.NetworkAdmin)
         {
-            throw new GrpcStatusException(StatusCode.PermissionDenied, "framework_id can be changed only with a NETWORK_ADMIN token (moving to another framework version is a network decision)");
+            throw GatewayErrors.Of(StatusCode.PermissionDenied, "framework_id can be changed only with a NETWORK_ADMIN token (moving to another framework version is a network decision)");
         }
 
         if (string.IsNullOrEmpty(request.Etag))
@@ -76,7 +62,7 @@ public sealed class PartnershipService(IGrainFactory grains)
         return new V1.UpdatePartnershipProfileResponse { Partnership = ProtoMap.ToProto(info) };
     }
 
-    private async Task<V1.RecordAssessmentResponse> RecordAssessmentAsync(V1.RecordAssessmentRequest request, GrpcCallContext context)
+    public override async Task<V1.RecordAssessmentResponse> RecordAssessment(V1.RecordAssessmentRequest request, ServerCallContext context)
     {
         var id = RequestMap.Id(request.PartnershipId, "partnership_id");
         context.GetCaller().EnsureMayWrite(id);
@@ -85,7 +71,7 @@ public sealed class PartnershipService(IGrainFactory grains)
         return new V1.RecordAssessmentResponse { RecordedCount = receipt.RecordedCount, Etag = receipt.Etag };
     }
 
-    private async Task<V1.GetProgressResponse> GetProgressAsync(V1.GetProgressRequest request, GrpcCallContext context)
+    public override async Task<V1.GetProgressResponse> GetProgress(V1.GetProgressRequest request, ServerCallContext context)
     {
         var id = RequestMap.Id(request.PartnershipId, "partnership_id");
         context.GetCaller().EnsureMayRead(id);
@@ -93,7 +79,7 @@ public sealed class PartnershipService(IGrainFactory grains)
         return ProtoMap.ToProto(progress);
     }
 
-    private async Task<V1.GetReportCardResponse> GetReportCardAsync(V1.GetReportCardRequest request, GrpcCallContext context)
+    public override async Task<V1.GetReportCardResponse> GetReportCard(V1.GetReportCardRequest request, ServerCallContext context)
     {
         var id = RequestMap.Id(request.PartnershipId, "partnership_id");
         context.GetCaller().EnsureMayRead(id);

@@ -1,4 +1,3 @@
-using StriveNetwork.Actors;
 using StriveNetwork.Grains.Abstractions;
 
 namespace StriveNetwork.Gateway.Tokens;
@@ -12,7 +11,7 @@ public sealed record IssuedToken(TokenRecord Token, string Secret);
 /// </summary>
 public sealed class TokenIssuer(IGrainFactory grains)
 {
-    private ITokenRegistryGrain Registry => grains.GetGrain<ITokenRegistryGrain>(GrainStreams.TokensKey);
+    private ITokenRegistryGrain Registry => grains.GetGrain<ITokenRegistryGrain>(GrainKeys.TokensKey);
 
     /// <summary>Issues a token; the registry validates role, partnership, description and expiry.</summary>
     public async Task<IssuedToken> IssueAsync(

@@ -1,0 +1,38 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Orleans.Storage;
+using StriveNetwork.Grains.Outbox;
+
+namespace StriveNetwork.Grains;
+
+/// <summary>Registers what the StriveNetwork grains need from DI.</summary>
+public static class GrainServiceCollectionExtensions
+{
+    /// <summary>
+    /// Adds <see cref="SuppressionSettings"/> and <see cref="OutboxOptions"/> (validated on start), a system
+    /// <see cref="TimeProvider"/> when none is registered, and Orleans' own serializer as the default grain storage
+    /// serializer.
+    /// </summary>
+    /// <remarks>
+    /// The states hold collections built by collection expressions (compiler-generated types such as
+    /// <c>&lt;&gt;z__ReadOnlyList&lt;T&gt;</c>). Orleans' default storage serializer (JSON with type names and a type
+    /// allow-list) writes them but refuses to read them back, so a stock provider that takes the default (memory, ADO.NET,
+    /// Azure) would fail every reactivation. The states are <c>[GenerateSerializer]</c> types, made for Orleans' serializer.
+    /// Providers with a serializer of their own (the SQLite and PostgreSQL ones) are unaffected.
+    /// </remarks>
+    public static IServiceCollection AddStriveGrains(this IServiceCollection services, Action<SuppressionSettings>? configure = null, Action<OutboxOptions>? outbox = null)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddOptions<SuppressionSettings>()
+            .Configure(o => configure?.Invoke(o))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<OutboxOptions>()
+            .Configure(o => outbox?.Invoke(o))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
+        return services;
+    }
+}

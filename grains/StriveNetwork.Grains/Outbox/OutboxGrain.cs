@@ -1,0 +1,105 @@
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+
+namespace StriveNetwork.Grains.Outbox;
+
+/// <summary>
+/// A grain whose state changes owe events to other grains: <see cref="CommitAsync"/> writes the new state and the
+/// events in one state write, then delivers them (<see cref="OutboxDelivery{T}"/>). Delivery resumes on activation and
+/// on the outbox reminder, so a crash between the write and the delivery only delays it (docs/adr/0008).
+/// </summary>
+/// <typeparam name="TState">The grain state.</typeparam>
+/// <typeparam name="TEvent">The event type.</typeparam>
+public abstract partial class OutboxGrain<TState, TEvent> : Grain, IRemindable
+    where TState : class, IOutboxState<TState, TEvent>
+{
+    private readonly ILogger _logger;
+    private readonly TimeProvider _time;
+    private OutboxDelivery<TEvent>? _delivery;
+
+    /// <summary>Creates the grain over its persistent state.</summary>
+    protected OutboxGrain(IPersistentState<TState> stored, ILogger logger, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        ArgumentNullException.ThrowIfNull(logger);
+        ArgumentNullException.ThrowIfNull(time);
+        Stored = stored;
+        _logger = logger;
+        _time = time;
+    }
+
+    /// <summary>The grain's persistent state.</summary>
+    protected IPersistentState<TState> Stored { get; }
+
+    /// <summary>The clock.</summary>
+    protected TimeProvider Time => _time;
+
+    private OutboxDelivery<TEvent> Delivery => _delivery ??= new OutboxDelivery<TEvent>(
+        this, DeliverAsync, ServiceProvider.GetService<IOptions<OutboxOptions>>()?.Value ?? new OutboxOptions(), _logger, _time);
+
+    /// <inheritdoc />
+    public override Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        Delivery.Start(Stored.State.Outbox);
+        return base.OnActivateAsync(cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Delivery.SettleAsync(Stored.State.Outbox, pending => WriteOutboxAsync(pending, cancellationToken), stopping: true);
+        }
+        catch (Exception exception)
+        {
+            // Nothing is lost: undelivered or unpruned entries stay stored and the reminder resumes them.
+            LogSettleFailed(_logger, exception);
+        }
+
+        await base.OnDeactivateAsync(reason, cancellationToken);
+    }
+
+    /// <inheritdoc />
+    public async Task ReceiveReminder(string reminderName, TickStatus status)
+    {
+        if (string.Equals(reminderName, OutboxDelivery<TEvent>.ReminderName, StringComparison.Ordinal))
+        {
+            await Delivery.SettleAsync(Stored.State.Outbox, pending => WriteOutboxAsync(pending, CancellationToken.None), stopping: false);
+        }
+    }
+
+    /// <summary>Calls the receiver of one entry; completes when the receiver has applied (or already had) it.</summary>
+    protected abstract Task DeliverAsync(OutboxEntry<TEvent> entry);
+
+    /// <summary>
+    /// Makes <paramref name="next"/> the state with <paramref name="events"/> added to its outbox, in one write, then
+    /// starts delivering. When the write fails nothing changed, in memory as in storage (<see cref="StateWrites"/>).
+    /// </summary>
+    protected async Task CommitAsync(TState next, IReadOnlyList<OutboundEvent<TEvent>> events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(next);
+        ArgumentNullException.ThrowIfNull(events);
+        var outbox = Delivery.Pending(Stored.State.Outbox);
+        foreach (var e in events)
+        {
+            outbox = outbox.Add(e.Target, e.TargetKey, e.Payload, e.LatestOnly);
+        }
+
+        if (events.Count > 0)
+        {
+            await Delivery.EnsureReminderAsync();
+        }
+
+        await StateWrites.ReplaceAsync(Stored, next.WithOutbox(outbox), DeactivateOnIdle, cancellationToken);
+        Delivery.Start(outbox);
+    }
+
+    private Task WriteOutboxAsync(Outbox<TEvent> pending, CancellationToken cancellationToken) =>
+        StateWrites.ReplaceAsync(Stored, Stored.State.WithOutbox(pending), DeactivateOnIdle, cancellationToken);
+
+    [LoggerMessage(EventId = 5102, EventName = "OutboxSettleFailed", Level = LogLevel.Warning,
+        Message = "Could not settle the outbox while deactivating; the reminder will resume it")]
+    private static partial void LogSettleFailed(ILogger logger, Exception exception);
+}

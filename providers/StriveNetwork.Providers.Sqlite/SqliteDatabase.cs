@@ -1,0 +1,245 @@
+using System.Globalization;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging;
+
+namespace StriveNetwork.Providers.Sqlite;
+
+/// <summary>
+/// One SQLite file as the providers of one process use it. SQLite has a single writer, so every write goes through one
+/// long-lived connection serialized by a semaphore, each in a <c>BEGIN IMMEDIATE</c> transaction (which also serializes
+/// against other processes on the same file, with the busy timeout). Reads use pooled connections and, in WAL mode,
+/// never wait for the writer. Grain storage and reminder table on the same path share one instance (reference counted),
+/// so they never contend for the file's write lock inside one process.
+/// </summary>
+internal sealed partial class SqliteDatabase : IDisposable
+{
+    private static readonly Dictionary<string, SqliteDatabase> Shared = new(StringComparer.Ordinal);
+    private static readonly Lock SharedLock = new();
+    private static readonly IReadOnlyList<SchemaScript> Scripts = SchemaScript.Load(typeof(SqliteDatabase).Assembly);
+
+    private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly AsyncOnce _open;
+    private readonly ILogger _logger;
+    private readonly TimeProvider _timeProvider;
+    private readonly bool _durableCommits;
+    private readonly TimeSpan _busyTimeout;
+    private readonly string _connectionString;
+    private readonly bool _shared;
+    private SqliteConnection? _writer;
+    private int _references = 1;
+    private bool _disposed;
+
+    private SqliteDatabase(string filePath, SqliteStoreOptions options, ILogger logger, TimeProvider timeProvider, bool shared)
+    {
+        FilePath = filePath;
+        _logger = logger;
+        _timeProvider = timeProvider;
+        _durableCommits = options.DurableCommits;
+        _busyTimeout = options.BusyTimeout;
+        _shared = shared;
+        _connectionString = new SqliteConnectionStringBuilder
+        {
+            DataSource = filePath,
+            // The file exists by then (created owner-only); never let SQLite create one with default permissions.
+            Mode = SqliteOpenMode.ReadWrite,
+            Pooling = true,
+            // Microsoft.Data.Sqlite retries SQLITE_BUSY until the command timeout: this is the busy timeout for readers.
+            DefaultTimeout = (int)Math.Ceiling(options.BusyTimeout.TotalSeconds),
+        }.ToString();
+        _open = new AsyncOnce(OpenCoreAsync);
+    }
+
+    /// <summary>Full path of the database file.</summary>
+    public string FilePath { get; }
+
+    /// <summary>The process-wide instance for the options' file, created on first use; release it with <see cref="Release"/>.</summary>
+    public static SqliteDatabase Acquire(SqliteStoreOptions options, ILogger logger, TimeProvider timeProvider)
+    {
+        var path = Path.GetFullPath(options.FilePath);
+        lock (SharedLock)
+        {
+            if (Shared.TryGetValue(path, out var database))
+            {
+                database._references++;
+                if (database._durableCommits != options.DurableCommits || database._busyTimeout != options.BusyTimeout)
+                {
+                    database.LogSettingsDiffer(path, database._durableCommits, database._busyTimeout);
+                }
+
+                return database;
+            }
+
+            database = new SqliteDatabase(path, options, logger, timeProvider, shared: true);
+            Shared.Add(path, database);
+            return database;
+        }
+    }
+
+    /// <summary>An instance of its own, with its own writer, as another process would have (tests of cross-process writers).</summary>
+    internal static SqliteDatabase OpenPrivate(SqliteStoreOptions options, ILogger logger, TimeProvider timeProvider) =>
+        new(Path.GetFullPath(options.FilePath), options, logger, timeProvider, shared: false);
+
+    /// <summary>Creates the folder and file if missing, opens the writer, sets WAL and applies the schema scripts (once).</summary>
+    public Task OpenAsync(CancellationToken cancellationToken) => _open.RunAsync(cancellationToken);
+
+    /// <summary>Runs <paramref name="read"/> on a pooled connection.</summary>
+    public async Task<T> ReadAsync<T>(Func<SqliteConnection, CancellationToken, Task<T>> read, CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var connection = new SqliteConnection(_connectionString);
+        await using (connection.ConfigureAwait(false))
+        {
+            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
+            return await read(connection, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Runs <paramref name="work"/> in a <c>BEGIN IMMEDIATE</c> transaction on the single writer and commits it.</summary>
+    public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
+    {
+        await OpenAsync(cancellationToken).ConfigureAwait(false);
+        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var writer = _writer!;
+            // Microsoft.Data.Sqlite begins with BEGIN IMMEDIATE unless deferred: the file's write lock is taken up front,
+            // so a check and the write that depends on it cannot interleave with another process.
+            using var transaction = writer.BeginTransaction(deferred: false);
+            var result = work(writer, transaction);
+            cancellationToken.ThrowIfCancellationRequested();
+            transaction.Commit();
+            return result;
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Runs SQL on the writer connection outside any transaction (tests: per-connection pragmas such as <c>max_page_count</c>).</summary>
+    internal async Task<object?> ExecuteOnWriterAsync(string sql)
+    {
+        await OpenAsync(CancellationToken.None).ConfigureAwait(false);
+        await _writeGate.WaitAsync().ConfigureAwait(false);
+        try
+        {
+            using var command = _writer!.CreateCommand();
+            command.CommandText = sql;
+            return await command.ExecuteScalarAsync().ConfigureAwait(false);
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    /// <summary>Drops one reference; the last one closes the writer and the pooled readers.</summary>
+    public void Release()
+    {
+        if (_shared)
+        {
+            lock (SharedLock)
+            {
+                if (--_references > 0)
+                {
+                    return;
+                }
+
+                Shared.Remove(FilePath);
+            }
+        }
+
+        Dispose();
+    }
+
+    /// <inheritdoc />
+    public void Dispose()
+    {
+        _writeGate.Wait();
+        try
+        {
+            if (_disposed)
+            {
+                return;
+            }
+
+            _disposed = true;
+            if (_writer is not null)
+            {
+                // Release pooled handles too, so the file can be moved or deleted (tests, backups, admin tools).
+                SqliteConnection.ClearPool(_writer);
+                _writer.Dispose();
+                _writer = null;
+            }
+        }
+        finally
+        {
+            _writeGate.Release();
+        }
+    }
+
+    private async Task OpenCoreAsync(CancellationToken cancellationToken)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var folder = Path.GetDirectoryName(FilePath);
+        if (!string.IsNullOrEmpty(folder))
+        {
+            OwnerOnlyPaths.CreateDirectory(folder);
+        }
+
+        OwnerOnlyPaths.CreateFile(FilePath);
+        var writer = new SqliteConnection(_connectionString);
+        try
+        {
+            await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
+            using (var pragma = writer.CreateCommand())
+            {
+                // journal_mode is kept in the file; synchronous and busy_timeout are per connection.
+                pragma.CommandText = "PRAGMA journal_mode=WAL";
+                var mode = Convert.ToString(await pragma.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
+                if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
+                {
+                    throw new InvalidOperationException($"The SQLite file {FilePath} cannot use WAL journaling (it reports '{mode}'); put it on a local file system.");
+                }
+
+                pragma.CommandText =
+                    $"PRAGMA synchronous={(_durableCommits ? "FULL" : "NORMAL")}; " +
+                    $"PRAGMA busy_timeout={(int)_busyTimeout.TotalMilliseconds};";
+                await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+            }
+
+            using (var transaction = writer.BeginTransaction(deferred: false))
+            {
+                var runner = new SqliteSchemaRunner(writer, transaction, $"The SQLite file {FilePath}", _timeProvider);
+                var applied = await SchemaMigration.ApplyAsync(runner, Scripts, cancellationToken).ConfigureAwait(false);
+                transaction.Commit();
+                foreach (var script in applied)
+                {
+                    LogSchemaApplied(FilePath, script.Version, script.Name);
+                }
+            }
+        }
+        catch
+        {
+            await writer.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+
+        _writer = writer;
+        LogOpened(FilePath, Scripts[^1].Version, _durableCommits);
+    }
+
+    [LoggerMessage(EventId = 7000, EventName = "SqliteSchemaApplied", Level = LogLevel.Information,
+        Message = "Applied schema script {Version} ({Name}) to SQLite file {FilePath}")]
+    private partial void LogSchemaApplied(string filePath, int version, string name);
+
+    [LoggerMessage(EventId = 7001, EventName = "SqliteOpened", Level = LogLevel.Information,
+        Message = "Opened SQLite file {FilePath} (schema version {SchemaVersion}, WAL, durable commits {DurableCommits})")]
+    private partial void LogOpened(string filePath, int schemaVersion, bool durableCommits);
+
+    [LoggerMessage(EventId = 7002, EventName = "SqliteSharedFileSettingsDiffer", Level = LogLevel.Warning,
+        Message = "SQLite file {FilePath} is shared by grain storage and reminders with different settings; the first opener's apply (DurableCommits {DurableCommits}, BusyTimeout {BusyTimeout})")]
+    private partial void LogSettingsDiffer(string filePath, bool durableCommits, TimeSpan busyTimeout);
+}

@@ -1,0 +1,67 @@
+using System.Text.Json;
+using StriveNetwork.Providers.Postgres;
+using StriveNetwork.Providers.Sqlite;
+
+namespace StriveNetwork.Providers.Tests.Shared;
+
+/// <summary>The pieces both providers share: ETag text, the JSON serializer, the schema scripts.</summary>
+public sealed class SharedRulesTests
+{
+    [Theory]
+    [InlineData("1", 1L)]
+    [InlineData("42", 42L)]
+    [InlineData("9223372036854775807", long.MaxValue)]
+    [InlineData(null, null)]
+    [InlineData("", null)]
+    [InlineData("0", null)]
+    [InlineData("-1", null)]
+    [InlineData("01", null)]
+    [InlineData("+1", null)]
+    [InlineData(" 1", null)]
+    [InlineData("1 ", null)]
+    [InlineData("1.0", null)]
+    [InlineData("*", null)]
+    [InlineData("9223372036854775808", null)]
+    [InlineData("١", null)]
+    public void VersionETag_OnlyTheCanonicalTextOfAPositiveIntegerNamesAVersion(string? etag, long? expected)
+    {
+        Assert.Equal(expected, VersionETag.Parse(etag));
+    }
+
+    [Fact]
+    public void StateJsonSerializer_WritesWebJsonAndReadsAnyCase()
+    {
+        var serializer = StateJsonSerializer.Default;
+
+        var json = serializer.Serialize(new Doc { Count = 2, Name = "n" }).ToString();
+        var read = serializer.Deserialize<Doc>(BinaryData.FromString("""{"COUNT":5,"name":"x"}"""));
+
+        Assert.Equal("""{"count":2,"name":"n","tags":[],"scores":{}}""", json);
+        Assert.Equal(5, read.Count);
+        Assert.Equal("x", read.Name);
+        Assert.True(serializer.Options.IsReadOnly);
+        Assert.NotSame(StateJson.CreateOptions(), StateJson.CreateOptions());
+        Assert.Equal(JsonNamingPolicy.CamelCase, StateJson.CreateOptions().PropertyNamingPolicy);
+    }
+
+    [Fact]
+    public void SchemaScripts_AreNumberedWithoutGaps_TheSameInBothProviders()
+    {
+        var sqlite = SchemaScript.Load(typeof(SqliteGrainStorage).Assembly);
+        var postgres = SchemaScript.Load(typeof(PostgresGrainStorage).Assembly);
+
+        Assert.Equal(["1:initial", "2:reminders"], sqlite.Select(s => $"{s.Version}:{s.Name}"));
+        Assert.Equal(sqlite.Select(s => $"{s.Version}:{s.Name}"), postgres.Select(s => $"{s.Version}:{s.Name}"));
+        // Neither creates the old stream log tables any more.
+        Assert.All(sqlite.Concat(postgres), s => Assert.DoesNotContain("stream_", s.Sql, StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public void GrainStateKey_UsesTheGrainTypeAndTheKeyText()
+    {
+        var key = GrainStateKey.From("state", GrainId.Create("partnership", "p-1"));
+
+        Assert.Equal(new GrainStateKey("partnership", "p-1", "state"), key);
+        Assert.Equal("partnership/p-1/state", key.ToString());
+    }
+}
