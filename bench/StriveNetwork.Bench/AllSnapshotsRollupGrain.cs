@@ -1,28 +1,39 @@
-using StriveNetwork.Actors;
 using StriveNetwork.Grains.Abstractions;
 
 namespace StriveNetwork.Bench;
 
 /// <summary>The naive network rollup the sharded one replaced: one grain holding every snapshot (bench only).</summary>
+[Alias("bench.IAllSnapshotsRollupGrain")]
 public interface IAllSnapshotsRollupGrain : IGrainWithStringKey
 {
     /// <summary>Takes a snapshot unless it holds the same or a newer sequence; rewrites the whole state.</summary>
+    [Alias("ApplySnapshotAsync")]
     Task<bool> ApplySnapshotAsync(PartnershipSnapshot snapshot, CancellationToken cancellationToken = default);
 
     /// <summary>Stores many snapshots in one write, so a benchmark's setup does not pay N full rewrites.</summary>
+    [Alias("SeedAsync")]
     Task SeedAsync(IReadOnlyList<PartnershipSnapshot> snapshots, CancellationToken cancellationToken = default);
 
     /// <summary>Number of partnerships held.</summary>
+    [Alias("GetPartnershipCountAsync")]
     Task<int> GetPartnershipCountAsync(CancellationToken cancellationToken = default);
 }
 
-/// <summary>Durable state of <see cref="AllSnapshotsRollupGrain"/>: every snapshot, plus partnerships per gateway.</summary>
+/// <summary>
+/// Durable state of <see cref="AllSnapshotsRollupGrain"/>: every snapshot, plus partnerships per gateway. Stored as
+/// JSON by the SQLite provider like the real grains' states; the grain writes a changed copy and swaps it in, so a
+/// failed write leaves the held state as it was.
+/// </summary>
+[GenerateSerializer, Alias("bench.AllSnapshotsRollupState")]
 public sealed class AllSnapshotsRollupState
 {
+    [Id(0)]
     public Dictionary<string, PartnershipSnapshot> Snapshots { get; set; } = new(StringComparer.Ordinal);
 
+    [Id(1)]
     public Dictionary<string, long> GatewayCounts { get; set; } = new(StringComparer.Ordinal);
 
+    [Id(2)]
     public long Version { get; set; }
 }
 

@@ -1,36 +1,48 @@
 using System.Diagnostics;
+using System.Globalization;
 using BenchmarkDotNet.Attributes;
 using Microsoft.Data.Sqlite;
-using StriveNetwork.Actors.Persistence;
-using StriveNetwork.Actors.Sqlite;
-using StriveNetwork.Actors.Testing.TestCluster;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Grains;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Providers.Sqlite;
 
 namespace StriveNetwork.Bench;
 
 /// <summary>
 /// One partnership snapshot update on the sharded network rollup (64 shards, each writing ~N/64 snapshots, plus a
 /// count delta to the network grain) against the single-grain design (every snapshot rewritten on every event), on
-/// the real SQLite provider with durable commits, for 100 and 10,000 partnerships.
+/// the project's SQLite Orleans provider with durable commits, in a one-silo Orleans host, for 100 and 10,000
+/// partnerships.
 /// </summary>
 [MemoryDiagnoser]
+[GcServer(true)] // as the silo runs (the Web SDK turns server GC on)
 [MedianColumn]
 [SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 10)]
-public class NetworkRollupBenchmarks
+public class NetworkRollupBenchmarks // not sealed: BenchmarkDotNet derives its runner from it
 {
     private const string SingleGrainKey = "bench";
     private string? _folder;
-    private InProcessTestCluster? _cluster;
+    private string? _databasePath;
+    private BenchSilo? _silo;
     private INetworkGrain _network = null!;
     private IAllSnapshotsRollupGrain _single = null!;
     private long _updates;
     private long _rejected;
 
-    [Params(100, 10_000)]
+    /// <summary>
+    /// 100 and 10,000; <c>STRIVE_BENCH_PARTNERSHIPS</c> (comma-separated) overrides them, so that a smoke run of the
+    /// suite need not seed 10,000 partnerships (BenchmarkDotNet has no command-line option for params; its runner
+    /// processes inherit the variable).
+    /// </summary>
+    [ParamsSource(nameof(PartnershipCounts))]
     public int Partnerships { get; set; }
+
+    public static IEnumerable<int> PartnershipCounts() =>
+        Environment.GetEnvironmentVariable("STRIVE_BENCH_PARTNERSHIPS") is { Length: > 0 } counts
+            ? counts.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries).Select(c => int.Parse(c, CultureInfo.InvariantCulture))
+            : [100, 10_000];
 
     [GlobalSetup(Target = nameof(ShardedRollup_OneSnapshotUpdate))]
     public void SetupSharded()
@@ -66,7 +78,7 @@ public class NetworkRollupBenchmarks
     {
         try
         {
-            ReportStoredSizes().GetAwaiter().GetResult();
+            ReportStoredSizes();
             Console.WriteLine($"// {_updates} updates, {_rejected} rejected (must be 0).");
             if (_rejected > 0)
             {
@@ -75,7 +87,7 @@ public class NetworkRollupBenchmarks
         }
         finally
         {
-            _cluster?.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            _silo?.Dispose();
             SqliteConnection.ClearAllPools();
             if (_folder is not null)
             {
@@ -107,16 +119,19 @@ public class NetworkRollupBenchmarks
     private void Start()
     {
         _folder = Directory.CreateTempSubdirectory("strive-bench-").FullName;
-        var path = Path.Combine(_folder, "grains.db");
-        _cluster = new InProcessTestClusterBuilder()
-            .AddGrainAssembly(typeof(PartnershipGrain).Assembly)
-            .AddGrainAssembly(typeof(NetworkRollupBenchmarks).Assembly)
-            .ConfigureOptions(o => o.ForceSerialization = false) // as in the silo: local calls pass references
-            .ConfigureServices(s => s.AddStriveGrains())
-            .UseStorage(_ => new SqliteGrainStorage(new SqliteGrainStorageOptions { FilePath = path }))
-            .BuildAndStartAsync().GetAwaiter().GetResult();
-        _network = _cluster.Client.GetGrain<INetworkGrain>(GrainStreams.NetworkKey);
-        _single = _cluster.Client.GetGrain<IAllSnapshotsRollupGrain>(SingleGrainKey);
+        var path = Path.Combine(_folder, "strive.db");
+        _databasePath = path;
+        // As the silo executable configures a SQLite data directory: state and reminders (the outbox's resume
+        // reminder) in one file, default durable commits, the grains' services. In-process calls pass [Immutable]
+        // messages (all of the abstractions' records) by reference, as in the silo.
+        _silo = BenchSilo.Start(silo =>
+        {
+            silo.AddSqliteGrainStorageAsDefault(o => o.FilePath = path);
+            silo.UseSqliteReminderService(o => o.FilePath = path);
+            silo.Services.AddStriveGrains();
+        });
+        _network = _silo.Grains.GetGrain<INetworkGrain>(GrainKeys.NetworkKey);
+        _single = _silo.Grains.GetGrain<IAllSnapshotsRollupGrain>(SingleGrainKey);
     }
 
     /// <summary>
@@ -137,25 +152,28 @@ public class NetworkRollupBenchmarks
         }
     }
 
-    private async Task ReportStoredSizes()
+    /// <summary>
+    /// Prints the stored JSON sizes, read straight from the SQLite file (a second, read-only connection: WAL lets it
+    /// read beside the silo's writer), since that size is what each design rewrites per event.
+    /// </summary>
+    private void ReportStoredSizes()
     {
-        if (_cluster is null)
+        if (_databasePath is null || !File.Exists(_databasePath))
         {
             return;
         }
 
-        var storage = _cluster.Storage;
-        var single = await storage.ReadAsync(new GrainStateKey("all-snapshots-rollup", SingleGrainKey, "all-snapshots"));
-        var network = await storage.ReadAsync(new GrainStateKey("network", GrainStreams.NetworkKey, "network"));
-        var shards = new List<int>();
-        foreach (var key in GrainStreams.NetworkShardKeys)
+        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = _databasePath, Mode = SqliteOpenMode.ReadOnly, Pooling = false }.ToString());
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT grain_type, state_name, COUNT(*), MAX(length(payload)), AVG(length(payload)) FROM grain_state GROUP BY grain_type, state_name ORDER BY grain_type";
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
         {
-            shards.Add((await storage.ReadAsync(new GrainStateKey("network-shard", key, "network-shard")))?.Json.Length ?? 0);
+            Console.WriteLine(
+                $"// Stored JSON at N={Partnerships}: {reader.GetString(0)}/{reader.GetString(1)}: {reader.GetInt64(2)} rows, " +
+                $"max {reader.GetInt64(3):N0} chars, mean {reader.GetDouble(4):N0}.");
         }
-
-        Console.WriteLine(
-            $"// Stored JSON at N={Partnerships}: single grain {single?.Json.Length ?? 0:N0} chars; network grain {network?.Json.Length ?? 0:N0}; " +
-            $"shards max {shards.Max():N0}, mean {shards.Average():N0}.");
     }
 
     /// <summary>Partnership i: gateway by i + sequence, Proof Point every fourth, trends and gaps on two outcomes, history 2019–2024.</summary>

@@ -1,71 +1,178 @@
 using Microsoft.Data.Sqlite;
-using StriveNetwork.Actors.Persistence;
-using StriveNetwork.Actors.Sqlite;
-using StriveNetwork.Actors.Testing.TestCluster;
-using StriveNetwork.Domain.Assessments;
-using StriveNetwork.Domain.Indicators;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Configuration;
+using Orleans.Providers;
+using Orleans.Runtime.Hosting;
+using Orleans.Storage;
+using Orleans.TestingHost;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Providers.Sqlite;
 
 namespace StriveNetwork.Grains.Tests;
 
-/// <summary>Which storage a test cluster uses.</summary>
-public enum StorageKind
-{
-    Memory,
-    Sqlite,
-}
-
-/// <summary>An in-process cluster with the StriveNetwork grains on memory or a temp-file SQLite storage.</summary>
+/// <summary>
+/// An Orleans in-process cluster (1 or 3 silos) with the StriveNetwork grains. Every silo's default storage is a
+/// <see cref="FaultyGrainStorage"/> over the chosen storage, and every silo rejects the calls
+/// <see cref="DeliveryFaults"/> names, so any test can make a write or a delivery fail.
+/// </summary>
 public sealed class GrainCluster : IAsyncDisposable
 {
+    private const string InnerStorageName = "inner";
+
     private readonly string? _folder;
 
-    private GrainCluster(InProcessTestCluster cluster, string? folder)
+    private GrainCluster(InProcessTestCluster cluster, StorageFaults storageFaults, DeliveryFaults deliveryFaults, string? folder)
     {
         Cluster = cluster;
+        StorageFaults = storageFaults;
+        DeliveryFaults = deliveryFaults;
         _folder = folder;
     }
 
     public InProcessTestCluster Cluster { get; }
 
-    public IPartnershipGrain Partnership(string id) => Cluster.Client.GetGrain<IPartnershipGrain>(id);
+    /// <summary>Writes to refuse.</summary>
+    public StorageFaults StorageFaults { get; }
+
+    /// <summary>Calls to reject.</summary>
+    public DeliveryFaults DeliveryFaults { get; }
+
+    public IClusterClient Client => Cluster.Client;
+
+    public IPartnershipGrain Partnership(string id) => Client.GetGrain<IPartnershipGrain>(id);
 
     public IIndicatorGrain Indicator(string partnershipId, string indicatorId) =>
-        Cluster.Client.GetGrain<IIndicatorGrain>(GrainStreams.IndicatorKey(partnershipId, indicatorId));
+        Client.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(partnershipId, indicatorId));
 
-    public ICohortGrain Cohort(string id) => Cluster.Client.GetGrain<ICohortGrain>(id);
+    public ICohortGrain Cohort(string id) => Client.GetGrain<ICohortGrain>(id);
 
-    public INetworkGrain Network => Cluster.Client.GetGrain<INetworkGrain>(GrainStreams.NetworkKey);
+    public INetworkShardGrain Shard(string key) => Client.GetGrain<INetworkShardGrain>(key);
 
-    public ITokenRegistryGrain Tokens => Cluster.Client.GetGrain<ITokenRegistryGrain>(GrainStreams.TokensKey);
+    public INetworkGrain Network => Client.GetGrain<INetworkGrain>(GrainKeys.NetworkKey);
 
-    public static async Task<GrainCluster> StartAsync(StorageKind storage, int minimumN = 10)
+    public ITokenRegistryGrain Tokens => Client.GetGrain<ITokenRegistryGrain>(GrainKeys.TokensKey);
+
+    public static async Task<GrainCluster> StartAsync(GrainClusterOptions? options = null)
     {
-        if (storage == StorageKind.Memory)
+        options ??= new GrainClusterOptions();
+        var storageFaults = new StorageFaults();
+        var deliveryFaults = new DeliveryFaults();
+        var shared = options.Storage == StorageKind.Shared ? new SharedGrainStorage() : null;
+        var reminders = options.Storage == StorageKind.Shared ? new SharedReminderTable() : null;
+        var folder = options.Storage == StorageKind.Sqlite ? Directory.CreateTempSubdirectory("strive-grains-").FullName : null;
+        var file = folder is null ? null : Path.Combine(folder, "grains.db");
+
+        var builder = new InProcessTestClusterBuilder(options.Silos);
+        builder.Options.ConfigureFileLogging = false;
+        builder.ConfigureSilo((_, silo) =>
         {
-            return await StartAsync(builder => builder, null, minimumN);
+            silo.Services.AddStriveGrains(
+                s => s.MinimumN = options.MinimumN,
+                o =>
+                {
+                    o.MaxBackoff = TimeSpan.FromMilliseconds(250);
+                    o.ReminderPeriod = options.ReminderPeriod ?? o.ReminderPeriod;
+                });
+            silo.AddIncomingGrainCallFilter(new DeliveryFaultFilter(deliveryFaults));
+            switch (options.Storage)
+            {
+                case StorageKind.Memory:
+                    silo.AddMemoryGrainStorage(InnerStorageName);
+                    silo.UseInMemoryReminderService();
+                    break;
+                case StorageKind.Shared:
+                    silo.Services.AddKeyedSingleton<IGrainStorage>(InnerStorageName, shared!);
+                    silo.AddReminders();
+                    silo.Services.AddSingleton<IReminderTable>(reminders!);
+                    break;
+                default:
+                    silo.AddSqliteGrainStorage(InnerStorageName, o => o.FilePath = file!);
+                    silo.UseSqliteReminderService(o => o.FilePath = file!);
+                    break;
+            }
+
+            silo.Services.AddGrainStorage(
+                ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME,
+                (sp, _) => new FaultyGrainStorage(sp.GetRequiredKeyedService<IGrainStorage>(InnerStorageName), storageFaults));
+            if (options.ReminderPeriod is not null)
+            {
+                silo.Configure<ReminderOptions>(o => o.MinimumReminderPeriod = TimeSpan.FromSeconds(1));
+            }
+
+            if (options.Silos > 1)
+            {
+                // A killed silo is declared dead within a few seconds, so its grains and reminders move on.
+                silo.Configure<ClusterMembershipOptions>(o =>
+                {
+                    o.ProbeTimeout = TimeSpan.FromSeconds(1);
+                    o.NumMissedProbesLimit = 2;
+                    o.TableRefreshTimeout = TimeSpan.FromSeconds(1);
+                });
+                silo.Configure<SiloMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10));
+            }
+        });
+        if (options.Silos > 1)
+        {
+            // Calls to grains of a killed silo fail after this instead of the default 30 s.
+            builder.ConfigureClient(client => client.Configure<ClientMessagingOptions>(o => o.ResponseTimeout = TimeSpan.FromSeconds(10)));
         }
 
-        var folder = Directory.CreateTempSubdirectory("strive-grains-").FullName;
-        var path = Path.Combine(folder, "grains.db");
-        return await StartAsync(builder => builder.UseStorage(_ => new SqliteGrainStorage(new SqliteGrainStorageOptions { FilePath = path })), folder, minimumN);
+        var cluster = builder.Build();
+        try
+        {
+            await cluster.DeployAsync();
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+
+        return new GrainCluster(cluster, storageFaults, deliveryFaults, folder);
     }
 
-    /// <summary>A cluster on the given storage (which must also be the stream log), e.g. one that fails on demand.</summary>
-    public static Task<GrainCluster> StartAsync(IGrainStorage storage, int minimumN = 10) =>
-        StartAsync(builder => builder.UseStorage(_ => storage), null, minimumN);
-
-    private static async Task<GrainCluster> StartAsync(Func<InProcessTestClusterBuilder, InProcessTestClusterBuilder> storage, string? folder, int minimumN)
+    /// <summary>The silos holding an activation of <paramref name="grain"/> (one, when the grain is active; none otherwise).</summary>
+    public async Task<IReadOnlyList<InProcessSiloHandle>> HostsOfAsync(IAddressable grain)
     {
-        var builder = storage(new InProcessTestClusterBuilder()
-            .AddGrainAssembly(typeof(PartnershipGrain).Assembly)
-            .ConfigureServices(s => s.AddStriveGrains(o => o.MinimumN = minimumN)));
-        return new GrainCluster(await builder.BuildAndStartAsync(), folder);
+        ArgumentNullException.ThrowIfNull(grain);
+        var id = grain.GetGrainId();
+        var activations = await Client.GetGrain<IManagementGrain>(0).GetDetailedGrainStatistics();
+        var silos = Cluster.GetActiveSilos().ToList();
+        return [.. activations.Where(a => a.GrainId == id).Select(a => silos.Single(s => s.SiloAddress.Equals(a.SiloAddress)))];
     }
 
-    /// <summary>Polls until the condition holds; bounded by 10 s of real time (the condition is the signal, not the clock).</summary>
-    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, int seconds = 10)
+    /// <summary>A grain factory inside <paramref name="silo"/>: calls made through it enter the cluster at that silo.</summary>
+    public static IGrainFactory Through(InProcessSiloHandle silo)
     {
+        ArgumentNullException.ThrowIfNull(silo);
+        return silo.ServiceProvider.GetRequiredService<IGrainFactory>();
+    }
+
+    /// <summary>What the storage holds for a grain's state (read through a live silo's default storage), or null.</summary>
+    public async Task<T?> ReadStoredAsync<T>(string stateName, IAddressable grain)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(grain);
+        var storage = Cluster.GetActiveSilos().First().ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+        var state = new GrainState<T>();
+        await storage.ReadStateAsync(stateName, grain.GetGrainId(), state);
+        return state.RecordExists ? state.State : null;
+    }
+
+    /// <summary>Names of the reminders the cluster's reminder table holds for <paramref name="grain"/>.</summary>
+    public async Task<IReadOnlyList<string>> ReminderNamesAsync(IAddressable grain)
+    {
+        ArgumentNullException.ThrowIfNull(grain);
+        var table = Cluster.GetActiveSilos().First().ServiceProvider.GetRequiredService<IReminderTable>();
+        var rows = await table.ReadRows(grain.GetGrainId());
+        return [.. rows.Reminders.Select(r => r.ReminderName)];
+    }
+
+    /// <summary>Polls until the condition holds; bounded by real time (the condition is the signal, not the clock).</summary>
+    public static async Task<T> EventuallyAsync<T>(Func<Task<T>> read, Func<T, bool> condition, string what, int seconds = 30)
+    {
+        ArgumentNullException.ThrowIfNull(read);
+        ArgumentNullException.ThrowIfNull(condition);
         var deadline = DateTime.UtcNow.AddSeconds(seconds);
         while (true)
         {
@@ -80,12 +187,15 @@ public sealed class GrainCluster : IAsyncDisposable
                 throw new TimeoutException($"Timed out after {seconds} s waiting for: {what}.");
             }
 
-            await Task.Delay(10);
+            await Task.Delay(20);
         }
     }
 
     public async ValueTask DisposeAsync()
     {
+        // Ungraceful: nothing a test checks happens at shutdown, and a graceful stop deactivates every grain (seconds).
+        await Cluster.StopClusterClientAsync();
+        await Task.WhenAll(Cluster.Silos.Select(Cluster.KillSiloAsync));
         await Cluster.DisposeAsync();
         if (_folder is not null)
         {
@@ -93,33 +203,4 @@ public sealed class GrainCluster : IAsyncDisposable
             Directory.Delete(_folder, recursive: true);
         }
     }
-}
-
-/// <summary>Builders of realistic requests.</summary>
-public static class Sample
-{
-    public static readonly DateOnly Today = new(2025, 12, 1);
-
-    public static PartnershipProfile Profile(string name = "Racine County Partnership", string state = "WI", string framework = "toa-6g") => new(
-        name, state, GeographicScopeLevel.County, "Racine County", new AnchorEntity("United Way of Racine County", true),
-        [Sector.K12Education, Sector.HigherEducation, Sector.Philanthropy, Sector.Business], [StaffRole.PartnershipDirector, StaffRole.DataManager], framework);
-
-    /// <summary>Every Exploring, Emerging and Sustaining benchmark of the six-gateway framework, plus the Systems Change ones given.</summary>
-    public static AssessmentBatch ThroughSustaining(params string[] systemsChange)
-    {
-        var framework = StriveNetwork.Domain.Frameworks.FrameworkCatalog.Embedded.Get("toa-6g");
-        var ids = framework.Benchmarks.Where(b => b.GatewayId is "exploring" or "emerging" or "sustaining").Select(b => b.Id).Concat(systemsChange);
-        return new AssessmentBatch([.. ids.Select(id => new AssessmentEntry(id, BenchmarkStatus.Met, "minutes of the leadership table", Today, "StriveTogether review"))], [], null);
-    }
-
-    public static IndicatorSpec Indicator(Outcome outcome, string name = "3rd grade reading proficiency", IReadOnlyList<GapSpec>? gaps = null) => new(
-        name, "proficient / tested", outcome, string.Empty, IndicatorRole.Core, Polarity.HigherIsBetter, "percent", 2019,
-        [new TargetSpec(2030, 70)], 1, "CIA-2024", "state data", gaps ?? []);
-
-    public static ObservationRow Cell(int year, string gender, string population, long numerator, long denominator) =>
-        new(year, gender, population, numerator, denominator, false, string.Empty);
-
-    /// <summary>All students improving clearly from 40% (2019) to 50% (2024) on 1,000 students.</summary>
-    public static IReadOnlyList<ObservationRow> Improving() =>
-        [Cell(2019, "all", "all", 400, 1000), Cell(2024, "all", "all", 500, 1000)];
 }

@@ -1,4 +1,5 @@
-using StriveNetwork.Actors.Persistence;
+using Microsoft.Extensions.DependencyInjection;
+using Orleans.Serialization;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Grains.Abstractions;
@@ -12,16 +13,16 @@ public sealed class NetworkShardTests
     public void ShardKey_IsStableAcrossProcesses()
     {
         // Pinned values: a different hash would move partnerships between shards (a migration, see ADR 0006).
-        Assert.Equal("shard-25", GrainStreams.NetworkShardKey("racine")); // FNV-1a("racine") mod 64, computed independently
-        Assert.Equal("shard-62", GrainStreams.NetworkShardKey("demo-learn-together-toledo"));
-        Assert.Equal(64, GrainStreams.NetworkShardKeys.Distinct().Count());
+        Assert.Equal("shard-25", GrainKeys.NetworkShardKey("racine")); // FNV-1a("racine") mod 64, computed independently
+        Assert.Equal("shard-62", GrainKeys.NetworkShardKey("demo-learn-together-toledo"));
+        Assert.Equal(64, GrainKeys.NetworkShardKeys.Distinct().Count());
     }
 
     [Fact]
     public void ShardKey_SpreadsTenThousandPartnershipsEvenly()
     {
         var perShard = Enumerable.Range(0, 10_000)
-            .Select(i => GrainStreams.NetworkShardKey($"partnership-{i}"))
+            .Select(i => GrainKeys.NetworkShardKey($"partnership-{i}"))
             .CountBy(k => k)
             .ToDictionary();
 
@@ -32,7 +33,7 @@ public sealed class NetworkShardTests
     [Fact]
     public async Task NetworkState_DoesNotGrowWithThePartnerships()
     {
-        await using var c = await GrainCluster.StartAsync(StorageKind.Memory);
+        await using var c = await GrainCluster.StartAsync();
         await ApplyAsync(c, 0, 100);
         var (rootAt100, shardsAt100) = await StoredSizesAsync(c);
         await ApplyAsync(c, 100, 1_600);
@@ -54,7 +55,7 @@ public sealed class NetworkShardTests
     [Fact]
     public async Task ReplacedSnapshot_MovesItsCountsOnce()
     {
-        await using var c = await GrainCluster.StartAsync(StorageKind.Memory);
+        await using var c = await GrainCluster.StartAsync();
         await ApplyAsync(c, 0, 12); // Systems Change: 3 and 9; Proof Point gateway: 4 and 10; designated: 0, 4, 8
         var promoted = Snapshot(3, 2) with { Gateway = GatewayStage.ProofPoint, Designations = [Designation.ProofPoint] };
 
@@ -70,6 +71,32 @@ public sealed class NetworkShardTests
         Assert.Equal(4, rollup.Designations.Single(d => d.Designation == Designation.ProofPoint).Count);
     }
 
+    [Fact]
+    public async Task DeltaAfterASequenceGap_MakesTheNetworkTakeEveryShardsCounts()
+    {
+        await using var c = await GrainCluster.StartAsync();
+        await c.Partnership("racine").RegisterAsync(Sample.Profile());
+        await c.Partnership("dayton").RegisterAsync(Sample.Profile("Dayton", "OH"));
+        await Flows.SettledAsync(c);
+        var before = await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(), r => r.PartnershipCount == 2, "both registrations reach the network");
+        var shard = await c.Shard(GrainKeys.NetworkShardKey("racine")).GetCountsAsync();
+
+        // A delta that skips sequences (one went missing): its own changes are not trusted, the shards' counts are.
+        await c.Network.ApplyDeltaAsync(new ShardDelta(shard.ShardKey, shard.Sequence + 5, new Dictionary<string, long> { ["partnership_count"] = 40 }));
+
+        var after = await c.Network.GetRollupAsync();
+        Assert.True(after.Version > before.Version);
+        Assert.Equal(2, after.PartnershipCount);
+        Assert.True((await c.Network.RecomputeAsync(apply: false)).Consistent);
+
+        // The shard's real next delta still applies after the resynchronisation.
+        await c.Partnership("racine").RecordAssessmentAsync(Sample.ThroughSustaining());
+        await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(),
+            r => r.Gateways.Single(g => g.Gateway == GatewayStage.SystemsChange).Count == 1, "the next delta reaches the network");
+        Assert.True((await Flows.SettledAsync(c)).Consistent);
+        Assert.Equal(2, (await c.Network.GetRollupAsync()).PartnershipCount);
+    }
+
     private static async Task ApplyAsync(GrainCluster c, int from, int to)
     {
         foreach (var chunk in Enumerable.Range(from, to - from).Chunk(32))
@@ -78,16 +105,19 @@ public sealed class NetworkShardTests
         }
     }
 
+    /// <summary>Serialized sizes (Orleans serializer) of the stored network state and of each stored shard state.</summary>
     private static async Task<(double Root, long[] Shards)> StoredSizesAsync(GrainCluster c)
     {
-        var root = await c.Cluster.Storage.ReadAsync(new GrainStateKey("network", GrainStreams.NetworkKey, "network"));
+        var serializer = c.Cluster.GetSiloServiceProvider().GetRequiredService<Serializer>();
+        var root = await c.ReadStoredAsync<NetworkState>("network", c.Network);
         var shards = new List<long>();
-        foreach (var key in GrainStreams.NetworkShardKeys)
+        foreach (var key in GrainKeys.NetworkShardKeys)
         {
-            shards.Add((await c.Cluster.Storage.ReadAsync(new GrainStateKey("network-shard", key, "network-shard")))?.Json.Length ?? 0);
+            var shard = await c.ReadStoredAsync<NetworkShardState>("network-shard", c.Shard(key));
+            shards.Add(shard is null ? 0 : serializer.SerializeToArray(shard).Length);
         }
 
-        return (root!.Json.Length, [.. shards]);
+        return (serializer.SerializeToArray(root!).Length, [.. shards]);
     }
 
     /// <summary>Partnership i: gateway by i mod 6, Proof Point every fourth, trends and gaps on two outcomes, history 2019–2024.</summary>
