@@ -1,9 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using Orleans.Providers;
-using Orleans.Runtime.Hosting;
 using Orleans.Serialization.Serializers;
 
 namespace StriveNetwork.Providers.Postgres;
@@ -28,27 +25,14 @@ public static class PostgresSiloBuilderExtensions
         builder.AddPostgresGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, configureOptions);
 
     /// <summary>Adds PostgreSQL grain storage named <paramref name="name"/> to a silo's services.</summary>
-    public static IServiceCollection AddPostgresGrainStorage(this IServiceCollection services, string name, Action<PostgresGrainStorageOptions> configureOptions)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(configureOptions);
-        services.AddOptions<PostgresGrainStorageOptions>(name).Configure(configureOptions);
-        services.AddTransient<IConfigurationValidator>(sp => new PostgresGrainStorageOptionsValidator(
-            sp.GetRequiredService<IOptionsMonitor<PostgresGrainStorageOptions>>().Get(name), name));
-        services.ConfigureNamedOptionForLogging<PostgresGrainStorageOptions>(name);
-        // Keyed IGrainStorage by name, the default alias for the default name, and the lifecycle participant.
-        services.AddGrainStorage(name, (sp, key) =>
-        {
-            var options = sp.GetRequiredService<IOptionsMonitor<PostgresGrainStorageOptions>>().Get(key);
-            // The silo builds its lifecycle participants before it runs the configuration validators: validate here
-            // too, so a bad option fails the start the Orleans way whichever comes first.
-            new PostgresGrainStorageOptionsValidator(options, key).ValidateConfiguration();
-            return new PostgresGrainStorage(
-                key, options, sp.GetRequiredService<IActivatorProvider>(), sp.GetRequiredService<ILogger<PostgresGrainStorage>>(), sp.GetService<TimeProvider>());
-        });
-        return services;
-    }
+    public static IServiceCollection AddPostgresGrainStorage(this IServiceCollection services, string name, Action<PostgresGrainStorageOptions> configureOptions) =>
+        ProviderRegistration.AddGrainStorage(
+            services,
+            name,
+            configureOptions,
+            (options, key) => new PostgresGrainStorageOptionsValidator(options, key),
+            (sp, key, options) => new PostgresGrainStorage(
+                key, options, sp.GetRequiredService<IActivatorProvider>(), sp.GetRequiredService<ILogger<PostgresGrainStorage>>(), sp.GetService<TimeProvider>()));
 
     /// <summary>
     /// Stores reminders in PostgreSQL (the schema may be the grain storage's schema) and enables reminders. The schema is
@@ -64,22 +48,10 @@ public static class PostgresSiloBuilderExtensions
     }
 
     /// <summary>Registers the PostgreSQL reminder table in a silo's services (reminders themselves are enabled by the silo builder overload).</summary>
-    public static IServiceCollection UsePostgresReminderService(this IServiceCollection services, Action<PostgresReminderTableOptions> configureOptions)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configureOptions);
-        services.AddOptions<PostgresReminderTableOptions>().Configure(configureOptions);
-        services.AddSingleton<IConfigurationValidator, PostgresReminderTableOptionsValidator>();
-        services.ConfigureFormatter<PostgresReminderTableOptions>();
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<PostgresReminderTableOptions>>();
-            new PostgresReminderTableOptionsValidator(options).ValidateConfiguration();
-            return new PostgresReminderTable(
-                sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, options.Value, sp.GetRequiredService<ILogger<PostgresReminderTable>>(), sp.GetService<TimeProvider>());
-        });
-        services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<PostgresReminderTable>());
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<PostgresReminderTable>());
-        return services;
-    }
+    public static IServiceCollection UsePostgresReminderService(this IServiceCollection services, Action<PostgresReminderTableOptions> configureOptions) =>
+        ProviderRegistration.AddReminderTable(
+            services,
+            configureOptions,
+            options => new PostgresReminderTableOptionsValidator(options),
+            (sp, serviceId, options) => new PostgresReminderTable(serviceId, options, sp.GetRequiredService<ILogger<PostgresReminderTable>>(), sp.GetService<TimeProvider>()));
 }

@@ -1,9 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Microsoft.Extensions.Options;
-using Orleans.Configuration;
 using Orleans.Providers;
-using Orleans.Runtime.Hosting;
 using Orleans.Serialization.Serializers;
 
 namespace StriveNetwork.Providers.Sqlite;
@@ -28,27 +25,14 @@ public static class SqliteSiloBuilderExtensions
         builder.AddSqliteGrainStorage(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME, configureOptions);
 
     /// <summary>Adds SQLite grain storage named <paramref name="name"/> to a silo's services.</summary>
-    public static IServiceCollection AddSqliteGrainStorage(this IServiceCollection services, string name, Action<SqliteGrainStorageOptions> configureOptions)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentException.ThrowIfNullOrWhiteSpace(name);
-        ArgumentNullException.ThrowIfNull(configureOptions);
-        services.AddOptions<SqliteGrainStorageOptions>(name).Configure(configureOptions);
-        services.AddTransient<IConfigurationValidator>(sp => new SqliteGrainStorageOptionsValidator(
-            sp.GetRequiredService<IOptionsMonitor<SqliteGrainStorageOptions>>().Get(name), name));
-        services.ConfigureNamedOptionForLogging<SqliteGrainStorageOptions>(name);
-        // Keyed IGrainStorage by name, the default alias for the default name, and the lifecycle participant.
-        services.AddGrainStorage(name, (sp, key) =>
-        {
-            var options = sp.GetRequiredService<IOptionsMonitor<SqliteGrainStorageOptions>>().Get(key);
-            // The silo builds its lifecycle participants before it runs the configuration validators: validate here
-            // too, so a bad option fails the start the Orleans way whichever comes first.
-            new SqliteGrainStorageOptionsValidator(options, key).ValidateConfiguration();
-            return new SqliteGrainStorage(
-                key, options, sp.GetRequiredService<IActivatorProvider>(), sp.GetRequiredService<ILogger<SqliteGrainStorage>>(), sp.GetService<TimeProvider>());
-        });
-        return services;
-    }
+    public static IServiceCollection AddSqliteGrainStorage(this IServiceCollection services, string name, Action<SqliteGrainStorageOptions> configureOptions) =>
+        ProviderRegistration.AddGrainStorage(
+            services,
+            name,
+            configureOptions,
+            (options, key) => new SqliteGrainStorageOptionsValidator(options, key),
+            (sp, key, options) => new SqliteGrainStorage(
+                key, options, sp.GetRequiredService<IActivatorProvider>(), sp.GetRequiredService<ILogger<SqliteGrainStorage>>(), sp.GetService<TimeProvider>()));
 
     /// <summary>
     /// Stores reminders in a SQLite file (it may be the grain storage's file) and enables reminders. The table is opened
@@ -63,22 +47,10 @@ public static class SqliteSiloBuilderExtensions
     }
 
     /// <summary>Registers the SQLite reminder table in a silo's services (reminders themselves are enabled by the silo builder overload).</summary>
-    public static IServiceCollection UseSqliteReminderService(this IServiceCollection services, Action<SqliteReminderTableOptions> configureOptions)
-    {
-        ArgumentNullException.ThrowIfNull(services);
-        ArgumentNullException.ThrowIfNull(configureOptions);
-        services.AddOptions<SqliteReminderTableOptions>().Configure(configureOptions);
-        services.AddSingleton<IConfigurationValidator, SqliteReminderTableOptionsValidator>();
-        services.ConfigureFormatter<SqliteReminderTableOptions>();
-        services.AddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<SqliteReminderTableOptions>>();
-            new SqliteReminderTableOptionsValidator(options).ValidateConfiguration();
-            return new SqliteReminderTable(
-                sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ServiceId, options.Value, sp.GetRequiredService<ILogger<SqliteReminderTable>>(), sp.GetService<TimeProvider>());
-        });
-        services.AddSingleton<IReminderTable>(sp => sp.GetRequiredService<SqliteReminderTable>());
-        services.AddSingleton<ILifecycleParticipant<ISiloLifecycle>>(sp => sp.GetRequiredService<SqliteReminderTable>());
-        return services;
-    }
+    public static IServiceCollection UseSqliteReminderService(this IServiceCollection services, Action<SqliteReminderTableOptions> configureOptions) =>
+        ProviderRegistration.AddReminderTable(
+            services,
+            configureOptions,
+            options => new SqliteReminderTableOptionsValidator(options),
+            (sp, serviceId, options) => new SqliteReminderTable(serviceId, options, sp.GetRequiredService<ILogger<SqliteReminderTable>>(), sp.GetService<TimeProvider>()));
 }
