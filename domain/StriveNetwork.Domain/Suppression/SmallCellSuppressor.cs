@@ -54,7 +54,14 @@ public sealed class SmallCellSuppressor
     }
 
     /// <summary>Suppresses one table. Cells absent from <paramref name="observations"/> are reported as missing.</summary>
-    public SuppressedTable Suppress(PopulationTaxonomy taxonomy, int year, int definitionVersion, IReadOnlyDictionary<CellKey, Observation> observations)
+    public SuppressedTable Suppress(PopulationTaxonomy taxonomy, int year, int definitionVersion, IReadOnlyDictionary<CellKey, Observation> observations) =>
+        Suppress(taxonomy, year, definitionVersion, observations, prior: null);
+
+    /// <summary>
+    /// Suppresses one table so that, together with a prior release of the same year and definition version (a
+    /// revision republishes it), no hidden value can be narrowed below the protection interval.
+    /// </summary>
+    public SuppressedTable Suppress(PopulationTaxonomy taxonomy, int year, int definitionVersion, IReadOnlyDictionary<CellKey, Observation> observations, PriorRelease? prior)
     {
         ArgumentNullException.ThrowIfNull(taxonomy);
         ArgumentNullException.ThrowIfNull(observations);
@@ -91,8 +98,226 @@ public sealed class SmallCellSuppressor
             Complement(relation, leak.Node, nodes, leak.Quantity);
         }
 
+        // The bounded-inference audit: exact numerator ranges under every relation, integers in [0, d]. Hiding one
+        // more cell only widens ranges, so repeating until the audit passes terminates (at worst all is hidden).
+        DisclosureAuditResult audit;
+        while (true)
+        {
+            audit = AuditTable(nodes, relations, prior);
+            if (audit.Safe || !HideForAudit(audit, relations, nodes))
+            {
+                break;
+            }
+
+            // A new hidden cell can reopen a single-relation or linear leak of its own; fix those first again.
+            while (FindUnsafe(relations, nodes) is { } fix)
+            {
+                Complement(fix.Relation, fix.Protected, nodes, quantity: null);
+            }
+
+            while (FindDetermined(relations, nodes) is { } leak)
+            {
+                var relation = relations.FirstOrDefault(r => r.Members.Contains(leak.Node.Id) && HasCandidate(r, leak.Node, nodes, leak.Quantity))
+                    ?? relations.FirstOrDefault(r => HasCandidate(r, leak.Node, nodes, leak.Quantity));
+                if (relation is null)
+                {
+                    break;
+                }
+
+                Complement(relation, leak.Node, nodes, leak.Quantity);
+            }
+        }
+
         var cells = nodes.Values.Where(n => !n.IsVirtual).ToDictionary(n => n.Cell, n => n.ToPublished(year, definitionVersion));
-        return new SuppressedTable(year, definitionVersion, taxonomy, cells);
+        return new SuppressedTable(year, definitionVersion, taxonomy, cells) { Audit = audit };
+    }
+
+    /// <summary>Audits the table as it would be published now (and, with a prior release, both releases together).</summary>
+    private DisclosureAuditResult AuditTable(Dictionary<string, Node> nodes, List<Relation> relations, PriorRelease? prior)
+    {
+        var members = nodes.Values.Select(ToAuditMember).ToList();
+        var auditRelations = relations.Select(r => new AuditRelation(r.Total, r.Members, r.Description)).ToList();
+        if (prior is not null)
+        {
+            AddPrior(prior, nodes, relations, members, auditRelations);
+        }
+
+        return DisclosureAudit.Run(members, auditRelations, _options.Protection);
+    }
+
+    /// <summary>
+    /// Adds what a prior release of the same table published. A cell whose counts did not change is the same
+    /// unknown in both releases; a changed cell is a separate unknown constrained by the prior release's relations.
+    /// </summary>
+    private void AddPrior(PriorRelease prior, Dictionary<string, Node> nodes, List<Relation> relations, List<AuditMember> members, List<AuditRelation> auditRelations)
+    {
+        string Resolve(string id)
+        {
+            if (!nodes.TryGetValue(id, out var node) || node.IsVirtual)
+            {
+                return "prior:" + id;
+            }
+
+            var before = prior.Observations.GetValueOrDefault(node.Cell);
+            var unchanged = before is { SuppressedAtSource: false, HasCounts: true } && before.Numerator == node.Numerator && before.Denominator == node.Denominator
+                || (before is null && node.Status == CellStatus.Missing);
+            return unchanged ? id : "prior:" + id;
+        }
+
+        var index = members.ToDictionary(m => m.Id, StringComparer.Ordinal);
+        foreach (var relation in relations)
+        {
+            foreach (var id in relation.Members)
+            {
+                var resolved = Resolve(id);
+                if (index.ContainsKey(resolved))
+                {
+                    if (!nodes.TryGetValue(id, out var node) || node.IsVirtual || prior.Published.Cells.GetValueOrDefault(node.Cell) is not { } was)
+                    {
+                        continue;
+                    }
+
+                    // Unchanged: whatever the prior release showed is known now too.
+                    var current = index[resolved];
+                    if (was.Status == CellStatus.Shown && was.Numerator is not null && current.ReaderNumerator is null)
+                    {
+                        index[resolved] = current with { ReaderNumerator = was.Numerator };
+                    }
+                    else if (was.Status == CellStatus.Coded && current.ReaderNumerator is null)
+                    {
+                        var (lower, upper) = CodedBounds(was.Denominator ?? current.TrueDenominator ?? 0, was.Display);
+                        index[resolved] = current with { NumeratorLower = Math.Max(current.NumeratorLower, lower), NumeratorUpper = Math.Min(current.NumeratorUpper ?? long.MaxValue, upper) };
+                    }
+
+                    continue;
+                }
+
+                index[resolved] = PriorMember(prior, nodes.GetValueOrDefault(id), resolved, id);
+            }
+
+            auditRelations.Add(new AuditRelation(Resolve(relation.Total), [.. relation.Members.Select(Resolve)], "prior release: " + relation.Description));
+        }
+
+        members.Clear();
+        members.AddRange(index.Values);
+    }
+
+    private AuditMember PriorMember(PriorRelease prior, Node? node, string id, string currentId)
+    {
+        if (node is null || node.IsVirtual)
+        {
+            // A derived complement of the prior release: known to the reader only through the relations.
+            var parts = currentId.Split("/not-");
+            var all = prior.Observations.GetValueOrDefault(new CellKey(parts[0], PopulationTaxonomy.AllStudents));
+            var subset = prior.Observations.GetValueOrDefault(new CellKey(parts[0], parts[1]));
+            if (all is { SuppressedAtSource: false, HasCounts: true } && subset is { SuppressedAtSource: false, HasCounts: true }
+                && all.Numerator - subset.Numerator is var n and >= 0 && all.Denominator - subset.Denominator is var d and >= 0 && n <= d)
+            {
+                return new AuditMember(id, null, d, 0, null, n, d, ProtectionRequirement.None);
+            }
+
+            return new AuditMember(id, null, null, 0, null, null, null, ProtectionRequirement.None);
+        }
+
+        var o = prior.Observations.GetValueOrDefault(node.Cell);
+        var was = prior.Published.Cells.GetValueOrDefault(node.Cell);
+        if (o is not { SuppressedAtSource: false, HasCounts: true })
+        {
+            return new AuditMember(id, null, null, 0, null, null, null, ProtectionRequirement.None);
+        }
+
+        long pn = o.Numerator!.Value, pd = o.Denominator!.Value;
+        return was?.Status switch
+        {
+            CellStatus.Shown => new AuditMember(id, pn, pd, 0, null, pn, pd, ProtectionRequirement.None),
+            CellStatus.Coded => CodedBounds(pd, was.Display) is var (lower, upper)
+                ? new AuditMember(id, null, pd, lower, upper, pn, pd, ProtectionRequirement.None)
+                : throw new InvalidOperationException("unreachable"),
+            _ => new AuditMember(id, null, pd, 0, null, pn, pd, ProtectionRequirement.None),
+        };
+    }
+
+    private AuditMember ToAuditMember(Node n)
+    {
+        if (n.IsVirtual)
+        {
+            // A derived complement (e.g. students not low income): never shown, computable from All and the subset.
+            return n.Numerator is { } cn && n.Denominator is { } cd
+                ? new AuditMember(n.Id, null, cd, 0, null, cn, cd, n.Sensitive ? ProtectionRequirement.Interval : ProtectionRequirement.None)
+                : new AuditMember(n.Id, null, null, 0, null, null, null, n.Sensitive ? ProtectionRequirement.NotDetermined : ProtectionRequirement.None);
+        }
+
+        if (n.Numerator is not { } tn || n.Denominator is not { } td)
+        {
+            // No counts: no observation, suppressed at source, or a rate-only cell. Possibly zero students.
+            var requirement = n.Status switch
+            {
+                CellStatus.Missing when n.Sensitive => ProtectionRequirement.NotDetermined,
+                CellStatus.Suppressed => ProtectionRequirement.NotDetermined,
+                _ => ProtectionRequirement.None,
+            };
+            return new AuditMember(n.Id, null, null, 0, null, null, null, requirement);
+        }
+
+        return n.Status switch
+        {
+            CellStatus.Shown => new AuditMember(n.Id, tn, td, 0, null, tn, td, ProtectionRequirement.None),
+            CellStatus.Coded => CodedBounds(td, n.Display) is var (lower, upper)
+                ? new AuditMember(n.Id, null, td, lower, upper, tn, td, ProtectionRequirement.NotDetermined)
+                : throw new InvalidOperationException("unreachable"),
+            _ => new AuditMember(n.Id, null, td, 0, null, tn, td,
+                n.Reason == SuppressionReason.Primary || _options.Protection.ApplyToComplementaryCells
+                    ? ProtectionRequirement.Interval
+                    : ProtectionRequirement.NotDetermined),
+        };
+    }
+
+    /// <summary>The numerators a coded display ("&gt;95%", "&lt;5%") admits for a denominator.</summary>
+    private static (long Lower, long Upper) CodedBounds(long d, string display)
+    {
+        var threshold = decimal.Parse(display.Trim('>', '<', '%'), NumberStyles.Number, CultureInfo.InvariantCulture);
+        return display.StartsWith('>')
+            ? ((long)Math.Floor(threshold * d / 100m) + 1, d)
+            : (0, (long)Math.Ceiling(threshold * d / 100m) - 1);
+    }
+
+    /// <summary>
+    /// Hides one more published cell to widen the range of the first failing member: a published member of a
+    /// relation the failing member is in (parts before totals, then the smallest denominator); failing that, the
+    /// published cell with the smallest denominator anywhere. False when nothing is left to hide.
+    /// </summary>
+    private static bool HideForAudit(DisclosureAuditResult audit, List<Relation> relations, Dictionary<string, Node> nodes)
+    {
+        foreach (var violation in audit.Violations)
+        {
+            var id = violation.Member;
+            var candidate = relations
+                .Where(r => r.Members.Contains(id, StringComparer.Ordinal))
+                .SelectMany(r => r.Members.Select(m => (Relation: r, Node: nodes[m])))
+                .Where(x => !x.Node.IsVirtual && x.Node.Id != id && x.Node.Status is CellStatus.Shown or CellStatus.Coded)
+                .OrderBy(x => x.Node.Id == x.Relation.Total ? 1 : 0)
+                .ThenBy(x => x.Node.Denominator ?? long.MaxValue)
+                .ThenBy(x => x.Node.Order)
+                .Select(x => x.Node)
+                .FirstOrDefault()
+                ?? nodes.Values
+                    .Where(n => !n.IsVirtual && n.Status is CellStatus.Shown or CellStatus.Coded)
+                    .OrderBy(n => n.Denominator ?? long.MaxValue)
+                    .ThenBy(n => n.Order)
+                    .FirstOrDefault();
+            if (candidate is null)
+            {
+                continue;
+            }
+
+            var label = nodes.TryGetValue(id, out var protectedNode) ? protectedNode.Label : id;
+            candidate.Status = CellStatus.Suppressed;
+            candidate.Reason = SuppressionReason.Complementary;
+            candidate.Explanation = $"Hidden so that the published values cannot narrow {label} to fewer than the protection interval allows.";
+            return true;
+        }
+
+        return false;
     }
 
     private static bool IsCandidate(Node n, Node protectedNode, char? quantity) =>
@@ -313,8 +538,13 @@ public sealed class SmallCellSuppressor
             var n = all.Numerator!.Value - part.Numerator!.Value;
             var d = all.Denominator!.Value - part.Denominator!.Value;
             // Inconsistent inputs (a subset larger than the total) are treated as sensitive rather than trusted.
-            node.Sensitive = n < 0 || d < 0 || n > d || d < _options.MinimumN
-                || n < _options.MinimumOutcomeCount || d - n < _options.MinimumOutcomeCount;
+            var consistent = n >= 0 && d >= 0 && n <= d;
+            node.Sensitive = !consistent || PrimaryReason(n, d) is not null;
+            if (consistent)
+            {
+                node.Numerator = n;
+                node.Denominator = d;
+            }
         }
 
         nodes[id] = node;

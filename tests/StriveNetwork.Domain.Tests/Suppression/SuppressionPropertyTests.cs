@@ -115,6 +115,31 @@ public sealed class SuppressionPropertyTests
         }));
 
     [Fact]
+    public void NoHiddenCell_CanBeNarrowedBelowTheProtectionInterval() =>
+        // The independent CP-SAT check (BoundedInferenceChecker) treats every count as an integer in
+        // [0, denominator], knows every relation and every published value, and bounds each hidden numerator.
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(80), Prop.ForAll(Cases, Arb.From(Gen.Elements(5.0, 10.0, 25.0)), (c, points) =>
+        {
+            var options = c.Options with { Protection = new ProtectionInterval { MinimumRangePercentagePoints = points } };
+            var raw = c.Observations();
+            var table = new SmallCellSuppressor(options).Suppress(PopulationTaxonomy.Cia2024, 2024, 1, raw);
+            var failures = BoundedInferenceChecker.Check(table, raw, options).Where(r => !r.Ok).ToList();
+            return failures.Count == 0 && table.Audit!.Safe
+                ? true.ToProperty()
+                : false.Label(string.Join("; ", failures.Select(f => $"{f.Member} {f.Low}..{f.High} of {f.Denominator} ({f.Rule})")));
+        }));
+
+    [Fact]
+    public void Generator_ReachesIntervalProtectedCells()
+    {
+        // Guards the property above: primary cells with a real interval requirement must occur.
+        var audits = CaseGen.Sample(30, 40).Select(c => Suppress(c).Audit!).ToList();
+
+        Assert.Contains(audits, a => a.Ranges.Any(r => r.Requirement == ProtectionRequirement.Interval && r.Denominator > 0));
+        Assert.Contains(audits, a => a.Ranges.Any(r => r.Member.Contains("/not-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
     public void ShownCells_MeetEveryPrimaryRule() =>
         Check.QuickThrowOnFailure(Prop.ForAll(Cases, c =>
         {
