@@ -1,4 +1,5 @@
 using System.Globalization;
+using StriveNetwork.Domain.Settings;
 using StriveNetwork.Domain.Suppression;
 
 namespace StriveNetwork.Domain.Indicators;
@@ -125,6 +126,13 @@ public sealed class GapRules
         _trends = trends ?? new TrendRules();
     }
 
+    /// <summary>Gap rules (and the focal-group trend they use) with a partnership's validated rule settings.</summary>
+    /// <exception cref="IndicatorValidationException">The settings are invalid.</exception>
+    public GapRules(PartnershipRuleSettings settings)
+        : this((settings ?? throw new ArgumentNullException(nameof(settings))).EnsureValid().Gaps, new TrendRules(settings))
+    {
+    }
+
     public GapOptions Options { get; }
 
     /// <summary>Checks a gap definition against a taxonomy; empty when valid.</summary>
@@ -245,18 +253,25 @@ public sealed class GapRules
         var threshold = Options.ThresholdPercentagePoints;
         GapChange change;
         string explanation;
-        if (gap2 <= Options.EliminationTolerancePercentagePoints + Epsilon)
+        var tolerance = Options.EliminationTolerancePercentagePoints;
+        var closedNow = gap2 <= tolerance + Epsilon;
+        var gapAtBaseline = gap1 > Math.Max(threshold, tolerance) + Epsilon;
+        if (closedNow && !gapAtBaseline)
         {
-            change = GapChange.Eliminated;
-            explanation = $"Eliminated: {numbers}; the focal group is at or above the reference, or within {F(Options.EliminationTolerancePercentagePoints)} pp"
-                + (gap1 <= Options.EliminationTolerancePercentagePoints + Epsilon ? " (it already was at baseline)." : ".");
+            // Nothing was eliminated: there was no gap above the threshold to begin with.
+            (change, explanation) = (GapChange.Unchanged, $"Unchanged: {numbers}; there was no gap above {F(Math.Max(threshold, tolerance))} pp at baseline to eliminate.");
         }
-        else if (gap1 - gap2 >= threshold - Epsilon)
+        else if (closedNow || gap1 - gap2 >= threshold - Epsilon)
         {
+            // Closing a gap counts only when the focal group itself did not decline: a gap that closes because the
+            // reference group fell is no progress for the focal group (Education Trust, "progress for all groups").
             var focalTrend = _trends.Evaluate(definition.Polarity, focalBaseline, focalLatest);
+            var kind = closedNow ? GapChange.Eliminated : GapChange.Reduced;
             (change, explanation) = focalTrend.Direction == TrendDirection.Worsened
-                ? (GapChange.Unchanged, $"Not counted as reduced: {numbers}; the gap narrowed only because the focal group got worse ({focalTrend.Explanation})")
-                : (GapChange.Reduced, $"Reduced: {numbers}; narrowed by at least {F(threshold)} pp and the focal group did not get worse.");
+                ? (GapChange.Unchanged, $"Not counted as {(closedNow ? "eliminated" : "reduced")}: {numbers}; the gap closed only because the focal group got worse ({focalTrend.Explanation})")
+                : closedNow
+                    ? (kind, $"Eliminated: {numbers}; a gap above {F(Math.Max(threshold, tolerance))} pp at baseline is now within {F(tolerance)} pp (or reversed) and the focal group did not get worse.")
+                    : (kind, $"Reduced: {numbers}; narrowed by at least {F(threshold)} pp and the focal group did not get worse.");
         }
         else if (gap2 - gap1 >= threshold - Epsilon)
         {

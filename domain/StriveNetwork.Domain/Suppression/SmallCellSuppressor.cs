@@ -1,5 +1,6 @@
 using System.Globalization;
 using StriveNetwork.Domain.Indicators;
+using StriveNetwork.Domain.Settings;
 
 namespace StriveNetwork.Domain.Suppression;
 
@@ -33,6 +34,13 @@ public sealed class SmallCellSuppressor
         {
             throw new IndicatorValidationException(errors);
         }
+    }
+
+    /// <summary>A suppressor with a partnership's validated rule settings.</summary>
+    /// <exception cref="IndicatorValidationException">The settings are invalid.</exception>
+    public SmallCellSuppressor(PartnershipRuleSettings settings)
+        : this((settings ?? throw new ArgumentNullException(nameof(settings))).EnsureValid().Suppression)
+    {
     }
 
     public SuppressionOptions Options => _options;
