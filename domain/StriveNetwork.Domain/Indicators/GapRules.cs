@@ -113,8 +113,10 @@ public sealed class GapRules
     private const double Epsilon = 1e-9;
 
     private readonly TrendRules _trends;
+    private readonly SmallCellSuppressor _disclosure;
 
-    public GapRules(GapOptions? options = null, TrendRules? trends = null)
+    /// <summary>Gap rules; <paramref name="suppression"/> decides whether a derived complement is large enough to use.</summary>
+    public GapRules(GapOptions? options = null, TrendRules? trends = null, SuppressionOptions? suppression = null)
     {
         Options = options ?? new GapOptions();
         var errors = Options.Validate();
@@ -124,12 +126,13 @@ public sealed class GapRules
         }
 
         _trends = trends ?? new TrendRules();
+        _disclosure = new SmallCellSuppressor(suppression);
     }
 
     /// <summary>Gap rules (and the focal-group trend they use) with a partnership's validated rule settings.</summary>
     /// <exception cref="IndicatorValidationException">The settings are invalid.</exception>
     public GapRules(PartnershipRuleSettings settings)
-        : this((settings ?? throw new ArgumentNullException(nameof(settings))).EnsureValid().Gaps, new TrendRules(settings))
+        : this((settings ?? throw new ArgumentNullException(nameof(settings))).EnsureValid().Gaps, new TrendRules(settings), settings.Suppression)
     {
     }
 
@@ -238,8 +241,8 @@ public sealed class GapRules
             return Insufficient(gap, reference.Label, baselineYear, latestYear, reference.Error);
         }
 
-        var refBaseline = reference.Rate(baseline);
-        var refLatest = reference.Rate(latest);
+        var refBaseline = reference.Rate(baseline, _disclosure.PrimaryReasonFor);
+        var refLatest = reference.Rate(latest, _disclosure.PrimaryReasonFor);
         if (refBaseline.Rate is null || refLatest.Rate is null)
         {
             return Insufficient(gap, reference.Label, baselineYear, latestYear,
@@ -341,7 +344,7 @@ public sealed class GapRules
 
         public static ResolvedReference Difference(CellKey total, CellKey part) => new(total, part, $"{total} − {part}", null);
 
-        public (double? Rate, string? Why) Rate(SuppressedTable table)
+        public (double? Rate, string? Why) Rate(SuppressedTable table, Func<long, long, string?> primary)
         {
             var cell = table.Cells[Cell!.Value];
             if (Minus is null)
@@ -358,8 +361,14 @@ public sealed class GapRules
 
             var d = cell.Denominator!.Value - part.Denominator!.Value;
             var n = cell.Numerator!.Value - part.Numerator!.Value;
-            return d <= 0 || n < 0 || n > d
-                ? (null, $"the complement in {table.Year} is empty or inconsistent.")
+            if (d <= 0 || n < 0 || n > d)
+            {
+                return (null, $"the complement in {table.Year} is empty or inconsistent.");
+            }
+
+            // A gap against a small complement would publish that small group's rate: the same rule as a cell.
+            return primary(n, d) is not null
+                ? (null, $"the complement in {table.Year} is too small to publish, so the gap counts as insufficient data.")
                 : (100.0 * n / d, null);
         }
     }

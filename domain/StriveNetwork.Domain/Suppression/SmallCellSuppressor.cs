@@ -433,6 +433,13 @@ public sealed class SmallCellSuppressor
     }
 
     /// <summary>Why counts (n of d) would be a primary suppression, or null when they are publishable.</summary>
+    /// <summary>
+    /// Why a group of <paramref name="numerator"/> of <paramref name="denominator"/> students could not be published
+    /// (too small, too few on one side, a coded range that pins the count), or null when it could. Derived groups
+    /// (a complement used as a gap's reference) are checked with it before any value built on them is shown.
+    /// </summary>
+    public string? PrimaryReasonFor(long numerator, long denominator) => PrimaryReason(numerator, denominator);
+
     private string? PrimaryReason(long n, long d)
     {
         if (d < _options.MinimumN)
