@@ -140,3 +140,52 @@ public sealed class DisclosureAuditTests
         Assert.Throws<IndicatorValidationException>(() => new SmallCellSuppressor(new SuppressionOptions { Protection = new ProtectionInterval { MinimumRangePercentagePoints = -1 } }));
     }
 }
+
+/// <summary>The audit engine on relations that are not totally unimodular (odd cycles).</summary>
+public sealed class DisclosureAuditEngineTests
+{
+    [Fact]
+    public void FractionalLinearBound_IsReplacedByTheExactIntegerBound()
+    {
+        // 1 = a + b, 1 = b + c, 1 = a + c + d, each count in [0, 1]. The linear relaxation lets a reach 0.5
+        // (b = 0.5); in integers b = 0 forces a + c = 2, so b = 1 and a = 0: a is pinned to 0 of 1.
+        static AuditMember Hidden(string id, long n) => new(id, null, 1, 0, null, n, 1, ProtectionRequirement.Interval);
+        static AuditMember Shown(string id) => new(id, 1, 3, 0, null, 1, 3, ProtectionRequirement.None);
+        AuditMember[] members = [Hidden("a", 0), Hidden("b", 1), Hidden("c", 0), Hidden("d", 1), Shown("t1"), Shown("t2"), Shown("t3")];
+        AuditRelation[] relations =
+        [
+            new("t1", ["t1", "a", "b"], "t1 = a + b"),
+            new("t2", ["t2", "b", "c"], "t2 = b + c"),
+            new("t3", ["t3", "a", "c", "d"], "t3 = a + c + d"),
+        ];
+
+        // The totals' denominators (3) do not add up from the parts' (1 each): the audit takes each relation's true
+        // residual as known to the reader, which keeps the true table feasible.
+        var result = DisclosureAudit.Run(members, relations, new ProtectionInterval());
+
+        var a = Assert.Single(result.Ranges, r => r.Member == "a");
+        Assert.Equal((0, 0), (a.Lower, a.Upper));
+        Assert.True(a.Exact);
+        Assert.False(a.Satisfied);
+        Assert.False(result.Safe);
+        Assert.True(result.ExactIntegerSolves > 0, "the integer solver must have been used");
+    }
+
+    [Fact]
+    public void CellsWithoutCounts_MayBeZero()
+    {
+        // total 5 = x + m where m has no observation: m may be 0, so x ranges over [0, 5] ∩ [0, d_x = 5].
+        AuditMember[] members =
+        [
+            new("total", 5, 10, 0, null, 5, 10, ProtectionRequirement.None),
+            new("x", null, 5, 0, null, 3, 5, ProtectionRequirement.Interval),
+            new("m", null, null, 0, null, null, null, ProtectionRequirement.None),
+        ];
+
+        var result = DisclosureAudit.Run(members, [new("total", ["total", "x", "m"], "total = x + m")], new ProtectionInterval());
+
+        var x = Assert.Single(result.Ranges);
+        Assert.Equal((0, 5), (x.Lower, x.Upper));
+        Assert.True(result.Safe);
+    }
+}
