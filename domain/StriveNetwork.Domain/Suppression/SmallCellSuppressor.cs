@@ -24,6 +24,8 @@ namespace StriveNetwork.Domain.Suppression;
 /// </remarks>
 public sealed class SmallCellSuppressor
 {
+    private const string PriorPrefix = "prior:";
+
     private readonly SuppressionOptions _options;
 
     public SmallCellSuppressor(SuppressionOptions? options = null)
@@ -163,13 +165,13 @@ public sealed class SmallCellSuppressor
         {
             if (!nodes.TryGetValue(id, out var node) || node.IsVirtual)
             {
-                return "prior:" + id;
+                return PriorPrefix + id;
             }
 
             var before = prior.Observations.GetValueOrDefault(node.Cell);
             var unchanged = before is { SuppressedAtSource: false, HasCounts: true } && before.Numerator == node.Numerator && before.Denominator == node.Denominator
                 || (before is null && node.Status == CellStatus.Missing);
-            return unchanged ? id : "prior:" + id;
+            return unchanged ? id : PriorPrefix + id;
         }
 
         var index = members.ToDictionary(m => m.Id, StringComparer.Ordinal);
@@ -235,14 +237,20 @@ public sealed class SmallCellSuppressor
         }
 
         long pn = o.Numerator!.Value, pd = o.Denominator!.Value;
-        return was?.Status switch
+        if (was?.Status == CellStatus.Shown)
         {
-            CellStatus.Shown => new AuditMember(id, pn, pd, 0, null, pn, pd, ProtectionRequirement.None),
-            CellStatus.Coded => CodedBounds(pd, was.Display) is var (lower, upper)
-                ? new AuditMember(id, null, pd, lower, upper, pn, pd, ProtectionRequirement.None)
-                : throw new InvalidOperationException("unreachable"),
-            _ => new AuditMember(id, null, pd, 0, null, pn, pd, ProtectionRequirement.None),
-        };
+            return new AuditMember(id, pn, pd, 0, null, pn, pd, ProtectionRequirement.None);
+        }
+
+        if (was?.Status == CellStatus.Coded)
+        {
+            var (lower, upper) = CodedBounds(pd, was.Display);
+            return new AuditMember(id, null, pd, lower, upper, pn, pd, ProtectionRequirement.NotDetermined);
+        }
+
+        // A value the earlier release hid must stay protected now: the revision may show cells it was hidden with.
+        return new AuditMember(id, null, pd, 0, null, pn, pd,
+            PrimaryReason(pn, pd) is not null ? ProtectionRequirement.Interval : ProtectionRequirement.NotDetermined);
     }
 
     private AuditMember ToAuditMember(Node n)
@@ -267,17 +275,21 @@ public sealed class SmallCellSuppressor
             return new AuditMember(n.Id, null, null, 0, null, null, null, requirement);
         }
 
-        return n.Status switch
+        if (n.Status == CellStatus.Shown)
         {
-            CellStatus.Shown => new AuditMember(n.Id, tn, td, 0, null, tn, td, ProtectionRequirement.None),
-            CellStatus.Coded => CodedBounds(td, n.Display) is var (lower, upper)
-                ? new AuditMember(n.Id, null, td, lower, upper, tn, td, ProtectionRequirement.NotDetermined)
-                : throw new InvalidOperationException("unreachable"),
-            _ => new AuditMember(n.Id, null, td, 0, null, tn, td,
-                n.Reason == SuppressionReason.Primary || _options.Protection.ApplyToComplementaryCells
-                    ? ProtectionRequirement.Interval
-                    : ProtectionRequirement.NotDetermined),
-        };
+            return new AuditMember(n.Id, tn, td, 0, null, tn, td, ProtectionRequirement.None);
+        }
+
+        if (n.Status == CellStatus.Coded)
+        {
+            var (lower, upper) = CodedBounds(td, n.Display);
+            return new AuditMember(n.Id, null, td, lower, upper, tn, td, ProtectionRequirement.NotDetermined);
+        }
+
+        return new AuditMember(n.Id, null, td, 0, null, tn, td,
+            n.Reason == SuppressionReason.Primary || _options.Protection.ApplyToComplementaryCells
+                ? ProtectionRequirement.Interval
+                : ProtectionRequirement.NotDetermined);
     }
 
     /// <summary>The numerators a coded display ("&gt;95%", "&lt;5%") admits for a denominator.</summary>
@@ -298,7 +310,8 @@ public sealed class SmallCellSuppressor
     {
         foreach (var violation in audit.Violations)
         {
-            var id = violation.Member;
+            // A prior release's value is widened through the same relations of the current table.
+            var id = violation.Member.StartsWith(PriorPrefix, StringComparison.Ordinal) ? violation.Member[PriorPrefix.Length..] : violation.Member;
             var candidate = relations
                 .Where(r => r.Members.Contains(id, StringComparer.Ordinal))
                 .SelectMany(r => r.Members.Select(m => (Relation: r, Node: nodes[m])))

@@ -123,6 +123,28 @@ public sealed class DisclosureAuditTests
     }
 
     [Fact]
+    public void Revision_KeepsWhatTheEarlierReleaseHidProtected()
+    {
+        // The first release hid female AIAN (2 of 5) with partners. The revision corrects female AIAN to 50 of 100,
+        // which alone would need no suppression at all; but showing every unchanged female group would give away
+        // the earlier 2 of 5 (earlier female total minus the unchanged groups).
+        var first = Table((g, p) => (g, p) == ("female", "aian") ? (2, 5) : TestTables.DefaultPart(g, p));
+        var published = Run(first);
+        Assert.Equal(CellStatus.Suppressed, published.Get("female", "aian").Status);
+        var revised = Table(TestTables.DefaultPart);
+
+        var alone = Run(revised);
+        var withPrior = Run(revised, prior: new PriorRelease(published.ForPublication(), first));
+
+        Assert.All(alone.Cells.Values, c => Assert.Equal(CellStatus.Shown, c.Status));
+        Assert.True(withPrior.Audit!.Safe);
+        var earlier = Assert.Single(withPrior.Audit.Ranges, r => r.Member == "prior:female/aian");
+        Assert.Equal(ProtectionRequirement.Interval, earlier.Requirement);
+        Assert.True(earlier.RateRangePercentagePoints >= 10);
+        Assert.Contains(TestTables.Races.Where(r => r != "aian"), r => withPrior.Get("female", r).Status == CellStatus.Suppressed);
+    }
+
+    [Fact]
     public void AuditRanges_AreForTheDataOwnerOnly()
     {
         var table = Run(Table((g, p) => (g, p) == ("female", "aian") ? (2, 5) : TestTables.DefaultPart(g, p)));

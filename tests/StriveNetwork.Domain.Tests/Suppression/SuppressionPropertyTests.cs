@@ -86,7 +86,7 @@ public sealed class SuppressionPropertyTests
     public void Generator_ProducesEveryKindOfCell()
     {
         // Guards the properties below against a generator that never exercises suppression.
-        var reasons = CaseGen.Sample(30, 60).SelectMany(c => Suppress(c).Cells.Values).ToList();
+        var reasons = CaseGen.Sample(30, 150).SelectMany(c => Suppress(c).Cells.Values).ToList();
 
         Assert.Contains(reasons, c => c.Reason == SuppressionReason.Primary);
         Assert.Contains(reasons, c => c.Reason == SuppressionReason.Complementary);
