@@ -6,7 +6,8 @@ namespace StriveNetwork.Domain.Suppression;
 
 /// <summary>
 /// Applies primary suppression, top/bottom coding and complementary suppression to a disaggregated table so that
-/// no suppressed value can be recovered by subtraction from shown values. See docs/domain-rules.md.
+/// no suppressed value can be recovered by subtraction from shown values, and then hides more until the disclosure
+/// audit (bounded inference over integer counts) passes. See docs/domain-rules.md.
 /// </summary>
 /// <remarks>
 /// Relations protected (each is "total = sum of parts"):
@@ -20,7 +21,9 @@ namespace StriveNetwork.Domain.Suppression;
 /// A relation is unsafe when exactly one member's value is unpublished and that value must be protected. The
 /// numerator and the denominator are checked separately: a coded cell publishes its denominator but protects its
 /// numerator. Unsafe relations are fixed by suppressing the published member with the smallest denominator
-/// (parts before the total), repeated until no relation is unsafe.
+/// (parts before the total), repeated until no relation is unsafe. Then <see cref="DisclosureAudit"/> bounds every
+/// hidden numerator over all relations at once, treating counts as integers in [0, denominator]; a value narrower
+/// than the protection interval (or pinned to one value) gets one more cell hidden, until none is.
 /// </remarks>
 public sealed class SmallCellSuppressor
 {
@@ -89,24 +92,7 @@ public sealed class SmallCellSuppressor
         }
 
         var relations = BuildRelations(taxonomy, observations, nodes);
-        while (true)
-        {
-            while (FindUnsafe(relations, nodes) is { } fix)
-            {
-                Complement(fix.Relation, fix.Protected, nodes, quantity: null);
-            }
-
-            // One subtraction is the common attack; chains of subtractions over several relations are caught by
-            // solving the whole system. It rarely fires, so the greedy rule above stays the main mechanism.
-            if (FindDetermined(relations, nodes) is not { } leak)
-            {
-                break;
-            }
-
-            var relation = relations.FirstOrDefault(r => r.Members.Contains(leak.Node.Id) && HasCandidate(r, leak.Node, nodes, leak.Quantity))
-                ?? relations.First(r => HasCandidate(r, leak.Node, nodes, leak.Quantity));
-            Complement(relation, leak.Node, nodes, leak.Quantity);
-        }
+        ApplySubtractionRules(relations, nodes);
 
         // The bounded-inference audit: exact numerator ranges under every relation, integers in [0, d]. Hiding one
         // more cell only widens ranges, so repeating until the audit passes terminates (at worst all is hidden).
@@ -119,27 +105,42 @@ public sealed class SmallCellSuppressor
                 break;
             }
 
-            // A new hidden cell can reopen a single-relation or linear leak of its own; fix those first again.
+            // A newly hidden cell can open a subtraction leak of its own; close those before auditing again.
+            ApplySubtractionRules(relations, nodes);
+        }
+
+        var cells = nodes.Values.Where(n => !n.IsVirtual).ToDictionary(n => n.Cell, n => n.ToPublished(year, definitionVersion));
+        return new SuppressedTable(year, definitionVersion, taxonomy, cells) { Audit = audit };
+    }
+
+    /// <summary>
+    /// The cheap rules first: a relation with one protected unknown gets a partner hidden, and a protected value fixed
+    /// by a chain of subtractions over several relations (solving the whole linear system) gets one too. One
+    /// subtraction is the common attack, so the first rule does most of the work; the audit then decides.
+    /// </summary>
+    private static void ApplySubtractionRules(List<Relation> relations, Dictionary<string, Node> nodes)
+    {
+        while (true)
+        {
             while (FindUnsafe(relations, nodes) is { } fix)
             {
                 Complement(fix.Relation, fix.Protected, nodes, quantity: null);
             }
 
-            while (FindDetermined(relations, nodes) is { } leak)
+            if (FindDetermined(relations, nodes) is not { } leak)
             {
-                var relation = relations.FirstOrDefault(r => r.Members.Contains(leak.Node.Id) && HasCandidate(r, leak.Node, nodes, leak.Quantity))
-                    ?? relations.FirstOrDefault(r => HasCandidate(r, leak.Node, nodes, leak.Quantity));
-                if (relation is null)
-                {
-                    break;
-                }
-
-                Complement(relation, leak.Node, nodes, leak.Quantity);
+                return;
             }
-        }
 
-        var cells = nodes.Values.Where(n => !n.IsVirtual).ToDictionary(n => n.Cell, n => n.ToPublished(year, definitionVersion));
-        return new SuppressedTable(year, definitionVersion, taxonomy, cells) { Audit = audit };
+            var relation = relations.FirstOrDefault(r => r.Members.Contains(leak.Node.Id) && HasCandidate(r, leak.Node, nodes, leak.Quantity))
+                ?? relations.FirstOrDefault(r => HasCandidate(r, leak.Node, nodes, leak.Quantity));
+            if (relation is null)
+            {
+                return; // nothing published is left to hide
+            }
+
+            Complement(relation, leak.Node, nodes, leak.Quantity);
+        }
     }
 
     /// <summary>Audits the table as it would be published now (and, with a prior release, both releases together).</summary>
