@@ -140,6 +140,48 @@ public sealed class SuppressionPropertyTests
     }
 
     [Fact]
+    public void DerivedValues_UseOnlyExactlyPublishedCells() =>
+        // Trends and gaps between two audited years publish numbers only when every cell they use is shown exactly,
+        // so they add no equation to what the two tables already publish.
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(40), Prop.ForAll(Cases, Cases, (first, second) =>
+        {
+            var definition = TestTables.Definition(baselineYear: 2020);
+            var series = IndicatorSeries.Create(definition)
+                .With(first.Observations().Values.Select(o => o with { Year = 2020 }))
+                .With(second.Observations().Values.Select(o => o with { Year = 2024 }));
+            var published = new SmallCellSuppressor(first.Options).Publish(series);
+            var trends = new TrendRules();
+            var gaps = new GapRules();
+            foreach (var cell in PopulationTaxonomy.Cia2024.Cells)
+            {
+                var trend = trends.Evaluate(published, cell);
+                var exact = published.Cell(1, 2020, cell)?.HasExactRate == true && published.Cell(1, 2024, cell)?.HasExactRate == true;
+                if (!exact && (trend.Difference is not null || trend.Z is not null || trend.Direction != TrendDirection.InsufficientData))
+                {
+                    return false.Label($"trend of {cell} published from a hidden cell");
+                }
+            }
+
+            foreach (var reference in new[] { GapReference.AllStudents, GapReference.Complement, GapReference.NamedGroup("white") })
+            {
+                var gap = gaps.Evaluate(new GapDefinition("g", definition.Id, "female", "black", reference), published);
+                CellKey[] used = reference.Kind switch
+                {
+                    GapReferenceKind.AllStudents => [new("female", "black"), new("all", "all")],
+                    GapReferenceKind.Complement => [new("female", "black"), new("female", "all")],
+                    _ => [new("female", "black"), new("female", "white")],
+                };
+                var allShown = used.All(c => published.Cell(1, 2020, c)?.HasExactRate == true && published.Cell(1, 2024, c)?.HasExactRate == true);
+                if (!allShown && (gap.BaselineGap is not null || gap.LatestGap is not null || gap.Change != GapChange.InsufficientData))
+                {
+                    return false.Label($"gap against {reference} published from a hidden cell");
+                }
+            }
+
+            return true.ToProperty();
+        }));
+
+    [Fact]
     public void ShownCells_MeetEveryPrimaryRule() =>
         Check.QuickThrowOnFailure(Prop.ForAll(Cases, c =>
         {
