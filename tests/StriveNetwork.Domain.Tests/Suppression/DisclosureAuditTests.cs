@@ -145,6 +145,32 @@ public sealed class DisclosureAuditTests
     }
 
     [Fact]
+    public void ApplyingTheIntervalToComplementaryCells_WidensThemToo()
+    {
+        // Female AIAN 2 of 5 is primary; by default its partners need only stay undetermined (male AIAN is known to
+        // within 47..52 of 100). With the interval applied to every hidden cell, they get 10 points too.
+        var raw = Table((g, p) => (g, p) switch
+        {
+            ("female", "aian") => (2, 5),
+            ("female", "asian") => (15, 30),
+            _ => TestTables.DefaultPart(g, p),
+        });
+        var strict = new SuppressionOptions { Protection = new ProtectionInterval { ApplyToComplementaryCells = true } };
+
+        var byDefault = Run(raw);
+        var everyCell = Run(raw, strict);
+
+        Assert.Contains(byDefault.Audit!.Ranges, r => r.Requirement == ProtectionRequirement.NotDetermined && r.RateRangePercentagePoints < 10);
+        Assert.True(everyCell.Audit!.Safe);
+        Assert.All(everyCell.Audit.Ranges.Where(r => r.Denominator > 0 && !r.Member.Contains("/not-", StringComparison.Ordinal)), r =>
+        {
+            Assert.Equal(ProtectionRequirement.Interval, r.Requirement);
+            Assert.True(r.RateRangePercentagePoints >= 10, r.ToString());
+        });
+        Assert.True(everyCell.Cells.Values.Count(c => c.Status == CellStatus.Suppressed) > byDefault.Cells.Values.Count(c => c.Status == CellStatus.Suppressed));
+    }
+
+    [Fact]
     public void AuditRanges_AreForTheDataOwnerOnly()
     {
         var table = Run(Table((g, p) => (g, p) == ("female", "aian") ? (2, 5) : TestTables.DefaultPart(g, p)));
