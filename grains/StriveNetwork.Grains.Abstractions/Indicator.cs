@@ -115,6 +115,8 @@ public sealed record IndicatorYearSummary(int Year, TrendDirection Trend, IReadO
 /// <summary>
 /// What an indicator tells its partnership (delivered from the indicator's outbox), computed from
 /// suppressed data only. <see cref="Sequence"/> increases with every summary of the indicator.
+/// <see cref="FocalGroups"/> (one per gap id, added with the gap-counting rules) is null in summaries stored before;
+/// such gaps count as their own disparity until the indicator sends a fresh summary.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("strive.IndicatorSummary")]
 public sealed record IndicatorSummary(
@@ -126,7 +128,8 @@ public sealed record IndicatorSummary(
     TrendDirection Trend,
     IReadOnlyList<GapChange> GapChanges,
     IReadOnlyList<string> GapIds,
-    IReadOnlyList<IndicatorYearSummary> ByYear);
+    IReadOnlyList<IndicatorYearSummary> ByYear,
+    IReadOnlyList<string>? FocalGroups = null);
 
 /// <summary>An indicator of a partnership (key <c>{partnershipId}/{indicatorId}</c>).</summary>
 [Alias("strive.IIndicatorGrain")]

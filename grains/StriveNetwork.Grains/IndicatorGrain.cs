@@ -49,7 +49,7 @@ public sealed class IndicatorGrain(
     TimeProvider time) : OutboxGrain<IndicatorState, IndicatorSummary>(state, logger, time), IIndicatorGrain
 {
     private const int MaxBatchRows = 5000;
-    private readonly IndicatorComputation _computation = new(settings.Value);
+    private readonly IndicatorComputation _computation = new(settings.Value.ToRuleSettings());
     private PublishedSeries? _published;
 
     private string Key => this.GetPrimaryKeyString();

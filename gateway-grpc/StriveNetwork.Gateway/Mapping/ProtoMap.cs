@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using StriveNetwork.Domain;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Grains.Abstractions;
 using static StriveNetwork.Gateway.Mapping.EnumMap;
@@ -75,7 +76,7 @@ public static class ProtoMap
         {
             var criterion = new V1.CriterionResult
             {
-                Kind = c.Kind,
+                Kind = DomainEnum.Name(c.Kind),
                 Name = c.Name,
                 Required = c.Required,
                 Actual = c.Actual,
