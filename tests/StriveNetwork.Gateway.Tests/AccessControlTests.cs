@@ -50,6 +50,7 @@ public sealed class AccessControlTests(GatewayFixture fixture) : IClassFixture<G
         Unary<RecordAssessmentRequest, RecordAssessmentResponse>("PartnershipService/RecordAssessment", p => new() { PartnershipId = p }, Writers),
         Unary<UpdatePartnershipProfileRequest, UpdatePartnershipProfileResponse>("PartnershipService/UpdatePartnershipProfile", p => new() { PartnershipId = p }, Writers),
         Unary<RegisterPartnershipRequest, RegisterPartnershipResponse>("PartnershipService/RegisterPartnership", p => new() { PartnershipId = "x" }, Caller.Admin),
+        Unary<ReevaluateDesignationsRequest, ReevaluateDesignationsResponse>("PartnershipService/ReevaluateDesignations", p => new() { PartnershipId = "x" }, Caller.Admin),
         Unary<DefineIndicatorRequest, DefineIndicatorResponse>("IndicatorService/DefineIndicator", p => new() { PartnershipId = p, IndicatorId = "kr" }, Writers),
         Unary<SubmitObservationsRequest, SubmitObservationsResponse>("IndicatorService/SubmitObservations", p => new() { PartnershipId = p, IndicatorId = "kr" }, Writers),
         new("IndicatorService/UploadObservations", UploadToUnknownIndicatorAsync, Writers, AllowedReturnsOk: true),

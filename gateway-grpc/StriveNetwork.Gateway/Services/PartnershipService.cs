@@ -91,4 +91,13 @@ public sealed class PartnershipService(IGrainFactory grains) : V1.PartnershipSer
         var card = await grains.GetGrain<IPartnershipGrain>(id).GetReportCardAsync(request.Year, context.CancellationToken).ConfigureAwait(false);
         return ProtoMap.ToProto(card);
     }
+
+    public override async Task<V1.ReevaluateDesignationsResponse> ReevaluateDesignations(V1.ReevaluateDesignationsRequest request, ServerCallContext context)
+    {
+        var id = RequestMap.Id(request.PartnershipId, "partnership_id");
+        var caller = context.GetCaller();
+        DateOnly? asOf = request.AsOf is null ? null : RequestMap.Date(request.AsOf, "as_of");
+        var record = await grains.GetGrain<IPartnershipGrain>(id).ReevaluateDesignationsAsync(asOf, caller.TokenId, context.CancellationToken).ConfigureAwait(false);
+        return new V1.ReevaluateDesignationsResponse { Reevaluation = ProtoMap.ToProto(record) };
+    }
 }
