@@ -162,6 +162,14 @@ public interface IIndicatorGrain : IGrainWithStringKey
     [Alias("GetSummaryAsync")]
     Task<IndicatorSummary> GetSummaryAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Called by the partnership when its settings change: stores them and recomputes the summary (sent to the
+    /// partnership through the outbox). Idempotent: the same settings again change nothing. Ignored before the
+    /// indicator is defined.
+    /// </summary>
+    [Alias("ApplySettingsAsync")]
+    Task ApplySettingsAsync(PartnershipSettings settings, CancellationToken cancellationToken = default);
+
     /// <summary>The indicator's report-card entry for a year (0 = latest); null when it has no data up to that year.</summary>
     [Alias("GetReportCardEntryAsync")]
     Task<ReportCardIndicatorView?> GetReportCardEntryAsync(int year, CancellationToken cancellationToken = default);

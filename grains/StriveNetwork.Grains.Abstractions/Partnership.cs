@@ -265,6 +265,26 @@ public interface IPartnershipGrain : IGrainWithStringKey
     [Alias("ReevaluateDesignationsAsync")]
     Task<ReevaluationRecord> ReevaluateDesignationsAsync(DateOnly? asOf, string triggeredBy, CancellationToken cancellationToken = default);
 
+    /// <summary>The partnership's rule settings, their etag and every recorded change. Errors: <see cref="NotFoundException"/>.</summary>
+    [Alias("GetSettingsAsync")]
+    Task<PartnershipSettingsView> GetSettingsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The settings the partnership's indicators compute with (network defaults until set). Interleaves: an
+    /// indicator asks while the partnership may be pushing settings to it.
+    /// </summary>
+    [AlwaysInterleave]
+    [Alias("GetRuleSettingsAsync")]
+    Task<PartnershipSettings> GetRuleSettingsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the settings (validated by the domain; errors name the field), records who changed them and when, and
+    /// pushes them to every indicator of the partnership, which recompute their summaries. Errors: validation,
+    /// <see cref="NotFoundException"/>, <see cref="ConflictException"/> (etag).
+    /// </summary>
+    [Alias("UpdateSettingsAsync")]
+    Task<PartnershipSettingsView> UpdateSettingsAsync(PartnershipSettings settings, string etag, string changedBy, CancellationToken cancellationToken = default);
+
     /// <summary>Ids of the partnership's indicators known from their summaries, ascending.</summary>
     [Alias("GetIndicatorIdsAsync")]
     Task<IReadOnlyList<string>> GetIndicatorIdsAsync(CancellationToken cancellationToken = default);

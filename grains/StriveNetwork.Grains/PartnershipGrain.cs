@@ -6,7 +6,6 @@ using StriveNetwork.Domain.Assessments;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Domain.Progress;
-using StriveNetwork.Domain.Settings;
 using StriveNetwork.Grains.Abstractions;
 using StriveNetwork.Grains.Outbox;
 
@@ -60,6 +59,18 @@ public sealed record PartnershipState : IOutboxState<PartnershipState, Partnersh
     [Id(10)]
     public IReadOnlyList<ReevaluationRecord>? Reevaluations { get; init; }
 
+    /// <summary>The partnership's rule settings; null = the network defaults (states written before settings existed).</summary>
+    [Id(11)]
+    public PartnershipSettings? Settings { get; init; }
+
+    /// <summary>Bumped on every settings change; the settings etag is derived from it.</summary>
+    [Id(12)]
+    public long SettingsRevision { get; init; }
+
+    /// <summary>Every settings change (who, when, before, after), oldest first.</summary>
+    [Id(13)]
+    public IReadOnlyList<SettingsChange> SettingsChanges { get; init; } = [];
+
     /// <inheritdoc />
     public PartnershipState WithOutbox(Outbox<PartnershipSnapshot> outbox) => this with { Outbox = outbox };
 }
@@ -80,6 +91,75 @@ public sealed class PartnershipGrain(
     private string Key => this.GetPrimaryKeyString();
 
     private DateOnly Today => DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime);
+
+    private PartnershipSettings RuleSettings => Stored.State.Settings ?? PartnershipSettings.FromDomain(settings.Value.ToRuleSettings());
+
+    private string SettingsEtag => "s" + Stored.State.SettingsRevision.ToString(CultureInfo.InvariantCulture);
+
+    public Task<PartnershipSettingsView> GetSettingsAsync(CancellationToken cancellationToken = default)
+    {
+        RequireRegistered();
+        return Task.FromResult(SettingsView());
+    }
+
+    public Task<PartnershipSettings> GetRuleSettingsAsync(CancellationToken cancellationToken = default) => Task.FromResult(RuleSettings);
+
+    public async Task<PartnershipSettingsView> UpdateSettingsAsync(PartnershipSettings update, string etag, string changedBy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        RequireRegistered();
+        if (string.IsNullOrEmpty(etag))
+        {
+            throw new GrainValidationException("etag", "is required; send the etag last read.");
+        }
+
+        var errors = update.ToDomain().Validate();
+        if (errors.Count > 0)
+        {
+            throw new GrainValidationException("settings." + SettingsField(errors[0].Field), errors[0].Message);
+        }
+
+        if (!string.Equals(etag, SettingsEtag, StringComparison.Ordinal))
+        {
+            throw new ConflictException($"etag '{etag}' does not match the current settings etag '{SettingsEtag}'; re-read the settings and retry.");
+        }
+
+        var before = RuleSettings;
+        if (update != before)
+        {
+            await CommitAsync(
+                Stored.State with
+                {
+                    Settings = update,
+                    SettingsRevision = Stored.State.SettingsRevision + 1,
+                    SettingsChanges = [.. Stored.State.SettingsChanges, new SettingsChange(Time.GetUtcNow(), changedBy, before, update)],
+                },
+                cancellationToken);
+        }
+
+        // Push to every indicator (idempotent: an indicator that has them already does nothing).
+        foreach (var indicatorId in Stored.State.Indicators.Keys.Order(StringComparer.Ordinal))
+        {
+            await GrainFactory.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(Key, indicatorId)).ApplySettingsAsync(update, cancellationToken);
+        }
+
+        return SettingsView();
+    }
+
+    private PartnershipSettingsView SettingsView() => new(Key, RuleSettings, SettingsEtag, Stored.State.SettingsChanges);
+
+    private static string SettingsField(string domainField) => domainField switch
+    {
+        "MinimumN" => "minimum_n",
+        "MinimumOutcomeCount" => "minimum_outcome_count",
+        "TopCodeAbove" => "top_code_above",
+        "BottomCodeBelow" => "bottom_code_below",
+        "TrendAlpha" => "trend_alpha",
+        "ReevaluationPeriodMonths" => "reevaluation_period_months",
+        "RequireSustainedImprovement" => "require_sustained_improvement",
+        var other when other.Contains("Range", StringComparison.Ordinal) || other.Contains("Protection", StringComparison.Ordinal) => "protection_interval_percentage_points",
+        var other => other,
+    };
 
     private bool Registered => Stored.State.Profile is not null;
 
@@ -279,7 +359,7 @@ public sealed class PartnershipGrain(
     /// When the next scheduled re-evaluation is due: the earliest due date of a standing designation, otherwise one
     /// period after the last re-evaluation (or the registration).
     /// </summary>
-    private static DateOnly? NextDue(PartnershipState s)
+    private DateOnly? NextDue(PartnershipState s)
     {
         if (s.Profile is null)
         {
@@ -294,7 +374,7 @@ public sealed class PartnershipGrain(
         }
 
         var from = ledger.LastReevaluation ?? DateOnly.FromDateTime(s.CreateTime.UtcDateTime);
-        return from.AddMonths(PartnershipRuleSettings.Default.ReevaluationPeriodMonths);
+        return from.AddMonths((s.Settings ?? RuleSettings).ReevaluationPeriodMonths);
     }
 
     private Task EnsureReminderAsync() =>
@@ -311,7 +391,7 @@ public sealed class PartnershipGrain(
         var statuses = PartnershipRules.Statuses(s.Indicators.Values);
         var evidence = PartnershipStatusRules.Evidence(history, statuses,
             PartnershipRules.Examples(s.Examples.Where(e => e.OccurrenceDate <= date)), date == Today ? null : date.Year, ledger);
-        var result = DesignationLedger.Reevaluate(ledger, evidence, date, PartnershipRuleSettings.Default);
+        var result = DesignationLedger.Reevaluate(ledger, evidence, date, RuleSettings.ToDomain());
         var placement = GatewayRules.Place(history);
         var record = new ReevaluationRecord(
             date, trigger, triggeredBy, Time.GetUtcNow(), framework.Id, framework.Version, framework.RulesRevision,
@@ -351,7 +431,7 @@ public sealed class PartnershipGrain(
             .OrderBy(g => g.Key)
             .Select(g => new ReportCardOutcomeView(g.Key, [.. g.OrderBy(e => e.View.Kind).ThenBy(e => e.View.IndicatorId, StringComparer.Ordinal).Select(e => e.View)]))
             .ToList();
-        return new ReportCardView(Key, Stored.State.Profile!.DisplayName, resolved, settings.Value.MinimumN, outcomes, Time.GetUtcNow());
+        return new ReportCardView(Key, Stored.State.Profile!.DisplayName, resolved, RuleSettings.MinimumN, outcomes, Time.GetUtcNow());
     }
 
     public Task<PartnershipSnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default)

@@ -51,6 +51,8 @@ public sealed class AccessControlTests(GatewayFixture fixture) : IClassFixture<G
         Unary<UpdatePartnershipProfileRequest, UpdatePartnershipProfileResponse>("PartnershipService/UpdatePartnershipProfile", p => new() { PartnershipId = p }, Writers),
         Unary<RegisterPartnershipRequest, RegisterPartnershipResponse>("PartnershipService/RegisterPartnership", p => new() { PartnershipId = "x" }, Caller.Admin),
         Unary<ReevaluateDesignationsRequest, ReevaluateDesignationsResponse>("PartnershipService/ReevaluateDesignations", p => new() { PartnershipId = "x" }, Caller.Admin),
+        Read<GetPartnershipSettingsRequest, GetPartnershipSettingsResponse>("PartnershipService/GetPartnershipSettings", p => new() { PartnershipId = p }, Readers),
+        Unary<UpdatePartnershipSettingsRequest, UpdatePartnershipSettingsResponse>("PartnershipService/UpdatePartnershipSettings", p => new() { PartnershipId = "x" }, Caller.Admin),
         Unary<DefineIndicatorRequest, DefineIndicatorResponse>("IndicatorService/DefineIndicator", p => new() { PartnershipId = p, IndicatorId = "kr" }, Writers),
         Unary<SubmitObservationsRequest, SubmitObservationsResponse>("IndicatorService/SubmitObservations", p => new() { PartnershipId = p, IndicatorId = "kr" }, Writers),
         new("IndicatorService/UploadObservations", UploadToUnknownIndicatorAsync, Writers, AllowedReturnsOk: true),

@@ -165,6 +165,48 @@ public static class ProtoMap
         return result;
     }
 
+    public static V1.PartnershipSettings ToProto(PartnershipSettings settings)
+    {
+        var result = new V1.PartnershipSettings
+        {
+            MinimumN = settings.MinimumN,
+            MinimumOutcomeCount = settings.MinimumOutcomeCount,
+            ProtectionIntervalPercentagePoints = settings.ProtectionIntervalPercentagePoints,
+            TrendAlpha = settings.TrendAlpha,
+            RequireSustainedImprovement = settings.RequireSustainedImprovement,
+            ReevaluationPeriodMonths = settings.ReevaluationPeriodMonths,
+        };
+        if (settings.TopCodeAbove is { } top)
+        {
+            result.TopCodeAbove = top;
+        }
+
+        if (settings.BottomCodeBelow is { } bottom)
+        {
+            result.BottomCodeBelow = bottom;
+        }
+
+        return result;
+    }
+
+    public static PartnershipSettings ToRecord(V1.PartnershipSettings settings) => new(
+        settings.MinimumN,
+        settings.MinimumOutcomeCount,
+        settings.HasTopCodeAbove ? settings.TopCodeAbove : null,
+        settings.HasBottomCodeBelow ? settings.BottomCodeBelow : null,
+        settings.ProtectionIntervalPercentagePoints,
+        settings.TrendAlpha,
+        settings.RequireSustainedImprovement,
+        settings.ReevaluationPeriodMonths);
+
+    public static V1.SettingsChange ToProto(SettingsChange change) => new()
+    {
+        ChangeTime = ToTimestamp(change.Time),
+        ChangedBy = change.ChangedBy,
+        Before = ToProto(change.Before),
+        After = ToProto(change.After),
+    };
+
     public static V1.GetProgressResponse ToProto(PartnershipProgress progress)
     {
         var result = new V1.GetProgressResponse
