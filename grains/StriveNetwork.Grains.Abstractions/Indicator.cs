@@ -115,6 +115,8 @@ public sealed record IndicatorYearSummary(int Year, TrendDirection Trend, IReadO
 /// <summary>
 /// What an indicator tells its partnership (delivered from the indicator's outbox), computed from
 /// suppressed data only. <see cref="Sequence"/> increases with every summary of the indicator.
+/// <see cref="FocalGroups"/> (one per gap id, added with the gap-counting rules) is null in summaries stored before;
+/// such gaps count as their own disparity until the indicator sends a fresh summary.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("strive.IndicatorSummary")]
 public sealed record IndicatorSummary(
@@ -126,7 +128,8 @@ public sealed record IndicatorSummary(
     TrendDirection Trend,
     IReadOnlyList<GapChange> GapChanges,
     IReadOnlyList<string> GapIds,
-    IReadOnlyList<IndicatorYearSummary> ByYear);
+    IReadOnlyList<IndicatorYearSummary> ByYear,
+    IReadOnlyList<string>? FocalGroups = null);
 
 /// <summary>An indicator of a partnership (key <c>{partnershipId}/{indicatorId}</c>).</summary>
 [Alias("strive.IIndicatorGrain")]
@@ -158,6 +161,14 @@ public interface IIndicatorGrain : IGrainWithStringKey
     /// <summary>The current summary (what the partnership holds). Errors: <see cref="NotFoundException"/>.</summary>
     [Alias("GetSummaryAsync")]
     Task<IndicatorSummary> GetSummaryAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Called by the partnership when its settings change: stores them and recomputes the summary (sent to the
+    /// partnership through the outbox). Idempotent: the same settings again change nothing. Ignored before the
+    /// indicator is defined.
+    /// </summary>
+    [Alias("ApplySettingsAsync")]
+    Task ApplySettingsAsync(PartnershipSettings settings, CancellationToken cancellationToken = default);
 
     /// <summary>The indicator's report-card entry for a year (0 = latest); null when it has no data up to that year.</summary>
     [Alias("GetReportCardEntryAsync")]

@@ -97,13 +97,17 @@ public sealed record GatewayProgressView(GatewayStage Gateway, bool Complete, in
 
 /// <summary>One criterion of a designation evaluation.</summary>
 [GenerateSerializer, Immutable, Alias("strive.CriterionView")]
-public sealed record CriterionView(string Kind, string Name, double Required, double Actual, bool Met, IReadOnlyList<string> CountedIds, string Explanation);
+public sealed record CriterionView(CriterionKind Kind, string Name, double Required, double Actual, bool Met, IReadOnlyList<string> CountedIds, string Explanation, string Unit = "");
 
 /// <summary>One designation evaluated for a partnership.</summary>
 [GenerateSerializer, Immutable, Alias("strive.DesignationView")]
 public sealed record DesignationView(Designation Designation, bool Met, IReadOnlyList<CriterionView> Criteria, string Explanation);
 
-/// <summary>A partnership's progress through the Theory of Action (strive.v1 GetProgressResponse).</summary>
+/// <summary>
+/// A partnership's progress through the Theory of Action (strive.v1 GetProgressResponse). <see cref="Designations"/>
+/// is the live evaluation of every designation; <see cref="Standing"/> what is held (only a recorded re-evaluation
+/// awards, renews or lapses), with the ledger's history.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("strive.PartnershipProgress")]
 public sealed record PartnershipProgress(
     string PartnershipId,
@@ -114,7 +118,11 @@ public sealed record PartnershipProgress(
     IReadOnlyList<string> MissingBenchmarkIds,
     IReadOnlyList<DesignationView> Designations,
     IReadOnlyList<SystemsChangeEntry> SystemsChangeExamples,
-    string Explanation);
+    string Explanation,
+    IReadOnlyList<StandingDesignationView> Standing,
+    ReevaluationRecord? LastReevaluation,
+    IReadOnlyList<DesignationRecord> DesignationHistory,
+    DateOnly? NextReevaluationDue);
 
 /// <summary>Combined trend of a partnership's core indicators for one outcome.</summary>
 [GenerateSerializer, Immutable, Alias("strive.OutcomeTrend")]
@@ -248,6 +256,34 @@ public interface IPartnershipGrain : IGrainWithStringKey
     /// </summary>
     [Alias("ApplyIndicatorSummaryAsync")]
     Task ApplyIndicatorSummaryAsync(IndicatorSummary summary, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Records one re-evaluation of every designation as of <paramref name="asOf"/> (null = today, UTC): awards,
+    /// renewals and lapses by the domain ledger. The date must not be before the last re-evaluation nor after today;
+    /// on the date of the last one, that record is returned unchanged. Errors: validation, <see cref="NotFoundException"/>.
+    /// </summary>
+    [Alias("ReevaluateDesignationsAsync")]
+    Task<ReevaluationRecord> ReevaluateDesignationsAsync(DateOnly? asOf, string triggeredBy, CancellationToken cancellationToken = default);
+
+    /// <summary>The partnership's rule settings, their etag and every recorded change. Errors: <see cref="NotFoundException"/>.</summary>
+    [Alias("GetSettingsAsync")]
+    Task<PartnershipSettingsView> GetSettingsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The settings the partnership's indicators compute with (network defaults until set). Interleaves: an
+    /// indicator asks while the partnership may be pushing settings to it.
+    /// </summary>
+    [AlwaysInterleave]
+    [Alias("GetRuleSettingsAsync")]
+    Task<PartnershipSettings> GetRuleSettingsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Replaces the settings (validated by the domain; errors name the field), records who changed them and when, and
+    /// pushes them to every indicator of the partnership, which recompute their summaries. Errors: validation,
+    /// <see cref="NotFoundException"/>, <see cref="ConflictException"/> (etag).
+    /// </summary>
+    [Alias("UpdateSettingsAsync")]
+    Task<PartnershipSettingsView> UpdateSettingsAsync(PartnershipSettings settings, string etag, string changedBy, CancellationToken cancellationToken = default);
 
     /// <summary>Ids of the partnership's indicators known from their summaries, ascending.</summary>
     [Alias("GetIndicatorIdsAsync")]

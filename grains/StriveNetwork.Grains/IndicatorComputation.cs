@@ -1,4 +1,6 @@
 using StriveNetwork.Domain.Indicators;
+using StriveNetwork.Domain.Progress;
+using StriveNetwork.Domain.Settings;
 using StriveNetwork.Domain.Suppression;
 using StriveNetwork.Grains.Abstractions;
 using DomainGapDefinition = StriveNetwork.Domain.Indicators.GapDefinition;
@@ -14,17 +16,22 @@ internal sealed class IndicatorComputation
     private static readonly CellKey Headline = new(PopulationTaxonomy.AllGenders, PopulationTaxonomy.AllStudents);
 
     private readonly SmallCellSuppressor _suppressor;
-    private readonly TrendRules _trends = new();
-    private readonly GapRules _gaps = new();
+    private readonly TrendRules _trends;
+    private readonly GapRules _gaps;
 
-    public IndicatorComputation(SuppressionSettings settings)
+    /// <summary>Computation under one partnership's rule settings (validated by the domain).</summary>
+    public IndicatorComputation(PartnershipRuleSettings settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        _suppressor = new SmallCellSuppressor(settings.ToOptions());
-        MinimumN = settings.MinimumN;
+        Settings = settings.EnsureValid();
+        _suppressor = new SmallCellSuppressor(Settings);
+        _trends = new TrendRules(Settings);
+        _gaps = new GapRules(Settings);
     }
 
-    public int MinimumN { get; }
+    public PartnershipRuleSettings Settings { get; }
+
+    public int MinimumN => Settings.MinimumN;
 
     public static string Taxonomy(IndicatorSpec spec) =>
         string.IsNullOrEmpty(spec.TaxonomyVersion) ? PopulationTaxonomy.Cia2024.Version : spec.TaxonomyVersion;
@@ -135,22 +142,16 @@ internal sealed class IndicatorComputation
     public static IReadOnlyList<CellView> Cells(PublishedSeries series, int version, int year) =>
         [.. series.Taxonomy.Cells.Select(c => new CellView(c.Gender, c.Population, Rate(series.Cell(version, year, c))))];
 
-    /// <summary>The summary the partnership keeps: current trend and gaps, and the same as of every year with data.</summary>
+    /// <summary>The summary the partnership keeps: the domain's indicator status (current and per year), as a stored record.</summary>
     public IndicatorSummary Summary(string partnershipId, string indicatorId, long sequence, IndicatorSpec spec, PublishedSeries series)
     {
-        var years = series.Years(spec.DefinitionVersion);
-        var byYear = years
-            .Select(y => UpTo(series, y))
-            .Select(s => new IndicatorYearSummary(
-                s.Tables.Max(t => t.Year),
-                _trends.Evaluate(s, Headline).Direction,
-                [.. spec.Gaps.Select(g => _gaps.Evaluate(ToDomain(indicatorId, g), s).Change)]))
-            .ToList();
+        var status = IndicatorStatus.Summarize(series, [.. spec.Gaps.Select(g => ToDomain(indicatorId, g))], _trends, _gaps);
         return new IndicatorSummary(partnershipId, indicatorId, sequence, spec.Outcome, spec.Kind,
-            _trends.Evaluate(series, Headline).Direction,
-            [.. spec.Gaps.Select(g => _gaps.Evaluate(ToDomain(indicatorId, g), series).Change)],
-            [.. spec.Gaps.Select(g => g.GapId)],
-            byYear);
+            status.Trend,
+            [.. status.Gaps.Select(g => g.Change)],
+            [.. status.Gaps.Select(g => g.GapId)],
+            [.. status.ByYear.Select(y => new IndicatorYearSummary(y.Year, y.Trend, [.. y.Gaps.Select(g => g.Change)]))],
+            [.. status.Gaps.Select(g => g.FocalGroup)]);
     }
 
     public ReportCardIndicatorView? ReportCardEntry(IndicatorSpec spec, PublishedSeries full, int year)

@@ -36,6 +36,10 @@ public sealed record IndicatorState : IOutboxState<IndicatorState, IndicatorSumm
     [Id(4)]
     public Outbox<IndicatorSummary> Outbox { get; init; } = Outbox<IndicatorSummary>.Empty;
 
+    /// <summary>The partnership's rule settings this indicator computes with; null = the network defaults.</summary>
+    [Id(5)]
+    public PartnershipSettings? Settings { get; init; }
+
     /// <inheritdoc />
     public IndicatorState WithOutbox(Outbox<IndicatorSummary> outbox) => this with { Outbox = outbox };
 }
@@ -49,7 +53,10 @@ public sealed class IndicatorGrain(
     TimeProvider time) : OutboxGrain<IndicatorState, IndicatorSummary>(state, logger, time), IIndicatorGrain
 {
     private const int MaxBatchRows = 5000;
-    private readonly IndicatorComputation _computation = new(settings.Value);
+    private IndicatorComputation? _computationCache;
+
+    private IndicatorComputation _computation =>
+        _computationCache ??= new(Stored.State.Settings?.ToDomain() ?? settings.Value.ToRuleSettings());
     private PublishedSeries? _published;
 
     private string Key => this.GetPrimaryKeyString();
@@ -110,7 +117,17 @@ public sealed class IndicatorGrain(
             versions = [.. Stored.State.Versions, spec];
         }
 
-        await CommitAsync(Stored.State with { Versions = versions }, cancellationToken);
+        var next = Stored.State with { Versions = versions };
+        if (current is null)
+        {
+            // A new indicator computes with its partnership's settings from the start.
+            var partnershipSettings = await GrainFactory.GetGrain<IPartnershipGrain>(PartnershipId).GetRuleSettingsAsync(cancellationToken);
+            next = next with { Settings = partnershipSettings };
+            _computationCache = new IndicatorComputation(partnershipSettings.ToDomain());
+            _published = null;
+        }
+
+        await CommitAsync(next, cancellationToken);
         return new DefineOutcome(Info(spec), result);
     }
 
@@ -288,6 +305,29 @@ public sealed class IndicatorGrain(
         catch
         {
             _published = previousPublished;
+            throw;
+        }
+    }
+
+    public async Task ApplySettingsAsync(PartnershipSettings partnershipSettings, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(partnershipSettings);
+        if (Current is null || partnershipSettings == Stored.State.Settings)
+        {
+            return;
+        }
+
+        var previous = _computationCache;
+        try
+        {
+            _computationCache = new IndicatorComputation(partnershipSettings.ToDomain());
+            _published = null;
+            await CommitAsync(Stored.State with { Settings = partnershipSettings }, cancellationToken);
+        }
+        catch
+        {
+            _computationCache = previous;
+            _published = null;
             throw;
         }
     }

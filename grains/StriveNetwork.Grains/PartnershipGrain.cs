@@ -52,6 +52,25 @@ public sealed record PartnershipState : IOutboxState<PartnershipState, Partnersh
     [Id(9)]
     public Outbox<PartnershipSnapshot> Outbox { get; init; } = Outbox<PartnershipSnapshot>.Empty;
 
+    /// <summary>
+    /// Every recorded re-evaluation of designations, oldest first (the designation ledger). Null in a state written
+    /// before the ledger existed: such a partnership gets one re-evaluation marked as a migration when it activates.
+    /// </summary>
+    [Id(10)]
+    public IReadOnlyList<ReevaluationRecord>? Reevaluations { get; init; }
+
+    /// <summary>The partnership's rule settings; null = the network defaults (states written before settings existed).</summary>
+    [Id(11)]
+    public PartnershipSettings? Settings { get; init; }
+
+    /// <summary>Bumped on every settings change; the settings etag is derived from it.</summary>
+    [Id(12)]
+    public long SettingsRevision { get; init; }
+
+    /// <summary>Every settings change (who, when, before, after), oldest first.</summary>
+    [Id(13)]
+    public IReadOnlyList<SettingsChange> SettingsChanges { get; init; } = [];
+
     /// <inheritdoc />
     public PartnershipState WithOutbox(Outbox<PartnershipSnapshot> outbox) => this with { Outbox = outbox };
 }
@@ -64,8 +83,83 @@ public sealed class PartnershipGrain(
     ILogger<PartnershipGrain> logger,
     TimeProvider time) : OutboxGrain<PartnershipState, PartnershipSnapshot>(state, logger, time), IPartnershipGrain
 {
+    /// <summary>The reminder that runs the scheduled re-evaluation; it ticks daily and re-evaluates only when due.</summary>
+    public const string ReevaluationReminder = "designations";
+
+    private static readonly TimeSpan ReminderPeriod = TimeSpan.FromDays(1);
+
     private string Key => this.GetPrimaryKeyString();
 
+    private DateOnly Today => DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime);
+
+    private PartnershipSettings RuleSettings => Stored.State.Settings ?? PartnershipSettings.FromDomain(settings.Value.ToRuleSettings());
+
+    private string SettingsEtag => "s" + Stored.State.SettingsRevision.ToString(CultureInfo.InvariantCulture);
+
+    public Task<PartnershipSettingsView> GetSettingsAsync(CancellationToken cancellationToken = default)
+    {
+        RequireRegistered();
+        return Task.FromResult(SettingsView());
+    }
+
+    public Task<PartnershipSettings> GetRuleSettingsAsync(CancellationToken cancellationToken = default) => Task.FromResult(RuleSettings);
+
+    public async Task<PartnershipSettingsView> UpdateSettingsAsync(PartnershipSettings update, string etag, string changedBy, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        RequireRegistered();
+        if (string.IsNullOrEmpty(etag))
+        {
+            throw new GrainValidationException("etag", "is required; send the etag last read.");
+        }
+
+        var errors = update.ToDomain().Validate();
+        if (errors.Count > 0)
+        {
+            throw new GrainValidationException("settings." + SettingsField(errors[0].Field), errors[0].Message);
+        }
+
+        if (!string.Equals(etag, SettingsEtag, StringComparison.Ordinal))
+        {
+            throw new ConflictException($"etag '{etag}' does not match the current settings etag '{SettingsEtag}'; re-read the settings and retry.");
+        }
+
+        var before = RuleSettings;
+        if (update != before)
+        {
+            await CommitAsync(
+                Stored.State with
+                {
+                    Settings = update,
+                    SettingsRevision = Stored.State.SettingsRevision + 1,
+                    SettingsChanges = [.. Stored.State.SettingsChanges, new SettingsChange(Time.GetUtcNow(), changedBy, before, update)],
+                },
+                cancellationToken);
+        }
+
+        // Push to every indicator (idempotent: an indicator that has them already does nothing).
+        foreach (var indicatorId in Stored.State.Indicators.Keys.Order(StringComparer.Ordinal))
+        {
+            await GrainFactory.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(Key, indicatorId)).ApplySettingsAsync(update, cancellationToken);
+        }
+
+        return SettingsView();
+    }
+
+    private PartnershipSettingsView SettingsView() => new(Key, RuleSettings, SettingsEtag, Stored.State.SettingsChanges);
+
+    private static string SettingsField(string domainField) => domainField switch
+    {
+        "MinimumN" => "minimum_n",
+        "MinimumOutcomeCount" => "minimum_outcome_count",
+        "TopCodeAbove" => "top_code_above",
+        "BottomCodeBelow" => "bottom_code_below",
+        "TrendAlpha" => "trend_alpha",
+        "ReevaluationPeriodMonths" => "reevaluation_period_months",
+        "RequireSustainedImprovement" => "require_sustained_improvement",
+        var other when other.Contains("Range", StringComparison.Ordinal) || other.Contains("Protection", StringComparison.Ordinal) => "protection_interval_percentage_points",
+        var other => other,
+    };
 
     private bool Registered => Stored.State.Profile is not null;
 
@@ -86,7 +180,8 @@ public sealed class PartnershipGrain(
         }
 
         var now = Time.GetUtcNow();
-        await CommitAsync(Stored.State with { Profile = Normalize(profile), CreateTime = now, UpdateTime = now, Revision = 1 }, cancellationToken);
+        await CommitAsync(Stored.State with { Profile = Normalize(profile), CreateTime = now, UpdateTime = now, Revision = 1, Reevaluations = [] }, cancellationToken);
+        await EnsureReminderAsync();
         return Info();
     }
 
@@ -155,8 +250,12 @@ public sealed class PartnershipGrain(
         var framework = PartnershipRules.Framework(Stored.State.Profile!.FrameworkId);
         var history = PartnershipRules.History(framework, Stored.State.Assessments);
         var placement = GatewayRules.Place(history);
-        var designations = DesignationEvaluator.EvaluateAll(PartnershipRules.Evidence(history, Stored.State.Indicators.Values, Stored.State.Examples, null));
-        var stage = PartnershipRules.Stage(framework, placement, designations);
+        var ledger = DesignationRecords.Ledger(Stored.State.Reevaluations);
+        var evidence = PartnershipStatusRules.Evidence(history, PartnershipRules.Statuses(Stored.State.Indicators.Values),
+            PartnershipRules.Examples(Stored.State.Examples), null, ledger) with { EvaluatedOn = Today };
+        var designations = DesignationEvaluator.EvaluateAll(evidence);
+        var shown = GatewaySequence.Shown(framework, placement, ledger);
+        var stage = shown.Stage;
         var gateways = framework.Gateways.Select(g =>
         {
             var progress = placement.Gateways.First(p => p.Gateway.Id == g.Id);
@@ -176,16 +275,135 @@ public sealed class PartnershipGrain(
             var complete = g.Entry == GatewayEntry.Benchmarks && progress.Complete && progress.Required > 0;
             return new GatewayProgressView(g.Stage, complete, pillars.Sum(p => p.MetCount), pillars.Sum(p => p.TotalCount), pillars);
         }).ToList();
-        var byDesignation = placement.Next is null || placement.NextReachedByDesignation || stage > placement.Current.Stage;
-        var next = byDesignation ? stage : placement.Next!.Stage;
-        var missing = byDesignation ? [] : placement.MissingForNext;
-        var held = PartnershipRules.Held(designations);
-        var explanation = placement.Explanation + (held.Count > 0 ? $" Holds {string.Join(", ", held)}; gateway {stage}." : string.Empty);
+        var byBenchmarks = placement.Next is not null && !placement.NextReachedByDesignation && stage == placement.Current.Stage;
+        var next = byBenchmarks ? placement.Next!.Stage : stage;
+        var missing = byBenchmarks ? placement.MissingForNext : [];
+        var standing = DesignationRecords.Standing(ledger, shown, framework);
+        var explanation = shown.Explanation
+            + (placement.Next is not null && byBenchmarks ? " " + placement.Explanation : string.Empty)
+            + (standing.Count > 0 ? $" Holds {string.Join(", ", standing.Select(d => $"{d.Name} (awarded {d.AwardDate:yyyy-MM-dd})"))}." : " Holds no designation.");
+        var records = Stored.State.Reevaluations ?? [];
         return Task.FromResult(new PartnershipProgress(
             Key, framework.Id, stage, gateways, next, missing,
             [.. designations.Select(PartnershipRules.View)],
             [.. Stored.State.Examples.OrderByDescending(e => e.OccurrenceDate).ThenBy(e => e.ExampleId, StringComparer.Ordinal)],
-            explanation));
+            explanation,
+            standing,
+            records.Count > 0 ? records[^1] : null,
+            [.. records.SelectMany(r => r.Events)],
+            NextDue(Stored.State)));
+    }
+
+    public async Task<ReevaluationRecord> ReevaluateDesignationsAsync(DateOnly? asOf, string triggeredBy, CancellationToken cancellationToken = default)
+    {
+        RequireRegistered();
+        var date = asOf ?? Today;
+        if (date > Today)
+        {
+            throw new GrainValidationException("as_of", $"{date:yyyy-MM-dd} is after today ({Today:yyyy-MM-dd}, UTC).");
+        }
+
+        var records = Stored.State.Reevaluations ?? [];
+        if (records.Count > 0 && date < records[^1].Date)
+        {
+            throw new GrainValidationException("as_of", $"{date:yyyy-MM-dd} is before the last re-evaluation ({records[^1].Date:yyyy-MM-dd}); re-evaluations are recorded in date order.");
+        }
+
+        if (records.Count > 0 && date == records[^1].Date)
+        {
+            return records[^1];
+        }
+
+        var record = await ReevaluateAsync(date, ReevaluationTrigger.Request, string.IsNullOrWhiteSpace(triggeredBy) ? "unknown" : triggeredBy, string.Empty, cancellationToken);
+        PartnershipLog.Reevaluated(logger, Key, date, record.Trigger, record.Events.Count);
+        return record;
+    }
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        if (!Registered)
+        {
+            return;
+        }
+
+        if (Stored.State.Reevaluations is null)
+        {
+            var before = Stored.State.LastSnapshot;
+            var held = before is null ? "nothing recorded" : before.Designations.Count == 0 ? "no designation" : string.Join(", ", before.Designations);
+            var record = await ReevaluateAsync(Today, ReevaluationTrigger.Migration, "migration",
+                $"First re-evaluation under the gateway-sequence rules; before it the partnership showed gateway {before?.Gateway.ToString() ?? "unknown"} and held {held} (evaluated on every read, not recorded).",
+                cancellationToken, before);
+            PartnershipLog.Reevaluated(logger, Key, record.Date, record.Trigger, record.Events.Count);
+        }
+
+        await EnsureReminderAsync();
+    }
+
+    protected override async Task OnReminderAsync(string reminderName, TickStatus status)
+    {
+        if (!string.Equals(reminderName, ReevaluationReminder, StringComparison.Ordinal) || !Registered)
+        {
+            return;
+        }
+
+        if (NextDue(Stored.State) is { } due && due <= Today && (Stored.State.Reevaluations is not { Count: > 0 } r || r[^1].Date < Today))
+        {
+            var record = await ReevaluateAsync(Today, ReevaluationTrigger.Schedule, "schedule", $"Re-evaluation due on {due:yyyy-MM-dd}.", CancellationToken.None);
+            PartnershipLog.Reevaluated(logger, Key, record.Date, record.Trigger, record.Events.Count);
+        }
+    }
+
+    /// <summary>
+    /// When the next scheduled re-evaluation is due: the earliest due date of a standing designation, otherwise one
+    /// period after the last re-evaluation (or the registration).
+    /// </summary>
+    private DateOnly? NextDue(PartnershipState s)
+    {
+        if (s.Profile is null)
+        {
+            return null;
+        }
+
+        var ledger = DesignationRecords.Ledger(s.Reevaluations);
+        var dues = ledger.Standing().Select(id => ledger.CurrentAward(id)!.ReevaluationDue).OfType<DateOnly>().ToList();
+        if (dues.Count > 0)
+        {
+            return dues.Min();
+        }
+
+        var from = ledger.LastReevaluation ?? DateOnly.FromDateTime(s.CreateTime.UtcDateTime);
+        return from.AddMonths((s.Settings ?? RuleSettings).ReevaluationPeriodMonths);
+    }
+
+    private Task EnsureReminderAsync() =>
+        this.RegisterOrUpdateReminder(ReevaluationReminder, ReminderPeriod, ReminderPeriod);
+
+    /// <summary>Records one re-evaluation by the domain ledger and publishes the resulting snapshot, in one write.</summary>
+    private async Task<ReevaluationRecord> ReevaluateAsync(
+        DateOnly date, ReevaluationTrigger trigger, string triggeredBy, string note, CancellationToken cancellationToken, PartnershipSnapshot? heldBefore = null)
+    {
+        var s = Stored.State;
+        var framework = PartnershipRules.Framework(s.Profile!.FrameworkId);
+        var history = PartnershipRules.History(framework, s.Assessments, date);
+        var ledger = DesignationRecords.Ledger(s.Reevaluations);
+        var statuses = PartnershipRules.Statuses(s.Indicators.Values);
+        var evidence = PartnershipStatusRules.Evidence(history, statuses,
+            PartnershipRules.Examples(s.Examples.Where(e => e.OccurrenceDate <= date)), date == Today ? null : date.Year, ledger);
+        var result = DesignationLedger.Reevaluate(ledger, evidence, date, RuleSettings.ToDomain());
+        var placement = GatewayRules.Place(history);
+        var record = new ReevaluationRecord(
+            date, trigger, triggeredBy, Time.GetUtcNow(), framework.Id, framework.Version, framework.RulesRevision,
+            [.. result.Events.Select(DesignationRecords.ToRecord)],
+            [.. result.Results.Select(DesignationRecords.ToRecord)],
+            heldBefore?.Designations ?? PartnershipRules.ToDesignations(ledger.Standing()),
+            PartnershipRules.ToDesignations(result.History.Standing()),
+            heldBefore?.Gateway ?? GatewaySequence.Shown(framework, placement, ledger).Stage,
+            GatewaySequence.Shown(framework, placement, result.History).Stage,
+            note);
+        await CommitAsync(s with { Reevaluations = DesignationRecords.Append(s.Reevaluations ?? [], record) }, cancellationToken);
+        return record;
     }
 
     public async Task<ReportCardView> GetReportCardAsync(int year, CancellationToken cancellationToken = default)
@@ -213,7 +431,7 @@ public sealed class PartnershipGrain(
             .OrderBy(g => g.Key)
             .Select(g => new ReportCardOutcomeView(g.Key, [.. g.OrderBy(e => e.View.Kind).ThenBy(e => e.View.IndicatorId, StringComparer.Ordinal).Select(e => e.View)]))
             .ToList();
-        return new ReportCardView(Key, Stored.State.Profile!.DisplayName, resolved, settings.Value.MinimumN, outcomes, Time.GetUtcNow());
+        return new ReportCardView(Key, Stored.State.Profile!.DisplayName, resolved, RuleSettings.MinimumN, outcomes, Time.GetUtcNow());
     }
 
     public Task<PartnershipSnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default)
@@ -295,10 +513,11 @@ public sealed class PartnershipGrain(
     {
         var profile = s.Profile!;
         var framework = PartnershipRules.Framework(profile.FrameworkId);
-        var indicators = s.Indicators.Values.OrderBy(i => i.IndicatorId, StringComparer.Ordinal).ToList();
+        var indicators = PartnershipRules.Statuses(s.Indicators.Values);
+        var summaries = s.Indicators.Values.ToList();
         var history = PartnershipRules.History(framework, s.Assessments);
-        var designations = DesignationEvaluator.EvaluateAll(PartnershipRules.Evidence(history, indicators, s.Examples, null));
-        var stage = PartnershipRules.Stage(framework, GatewayRules.Place(history), designations);
+        var ledger = DesignationRecords.Ledger(s.Reevaluations);
+        var shown = GatewaySequence.Shown(framework, GatewayRules.Place(history), ledger);
         var statuses = history.Latest.Values
             .Where(a => a.Status != BenchmarkStatus.NotStarted)
             .OrderBy(a => a.BenchmarkId, StringComparer.Ordinal)
@@ -309,27 +528,22 @@ public sealed class PartnershipGrain(
         var firstYear = new[] { s.CreateTime.Year }
             .Concat(s.Assessments.Select(a => a.AssessmentDate.Year))
             .Concat(s.Examples.Select(e => e.OccurrenceDate.Year))
-            .Concat(indicators.SelectMany(i => i.ByYear).Select(y => y.Year))
+            .Concat(summaries.SelectMany(i => i.ByYear).Select(y => y.Year))
             .Where(y => y >= IndicatorDefinition.MinimumYear)
             .DefaultIfEmpty(currentYear)
             .Min();
-        var years = new List<YearStatus>();
-        for (var year = Math.Min(firstYear, currentYear); year <= currentYear; year++)
-        {
-            var asOf = new DateOnly(year, 12, 31);
-            var yearHistory = PartnershipRules.History(framework, s.Assessments, asOf);
-            var yearDesignations = DesignationEvaluator.EvaluateAll(PartnershipRules.Evidence(yearHistory, indicators, s.Examples, year));
-            years.Add(new YearStatus(
-                year,
-                PartnershipRules.Stage(framework, GatewayRules.Place(yearHistory), yearDesignations),
-                PartnershipRules.Held(yearDesignations),
-                PartnershipRules.OutcomeTrends(indicators, year),
-                PartnershipRules.GapCounts(indicators, year).Aggregate(GapChangeCounts.Zero, (c, o) => c.Plus(o.Counts))));
-        }
+        var years = PartnershipStatusRules.Replay(history, indicators, ledger, Math.Min(firstYear, currentYear), currentYear)
+            .Select(y => new YearStatus(
+                y.Year,
+                y.Gateway,
+                PartnershipRules.ToDesignations(y.Designations),
+                [.. y.OutcomeTrends.Select(o => new OutcomeTrend(o.Outcome, o.Direction))],
+                PartnershipRules.ToCounts(y.Gaps)))
+            .ToList();
 
         return new PartnershipSnapshot(
-            Key, sequence, profile.DisplayName, profile.UsState, profile.FrameworkId, stage,
-            PartnershipRules.Held(designations),
+            Key, sequence, profile.DisplayName, profile.UsState, profile.FrameworkId, shown.Stage,
+            PartnershipRules.ToDesignations(ledger.Standing()),
             PartnershipRules.OutcomeTrends(indicators, null),
             PartnershipRules.GapCounts(indicators, null),
             statuses, years, s.CohortIds);

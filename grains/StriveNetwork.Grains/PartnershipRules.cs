@@ -6,6 +6,7 @@ using StriveNetwork.Domain.Progress;
 using StriveNetwork.Grains.Abstractions;
 using DomainAssessment = StriveNetwork.Domain.Assessments.BenchmarkAssessment;
 using DomainDesignationResult = StriveNetwork.Domain.Progress.DesignationResult;
+using GapCounts = StriveNetwork.Domain.Progress.GapCounts;
 
 namespace StriveNetwork.Grains;
 
@@ -115,79 +116,38 @@ internal static partial class PartnershipRules
                 .Select(e => new DomainAssessment(e.BenchmarkId, e.Status, e.AssessmentDate, e.Assessor, e.EvidenceNote)),
             DateOnly.MaxValue);
 
-    /// <summary>Evidence as of now (<paramref name="year"/> null) or as of the end of a year.</summary>
-    public static DesignationEvidence Evidence(
-        AssessmentHistory history, IEnumerable<IndicatorSummary> indicators, IEnumerable<SystemsChangeEntry> examples, int? year)
+    /// <summary>The domain status of a stored indicator summary (mapping only; the rules are the domain's).</summary>
+    public static IndicatorStatus ToStatus(IndicatorSummary s)
     {
-        var list = indicators.ToList();
-        var trends = list.Select(s => new IndicatorEvidence(s.IndicatorId, s.Outcome, s.Kind == IndicatorRole.Core, TrendAsOf(s, year)));
-        var gaps = list.SelectMany(s =>
-        {
-            var changes = GapsAsOf(s, year);
-            return s.GapIds.Select((id, i) => new GapEvidence(id, s.IndicatorId, s.Outcome, i < changes.Count ? changes[i] : GapChange.InsufficientData));
-        });
-        var ex = examples
-            .Where(e => year is null || e.OccurrenceDate.Year <= year)
-            .Select(e => new SystemsChangeExample(e.ExampleId, e.Description, e.OccurrenceDate));
-        return DesignationEvidence.Create(history, trends, gaps, ex);
+        ArgumentNullException.ThrowIfNull(s);
+        string Focal(int i) => s.FocalGroups is { } f && i < f.Count ? f[i] : s.GapIds[i];
+        IReadOnlyList<GapStatus> Gaps(IReadOnlyList<GapChange> changes) =>
+            [.. s.GapIds.Select((id, i) => new GapStatus(id, Focal(i), i < changes.Count ? changes[i] : GapChange.InsufficientData))];
+        return new IndicatorStatus(s.IndicatorId, s.Outcome, s.Kind, s.Trend, Gaps(s.GapChanges),
+            [.. s.ByYear.Select(y => new IndicatorYearStatus(y.Year, y.Trend, Gaps(y.GapChanges)))]);
     }
 
-    public static TrendDirection TrendAsOf(IndicatorSummary s, int? year) =>
-        year is null ? s.Trend : s.ByYear.LastOrDefault(y => y.Year <= year)?.Trend ?? TrendDirection.InsufficientData;
+    public static IReadOnlyList<IndicatorStatus> Statuses(IEnumerable<IndicatorSummary> summaries) =>
+        [.. summaries.OrderBy(i => i.IndicatorId, StringComparer.Ordinal).Select(ToStatus)];
 
-    public static IReadOnlyList<GapChange> GapsAsOf(IndicatorSummary s, int? year) =>
-        year is null ? s.GapChanges : s.ByYear.LastOrDefault(y => y.Year <= year)?.GapChanges ?? [.. s.GapIds.Select(_ => GapChange.InsufficientData)];
+    public static IEnumerable<SystemsChangeExample> Examples(IEnumerable<SystemsChangeEntry> entries) =>
+        entries.Select(e => new SystemsChangeExample(e.ExampleId, e.Description, e.OccurrenceDate));
 
-    public static GatewayStage Stage(TheoryOfActionFramework framework, GatewayPlacement placement, IEnumerable<DomainDesignationResult> designations)
-    {
-        var stage = placement.Current.Stage;
-        foreach (var d in designations.Where(d => d.Met))
-        {
-            var granted = framework.FindGateway(d.GrantsGatewayId);
-            if (granted is not null && granted.Stage > stage)
-            {
-                stage = granted.Stage;
-            }
-        }
+    public static IReadOnlyList<Designation> ToDesignations(IEnumerable<string> designationIds) =>
+        [.. designationIds.Select(Designations.FromId).OfType<Designation>().Order()];
 
-        return stage;
-    }
+    public static IReadOnlyList<OutcomeTrend> OutcomeTrends(IEnumerable<IndicatorStatus> indicators, int? year) =>
+        [.. PartnershipStatusRules.OutcomeTrends(indicators, year).Select(o => new OutcomeTrend(o.Outcome, o.Direction))];
 
-    public static IReadOnlyList<Designation> Held(IEnumerable<DomainDesignationResult> designations) =>
-        [.. designations.Where(d => d.Met).Select(d => Designations.FromId(d.DesignationId)).OfType<Designation>().Order()];
+    public static IReadOnlyList<OutcomeGapCounts> GapCounts(IEnumerable<IndicatorStatus> indicators, int? year) =>
+        [.. PartnershipStatusRules.GapCountsByOutcome(indicators, year).Select(o => new OutcomeGapCounts(o.Outcome, ToCounts(o.Counts)))];
 
-    /// <summary>Per-outcome combination of core-indicator trends (strive.v1 OutcomeTrendCounts rule); untracked outcomes are omitted.</summary>
-    public static IReadOnlyList<OutcomeTrend> OutcomeTrends(IEnumerable<IndicatorSummary> indicators, int? year) =>
-        [.. indicators.Where(s => s.Kind == IndicatorRole.Core)
-            .GroupBy(s => s.Outcome)
-            .OrderBy(g => g.Key)
-            .Select(g => new OutcomeTrend(g.Key, Combine(g.Select(s => TrendAsOf(s, year)).ToList())))];
-
-    public static TrendDirection Combine(IReadOnlyList<TrendDirection> directions)
-    {
-        var improved = directions.Count(d => d == TrendDirection.Improved);
-        var worsened = directions.Count(d => d == TrendDirection.Worsened);
-        if (directions.All(d => d == TrendDirection.InsufficientData))
-        {
-            return TrendDirection.InsufficientData;
-        }
-
-        return improved > 0 && worsened == 0 ? TrendDirection.Improved
-            : worsened > 0 && improved == 0 ? TrendDirection.Worsened
-            : TrendDirection.Maintained;
-    }
-
-    public static IReadOnlyList<OutcomeGapCounts> GapCounts(IEnumerable<IndicatorSummary> indicators, int? year) =>
-        [.. indicators.Where(s => s.Kind == IndicatorRole.Core)
-            .GroupBy(s => s.Outcome)
-            .OrderBy(g => g.Key)
-            .Select(g => new OutcomeGapCounts(g.Key, g.SelectMany(s => GapsAsOf(s, year)).Aggregate(GapChangeCounts.Zero, (c, change) => c.Add(change))))
-            .Where(c => c.Counts != GapChangeCounts.Zero)];
+    public static GapChangeCounts ToCounts(GapCounts c) => new(c.Reduced, c.Eliminated, c.Unchanged, c.Widened, c.InsufficientData);
 
     public static DesignationView View(DomainDesignationResult d) => new(
         Designations.FromId(d.DesignationId) ?? Designation.ProofPoint,
         d.Met,
-        [.. d.Criteria.Select(c => new CriterionView(c.Kind, c.Name, c.Required, c.Actual, c.Met, c.CountedItems, c.Explanation))],
+        [.. d.Criteria.Select(DesignationRecords.ToView)],
         d.Explanation);
 
     private static void Require(bool condition, string field, string message)

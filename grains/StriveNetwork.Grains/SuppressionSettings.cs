@@ -1,4 +1,5 @@
 using System.ComponentModel.DataAnnotations;
+using StriveNetwork.Domain.Settings;
 using StriveNetwork.Domain.Suppression;
 
 namespace StriveNetwork.Grains;
@@ -12,4 +13,7 @@ public sealed class SuppressionSettings
 
     /// <summary>The domain options these settings stand for.</summary>
     public SuppressionOptions ToOptions() => new() { MinimumN = MinimumN };
+
+    /// <summary>The network's rule settings: the domain defaults with this minimum n.</summary>
+    public PartnershipRuleSettings ToRuleSettings() => PartnershipRuleSettings.Default with { MinimumN = MinimumN };
 }

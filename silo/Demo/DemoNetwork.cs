@@ -91,6 +91,7 @@ public sealed class DemoNetwork(TimeProvider? timeProvider = null)
 
         var parallel = new ParallelOptions { MaxDegreeOfParallelism = options.Parallelism, CancellationToken = cancellationToken };
         await Parallel.ForEachAsync(plan.Partnerships, parallel, (p, ct) => new ValueTask(WritePartnershipAsync(grains, p, ct))).ConfigureAwait(false);
+        await Parallel.ForEachAsync(plan.Partnerships, parallel, (p, ct) => new ValueTask(ReevaluateAsync(grains, p, options, today, ct))).ConfigureAwait(false);
 
         // Cohorts last: the marker cohort existing means everything before it was written.
         foreach (var cohort in plan.Cohorts)
@@ -164,6 +165,37 @@ public sealed class DemoNetwork(TimeProvider? timeProvider = null)
         foreach (var batch in partnership.Assessments.Where(b => !b.Assessments.Any(e => assessed.Contains(e.BenchmarkId))))
         {
             await grain.RecordAssessmentAsync(batch, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>
+    /// Builds the designation ledger the way national staff would: one recorded re-evaluation as of every year end
+    /// from the first year of data, in order, then today. Designations are therefore earned in sequence over the
+    /// years (Proof Point first, Ongoing Proof Point and Systems Transformation at later year ends). Year ends already
+    /// recorded by an interrupted load are skipped.
+    /// </summary>
+    internal static async Task ReevaluateAsync(IGrainFactory grains, DemoPartnership partnership, DemoOptions options, DateOnly today, CancellationToken cancellationToken)
+    {
+        var grain = grains.GetGrain<IPartnershipGrain>(partnership.PartnershipId);
+
+        // The partnership learns its indicators' summaries through their outboxes; hand it the latest ones directly
+        // (idempotent by sequence) so the re-evaluations below see all the data.
+        foreach (var indicator in partnership.Indicators)
+        {
+            var summary = await grains.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(partnership.PartnershipId, indicator.IndicatorId))
+                .GetSummaryAsync(cancellationToken).ConfigureAwait(false);
+            await grain.ApplyIndicatorSummaryAsync(summary, cancellationToken).ConfigureAwait(false);
+        }
+
+        var last = (await grain.GetProgressAsync(cancellationToken).ConfigureAwait(false)).LastReevaluation?.Date;
+        var dates = Enumerable.Range(options.FirstYear, options.LastYear - options.FirstYear + 1)
+            .Select(y => new DateOnly(y, 12, 31))
+            .Append(today)
+            .Where(d => d <= today && (last is null || d > last))
+            .Distinct();
+        foreach (var date in dates)
+        {
+            await grain.ReevaluateDesignationsAsync(date, "demo", cancellationToken).ConfigureAwait(false);
         }
     }
 

@@ -270,11 +270,18 @@ public sealed class DemoPlan
 
         var count = tier == DemoTier.SystemsTransformation ? 3 : 1 + random.Next(2);
         var start = random.Next(DemoCatalog.SystemsChangeExamples.Count);
-        return [.. Enumerable.Range(0, count).Select(k =>
+        List<SystemsChangeEntry> examples = [.. Enumerable.Range(0, count).Select(k =>
         {
             var (exampleId, description) = DemoCatalog.SystemsChangeExamples[(start + k) % DemoCatalog.SystemsChangeExamples.Count];
             return new SystemsChangeEntry(exampleId, description, Cap(new DateOnly(2023 + (k % 2), 1 + random.Next(12), 1 + random.Next(28)), today));
         })];
+
+        // One more example after the Proof Point award (recorded as of the end of the last data year): the
+        // "additional examples of systems change" the Ongoing Proof Point asks for. A fixed date, so the random
+        // sequence (and everything else the plan draws) stays as it was.
+        var (additionalId, additionalText) = DemoCatalog.SystemsChangeExamples[(start + count) % DemoCatalog.SystemsChangeExamples.Count];
+        examples.Add(new SystemsChangeEntry(additionalId, additionalText, Cap(new DateOnly(2025, 3, 15), today)));
+        return examples;
     }
 
     private static AssessmentEntry Entry(Benchmark benchmark, BenchmarkStatus status, int year, DateOnly today, Random random)

@@ -93,6 +93,7 @@ public sealed class DemoLoadTests(DemoLoadFixture fixture) : IClassFixture<DemoL
         Assert.Equal(6, In(GatewayStage.SystemsTransformation));
         Assert.Equal(14, Holding(Designation.ProofPoint));
         Assert.Equal(6, Holding(Designation.SystemsTransformation));
+        Assert.Equal(12, Holding(Designation.OngoingProofPoint));
         Assert.Equal(2, rollup.Frameworks.Count);
         Assert.Equal(14, rollup.Frameworks.Single(f => f.FrameworkId == "toa-5g-2016").PartnershipCount);
         Assert.All(rollup.OutcomeTrends, o => Assert.Equal(70, o.Improved + o.Maintained + o.Worsened + o.InsufficientData + o.NotTracked));

@@ -159,6 +159,19 @@ public sealed class GrainCluster : IAsyncDisposable
         return state.RecordExists ? state.State : null;
     }
 
+    /// <summary>Replaces what the storage holds for a grain's state (the grain must not be active), e.g. with a state of an older shape.</summary>
+    public async Task WriteStoredAsync<T>(string stateName, IAddressable grain, Func<T, T> change)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(grain);
+        ArgumentNullException.ThrowIfNull(change);
+        var storage = Cluster.GetActiveSilos().First().ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+        var state = new GrainState<T>();
+        await storage.ReadStateAsync(stateName, grain.GetGrainId(), state);
+        state.State = change(state.State!);
+        await storage.WriteStateAsync(stateName, grain.GetGrainId(), state);
+    }
+
     /// <summary>Names of the reminders the cluster's reminder table holds for <paramref name="grain"/>.</summary>
     public async Task<IReadOnlyList<string>> ReminderNamesAsync(IAddressable grain)
     {

@@ -22,11 +22,11 @@ public abstract class NetworkFlowTests(GrainClusterOptions options)
         Assert.Equal(GatewayStage.SystemsChange, progress.Gateway);
         var proofPoint = progress.Designations.Single(d => d.Designation == Designation.ProofPoint);
         Assert.False(proofPoint.Met);
-        var pillars = proofPoint.Criteria.Single(x => x.Kind == "BenchmarksAcrossPillars");
+        var pillars = proofPoint.Criteria.Single(x => x.Kind == CriterionKind.BenchmarksAcrossPillars);
         Assert.False(pillars.Met);
         Assert.Equal(3, pillars.Actual);
         Assert.Contains("Investment", pillars.Explanation, StringComparison.Ordinal);
-        Assert.True(proofPoint.Criteria.Single(x => x.Kind == "CoreIndicatorOutcomes").Met);
+        Assert.True(proofPoint.Criteria.Single(x => x.Kind == CriterionKind.CoreIndicatorOutcomes).Met);
         Assert.Equal(GatewayStage.SystemsChange, progress.NextGateway);
         Assert.Empty(progress.MissingBenchmarkIds);
     }
@@ -37,6 +37,8 @@ public abstract class NetworkFlowTests(GrainClusterOptions options)
         await using var c = await GrainCluster.StartAsync(options);
         await Flows.SetUpAsync(c, "racine", "6G-SC-SCV-1", "6G-SC-EBDM-1", "6G-SC-CA-1", "6G-SC-IS-1");
         await Flows.SetUpAsync(c, "kenosha", "6G-SC-SCV-1");
+        await c.Partnership("racine").ReevaluateDesignationsAsync(null, "test");
+        await c.Partnership("kenosha").ReevaluateDesignationsAsync(null, "test");
         await c.Partnership("dayton").RegisterAsync(Sample.Profile("Learn to Earn Dayton", "OH", "toa-5g-2016"));
 
         var rollup = await GrainCluster.EventuallyAsync(

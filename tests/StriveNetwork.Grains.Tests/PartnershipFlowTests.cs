@@ -16,6 +16,9 @@ public abstract class PartnershipFlowTests(GrainCluster c)
     {
         var id = Sample.Id("racine");
         await Flows.SetUpAsync(c, id, "6G-SC-SCV-1", "6G-SC-EBDM-1", "6G-SC-CA-1", "6G-SC-IS-1");
+        Assert.Equal(GatewayStage.SystemsChange, (await c.Partnership(id).GetProgressAsync()).Gateway); // met, not yet awarded
+        var record = await c.Partnership(id).ReevaluateDesignationsAsync(null, "test");
+        Assert.Equal([Designation.ProofPoint], record.HeldAfter);
 
         var progress = await GrainCluster.EventuallyAsync(
             () => c.Partnership(id).GetProgressAsync(), p => p.Gateway == GatewayStage.ProofPoint, "racine reaches Proof Point");
@@ -23,7 +26,7 @@ public abstract class PartnershipFlowTests(GrainCluster c)
         var proofPoint = progress.Designations.Single(d => d.Designation == Designation.ProofPoint);
         Assert.True(proofPoint.Met);
         Assert.All(proofPoint.Criteria, criterion => Assert.True(criterion.Met, criterion.Explanation));
-        Assert.Equal(4, proofPoint.Criteria.Single(x => x.Kind == "CoreIndicatorOutcomes").Actual);
+        Assert.Equal(4, proofPoint.Criteria.Single(x => x.Kind == CriterionKind.CoreIndicatorOutcomes).Actual);
         Assert.Contains(Designation.ProofPoint, (await c.Partnership(id).GetAsync()).Designations);
         Assert.Equal(GatewayStage.ProofPoint, (await c.Partnership(id).GetSnapshotAsync()).Gateway);
     }

@@ -23,7 +23,17 @@ public sealed record DesignationDefinition(
     ImmutableArray<DesignationCriterion> Criteria);
 
 /// <summary>A parameterised criterion of a designation; the subtypes are the criterion kinds of the data file.</summary>
-public abstract record DesignationCriterion(string Name, string Description);
+public abstract record DesignationCriterion(string Name, string Description)
+{
+    /// <summary>The kind, as named in the data file.</summary>
+    public abstract CriterionKind Kind { get; }
+
+    /// <summary>
+    /// True for the gateway-sequence criteria (placement, an earlier designation): a designation is earned only
+    /// from the gateway that precedes it, and the explanation names a missing prerequisite first.
+    /// </summary>
+    public bool IsPrerequisite => Kind is CriterionKind.InGateway or CriterionKind.DesignationHeld;
+}
 
 /// <summary>
 /// Met benchmarks of one gateway covering pillars: at least <paramref name="MinimumPerPillar"/> met in each of at
@@ -31,24 +41,45 @@ public abstract record DesignationCriterion(string Name, string Description);
 /// </summary>
 public sealed record BenchmarksAcrossPillarsCriterion(
     string Name, string Description, string GatewayId, int MinimumPerPillar, int PillarsRequired)
-    : DesignationCriterion(Name, Description);
+    : DesignationCriterion(Name, Description)
+{
+    /// <inheritdoc />
+    public override CriterionKind Kind => CriterionKind.BenchmarksAcrossPillars;
+}
 
 /// <summary>
 /// At least <paramref name="Minimum"/> benchmarks of one gateway met; null means all of them (kind <c>GatewayBenchmarks</c>).
 /// </summary>
 public sealed record GatewayBenchmarksCriterion(string Name, string Description, string GatewayId, int? Minimum)
-    : DesignationCriterion(Name, Description);
+    : DesignationCriterion(Name, Description)
+{
+    /// <inheritdoc />
+    public override CriterionKind Kind => CriterionKind.GatewayBenchmarks;
+}
 
 /// <summary>
 /// The partnership is placed in the gateway (or later) by benchmarks: every benchmark of every earlier gateway met
 /// (kind <c>InGateway</c>).
 /// </summary>
 public sealed record InGatewayCriterion(string Name, string Description, string GatewayId)
-    : DesignationCriterion(Name, Description);
+    : DesignationCriterion(Name, Description)
+{
+    /// <inheritdoc />
+    public override CriterionKind Kind => CriterionKind.InGateway;
+}
 
-/// <summary>At least <paramref name="Minimum"/> recorded systems-change examples (kind <c>SystemsChangeExamples</c>).</summary>
-public sealed record SystemsChangeExamplesCriterion(string Name, string Description, int Minimum)
-    : DesignationCriterion(Name, Description);
+/// <summary>
+/// At least <paramref name="Minimum"/> recorded systems-change examples (kind <c>SystemsChangeExamples</c>). With
+/// <paramref name="RecordedAfterAwardOf"/> set, only examples dated after the latest award of one of those
+/// designations count ("additional examples of systems change").
+/// </summary>
+public sealed record SystemsChangeExamplesCriterion(
+    string Name, string Description, int Minimum, ImmutableArray<string> RecordedAfterAwardOf = default)
+    : DesignationCriterion(Name, Description)
+{
+    /// <inheritdoc />
+    public override CriterionKind Kind => CriterionKind.SystemsChangeExamples;
+}
 
 /// <summary>
 /// Core indicators of the seven outcomes whose trend is one of <paramref name="Trends"/>: at least
@@ -57,7 +88,11 @@ public sealed record SystemsChangeExamplesCriterion(string Name, string Descript
 /// </summary>
 public sealed record CoreIndicatorOutcomesCriterion(
     string Name, string Description, int Minimum, ImmutableArray<TrendDirection> Trends, bool DistinctOutcomes)
-    : DesignationCriterion(Name, Description);
+    : DesignationCriterion(Name, Description)
+{
+    /// <inheritdoc />
+    public override CriterionKind Kind => CriterionKind.CoreIndicatorOutcomes;
+}
 
 /// <summary>
 /// At least <paramref name="MinimumPercent"/> percent of the partnership's core indicators have a trend in
@@ -65,7 +100,11 @@ public sealed record CoreIndicatorOutcomesCriterion(
 /// </summary>
 public sealed record CoreIndicatorShareCriterion(
     string Name, string Description, decimal MinimumPercent, ImmutableArray<TrendDirection> Trends)
-    : DesignationCriterion(Name, Description);
+    : DesignationCriterion(Name, Description)
+{
+    /// <inheritdoc />
+    public override CriterionKind Kind => CriterionKind.CoreIndicatorShare;
+}
 
 /// <summary>
 /// Disparity gaps of the seven outcomes whose change is one of <paramref name="Changes"/>: at least
@@ -73,7 +112,11 @@ public sealed record CoreIndicatorShareCriterion(
 /// </summary>
 public sealed record DisparityGapsCriterion(
     string Name, string Description, int Minimum, ImmutableArray<GapChange> Changes, bool DistinctOutcomes)
-    : DesignationCriterion(Name, Description);
+    : DesignationCriterion(Name, Description)
+{
+    /// <inheritdoc />
+    public override CriterionKind Kind => CriterionKind.DisparityGaps;
+}
 
 /// <summary>
 /// Adjacent-sector outcome indicators (outside education) with a trend in <paramref name="Trends"/>: at least
@@ -81,4 +124,20 @@ public sealed record DisparityGapsCriterion(
 /// </summary>
 public sealed record AdjacentSectorIndicatorsCriterion(
     string Name, string Description, int Minimum, ImmutableArray<TrendDirection> Trends)
-    : DesignationCriterion(Name, Description);
+    : DesignationCriterion(Name, Description)
+{
+    /// <inheritdoc />
+    public override CriterionKind Kind => CriterionKind.AdjacentSectorIndicators;
+}
+
+/// <summary>
+/// Prerequisite (kind <c>DesignationHeld</c>): one of <paramref name="DesignationIds"/> was awarded in an earlier
+/// re-evaluation and, when <paramref name="Standing"/>, still stands (was not lapsed since).
+/// </summary>
+public sealed record DesignationHeldCriterion(
+    string Name, string Description, ImmutableArray<string> DesignationIds, bool Standing)
+    : DesignationCriterion(Name, Description)
+{
+    /// <inheritdoc />
+    public override CriterionKind Kind => CriterionKind.DesignationHeld;
+}

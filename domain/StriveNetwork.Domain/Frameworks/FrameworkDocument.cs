@@ -10,6 +10,7 @@ internal sealed class FrameworkDocument
     public string? Id { get; set; }
     public string? Name { get; set; }
     public string? Version { get; set; }
+    public int? RulesRevision { get; set; }
     public string? Source { get; set; }
     public List<GatewayDocument>? Gateways { get; set; }
     public List<PillarDocument>? Pillars { get; set; }
@@ -86,6 +87,9 @@ internal sealed class CriterionDocument
     public List<string>? Trends { get; set; }
     public List<string>? Changes { get; set; }
     public bool? DistinctOutcomes { get; set; }
+    public List<string>? Designations { get; set; }
+    public bool? Standing { get; set; }
+    public List<string>? RecordedAfterAwardOf { get; set; }
 }
 
 [JsonSourceGenerationOptions(

@@ -37,9 +37,18 @@ internal sealed class FrameworkReader(string sourceName)
         var placement = new PlacementRules(document.Placement?.CountCarriedOverBenchmarks ?? true);
         var benchmarks = MapBenchmarks(document.Benchmarks, gateways, pillars);
         var designations = MapDesignations(document.Designations, gateways, pillars, benchmarks);
+        var revision = document.RulesRevision ?? 1;
+        if (revision < 1)
+        {
+            throw Fail(frameworkItem, $"'rulesRevision' must be at least 1, got {revision}.");
+        }
+
         return new TheoryOfActionFramework(
             id, name, document.Version ?? string.Empty, document.Source ?? string.Empty,
-            gateways, pillars, principles, benchmarks, placement, new DesignationRules(designations));
+            gateways, pillars, principles, benchmarks, placement, new DesignationRules(designations))
+        {
+            RulesRevision = revision,
+        };
     }
 
     private ImmutableArray<Gateway> MapGateways(List<GatewayDocument>? documents)
@@ -240,6 +249,31 @@ internal sealed class FrameworkReader(string sourceName)
                 id, Required(doc.Name, item, "name"), grants, doc.Source ?? string.Empty, criteria));
         }
 
+        foreach (var designation in designations)
+        {
+            foreach (var (criterion, index) in designation.Criteria.Select((c, i) => (c, i)))
+            {
+                var referenced = criterion switch
+                {
+                    DesignationHeldCriterion held => held.DesignationIds,
+                    SystemsChangeExamplesCriterion { RecordedAfterAwardOf.IsDefaultOrEmpty: false } examples => examples.RecordedAfterAwardOf,
+                    _ => [],
+                };
+                foreach (var id in referenced)
+                {
+                    if (!designations.Any(d => d.Id == id))
+                    {
+                        throw Fail($"designation '{designation.Id}' criterion #{index + 1} ({criterion.Kind})", $"names missing designation '{id}'.");
+                    }
+
+                    if (criterion is DesignationHeldCriterion && id == designation.Id)
+                    {
+                        throw Fail($"designation '{designation.Id}' criterion #{index + 1} ({criterion.Kind})", "a designation cannot be its own prerequisite.");
+                    }
+                }
+            }
+        }
+
         foreach (var gateway in gateways.Where(g => g.Entry == GatewayEntry.Designation))
         {
             if (!designations.Any(d => d.GrantsGatewayId == gateway.Id))
@@ -306,7 +340,18 @@ internal sealed class FrameworkReader(string sourceName)
             }
 
             case "SystemsChangeExamples":
-                return new SystemsChangeExamplesCriterion(name, description, Positive(doc.Minimum, item, "minimum"));
+                return new SystemsChangeExamplesCriterion(
+                    name, description, Positive(doc.Minimum, item, "minimum"),
+                    doc.RecordedAfterAwardOf is null ? [] : DesignationIds(doc.RecordedAfterAwardOf, item, "recordedAfterAwardOf"));
+
+            case "DesignationHeld":
+                if (doc.Designations is null || doc.Designations.Count == 0)
+                {
+                    throw Fail(item, "'designations' must list at least one designation id.");
+                }
+
+                return new DesignationHeldCriterion(
+                    name, description, DesignationIds(doc.Designations, item, "designations"), doc.Standing ?? true);
 
             case "CoreIndicatorOutcomes":
             {
@@ -343,6 +388,17 @@ internal sealed class FrameworkReader(string sourceName)
             default:
                 throw Fail(item, $"unknown criterion kind '{kind}'.");
         }
+    }
+
+    private ImmutableArray<string> DesignationIds(List<string> ids, string item, string field)
+    {
+        foreach (var id in ids)
+        {
+            // Checked against the framework's designations once they are all read (they may refer forward).
+            _ = Required(id, item, field);
+        }
+
+        return [.. ids.Distinct(StringComparer.Ordinal)];
     }
 
     private string GatewayParameter(CriterionDocument doc, string item, ImmutableArray<Gateway> gateways)

@@ -18,6 +18,13 @@ public sealed record TheoryOfActionFramework(
     PlacementRules Placement,
     DesignationRules Designations)
 {
+    /// <summary>
+    /// Revision of the designation rules in the data file (1 when absent). Raised when the rules change in a way
+    /// that can change an evaluation (revision 2: the gateway sequence prerequisites); every designation award
+    /// records it, so a stored award keeps pointing at the rules that granted it.
+    /// </summary>
+    public int RulesRevision { get; init; } = 1;
+
     /// <summary>The gateway with this id, or null.</summary>
     public Gateway? FindGateway(string gatewayId) =>
         Gateways.FirstOrDefault(g => string.Equals(g.Id, gatewayId, StringComparison.Ordinal));

@@ -1,4 +1,5 @@
 using System.Globalization;
+using StriveNetwork.Domain.Settings;
 using StriveNetwork.Domain.Suppression;
 
 namespace StriveNetwork.Domain.Indicators;
@@ -112,8 +113,10 @@ public sealed class GapRules
     private const double Epsilon = 1e-9;
 
     private readonly TrendRules _trends;
+    private readonly SmallCellSuppressor _disclosure;
 
-    public GapRules(GapOptions? options = null, TrendRules? trends = null)
+    /// <summary>Gap rules; <paramref name="suppression"/> decides whether a derived complement is large enough to use.</summary>
+    public GapRules(GapOptions? options = null, TrendRules? trends = null, SuppressionOptions? suppression = null)
     {
         Options = options ?? new GapOptions();
         var errors = Options.Validate();
@@ -123,6 +126,14 @@ public sealed class GapRules
         }
 
         _trends = trends ?? new TrendRules();
+        _disclosure = new SmallCellSuppressor(suppression);
+    }
+
+    /// <summary>Gap rules (and the focal-group trend they use) with a partnership's validated rule settings.</summary>
+    /// <exception cref="IndicatorValidationException">The settings are invalid.</exception>
+    public GapRules(PartnershipRuleSettings settings)
+        : this((settings ?? throw new ArgumentNullException(nameof(settings))).EnsureValid().Gaps, new TrendRules(settings), settings.Suppression)
+    {
     }
 
     public GapOptions Options { get; }
@@ -230,8 +241,8 @@ public sealed class GapRules
             return Insufficient(gap, reference.Label, baselineYear, latestYear, reference.Error);
         }
 
-        var refBaseline = reference.Rate(baseline);
-        var refLatest = reference.Rate(latest);
+        var refBaseline = reference.Rate(baseline, _disclosure.PrimaryReasonFor);
+        var refLatest = reference.Rate(latest, _disclosure.PrimaryReasonFor);
         if (refBaseline.Rate is null || refLatest.Rate is null)
         {
             return Insufficient(gap, reference.Label, baselineYear, latestYear,
@@ -245,18 +256,25 @@ public sealed class GapRules
         var threshold = Options.ThresholdPercentagePoints;
         GapChange change;
         string explanation;
-        if (gap2 <= Options.EliminationTolerancePercentagePoints + Epsilon)
+        var tolerance = Options.EliminationTolerancePercentagePoints;
+        var closedNow = gap2 <= tolerance + Epsilon;
+        var gapAtBaseline = gap1 > Math.Max(threshold, tolerance) + Epsilon;
+        if (closedNow && !gapAtBaseline)
         {
-            change = GapChange.Eliminated;
-            explanation = $"Eliminated: {numbers}; the focal group is at or above the reference, or within {F(Options.EliminationTolerancePercentagePoints)} pp"
-                + (gap1 <= Options.EliminationTolerancePercentagePoints + Epsilon ? " (it already was at baseline)." : ".");
+            // Nothing was eliminated: there was no gap above the threshold to begin with.
+            (change, explanation) = (GapChange.Unchanged, $"Unchanged: {numbers}; there was no gap above {F(Math.Max(threshold, tolerance))} pp at baseline to eliminate.");
         }
-        else if (gap1 - gap2 >= threshold - Epsilon)
+        else if (closedNow || gap1 - gap2 >= threshold - Epsilon)
         {
+            // Closing a gap counts only when the focal group itself did not decline: a gap that closes because the
+            // reference group fell is no progress for the focal group (Education Trust, "progress for all groups").
             var focalTrend = _trends.Evaluate(definition.Polarity, focalBaseline, focalLatest);
+            var kind = closedNow ? GapChange.Eliminated : GapChange.Reduced;
             (change, explanation) = focalTrend.Direction == TrendDirection.Worsened
-                ? (GapChange.Unchanged, $"Not counted as reduced: {numbers}; the gap narrowed only because the focal group got worse ({focalTrend.Explanation})")
-                : (GapChange.Reduced, $"Reduced: {numbers}; narrowed by at least {F(threshold)} pp and the focal group did not get worse.");
+                ? (GapChange.Unchanged, $"Not counted as {(closedNow ? "eliminated" : "reduced")}: {numbers}; the gap closed only because the focal group got worse ({focalTrend.Explanation})")
+                : closedNow
+                    ? (kind, $"Eliminated: {numbers}; a gap above {F(Math.Max(threshold, tolerance))} pp at baseline is now within {F(tolerance)} pp (or reversed) and the focal group did not get worse.")
+                    : (kind, $"Reduced: {numbers}; narrowed by at least {F(threshold)} pp and the focal group did not get worse.");
         }
         else if (gap2 - gap1 >= threshold - Epsilon)
         {
@@ -326,7 +344,7 @@ public sealed class GapRules
 
         public static ResolvedReference Difference(CellKey total, CellKey part) => new(total, part, $"{total} − {part}", null);
 
-        public (double? Rate, string? Why) Rate(SuppressedTable table)
+        public (double? Rate, string? Why) Rate(SuppressedTable table, Func<long, long, string?> primary)
         {
             var cell = table.Cells[Cell!.Value];
             if (Minus is null)
@@ -343,8 +361,14 @@ public sealed class GapRules
 
             var d = cell.Denominator!.Value - part.Denominator!.Value;
             var n = cell.Numerator!.Value - part.Numerator!.Value;
-            return d <= 0 || n < 0 || n > d
-                ? (null, $"the complement in {table.Year} is empty or inconsistent.")
+            if (d <= 0 || n < 0 || n > d)
+            {
+                return (null, $"the complement in {table.Year} is empty or inconsistent.");
+            }
+
+            // A gap against a small complement would publish that small group's rate: the same rule as a cell.
+            return primary(n, d) is not null
+                ? (null, $"the complement in {table.Year} is too small to publish, so the gap counts as insufficient data.")
                 : (100.0 * n / d, null);
         }
     }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using StriveNetwork.Domain.Settings;
 using StriveNetwork.Domain.Suppression;
 
 namespace StriveNetwork.Domain.Indicators;
@@ -85,6 +86,13 @@ public sealed class TrendRules
         {
             throw new IndicatorValidationException(errors);
         }
+    }
+
+    /// <summary>Trend rules with a partnership's validated rule settings.</summary>
+    /// <exception cref="IndicatorValidationException">The settings are invalid.</exception>
+    public TrendRules(PartnershipRuleSettings settings)
+        : this((settings ?? throw new ArgumentNullException(nameof(settings))).EnsureValid().Trends)
+    {
     }
 
     public TrendOptions Options { get; }

@@ -40,9 +40,11 @@ public static class DesignationEvaluator
         var criteria = definition.Criteria.Select(c => EvaluateCriterion(c, context)).ToImmutableArray();
         var met = criteria.Length > 0 && criteria.All(c => c.Met);
         var failed = criteria.Where(c => !c.Met).Select(c => c.Name).ToList();
+        var missing = criteria.FirstOrDefault(c => c.IsPrerequisite && !c.Met);
         var explanation = met
             ? $"{definition.Name}: met; all {criteria.Length} criteria are met."
-            : $"{definition.Name}: not met; {failed.Count} of {criteria.Length} criteria not met ({string.Join("; ", failed)}).";
+            : (missing is null ? string.Empty : $"{definition.Name}: prerequisite missing: {missing.Explanation} ")
+              + $"{definition.Name}: not met; {failed.Count} of {criteria.Length} criteria not met ({string.Join("; ", failed)}).";
         return new DesignationResult(definition.Id, definition.Name, definition.GrantsGatewayId, met, criteria, explanation);
     }
 
@@ -51,6 +53,7 @@ public static class DesignationEvaluator
         BenchmarksAcrossPillarsCriterion c => AcrossPillars(c, context),
         GatewayBenchmarksCriterion c => GatewayBenchmarks(c, context),
         InGatewayCriterion c => InGateway(c, context),
+        DesignationHeldCriterion c => DesignationHeld(c, context),
         SystemsChangeExamplesCriterion c => Examples(c, context),
         CoreIndicatorOutcomesCriterion c => CoreIndicatorOutcomes(c, context),
         CoreIndicatorShareCriterion c => CoreIndicatorShare(c, context),
@@ -83,7 +86,7 @@ public static class DesignationEvaluator
             explanation += $" Missing pillar(s): {string.Join(", ", shortPillars.Select(x => $"{x.Pillar.Name} ({x.Met.Count} met)"))}.";
         }
 
-        return new CriterionResult(c.Name, "BenchmarksAcrossPillars", "pillars", c.PillarsRequired, covered.Count, met,
+        return new CriterionResult(c.Name, c.Kind, "pillars", c.PillarsRequired, covered.Count, met,
             counted, explanation);
     }
 
@@ -102,7 +105,7 @@ public static class DesignationEvaluator
             explanation += $" Not met: {string.Join(", ", notMet)}.";
         }
 
-        return new CriterionResult(c.Name, "GatewayBenchmarks", "benchmarks", required, metIds.Length,
+        return new CriterionResult(c.Name, c.Kind, "benchmarks", required, metIds.Length,
             metIds.Length >= required, metIds, explanation);
     }
 
@@ -120,14 +123,39 @@ public static class DesignationEvaluator
         var explanation = met
             ? $"Placed in {context.Placement.Current.Name}: every benchmark of the {earlier.Count} gateway(s) before {gateway.Name} is met."
             : $"Placed in {context.Placement.Current.Name}, not {gateway.Name}: {notMet.Count} earlier benchmark(s) not met ({string.Join(", ", notMet)}).";
-        return new CriterionResult(c.Name, "InGateway", "benchmarks", required, metIds.Length, met, metIds, explanation);
+        return new CriterionResult(c.Name, c.Kind, "benchmarks", required, metIds.Length, met, metIds, explanation);
+    }
+
+    private static CriterionResult DesignationHeld(DesignationHeldCriterion c, Context context)
+    {
+        var framework = context.Framework;
+        var awards = context.Awards;
+        var names = c.DesignationIds.Select(id => framework.Designations.Find(id)?.Name ?? id).ToList();
+        var holding = c.DesignationIds
+            .Where(id => c.Standing ? awards.IsStanding(id) : awards.WasAwarded(id))
+            .ToImmutableArray();
+        var met = holding.Length > 0;
+        var what = c.Standing ? "standing" : "awarded before";
+        var explanation = met
+            ? $"{string.Join(", ", holding.Select(id => framework.Designations.Find(id)?.Name ?? id))} {what}."
+            : c.Standing
+                ? $"No standing {string.Join(" or ", names)}: it must be awarded in an earlier re-evaluation and not have lapsed."
+                : $"No {string.Join(" or ", names)} awarded before: it must be awarded in an earlier re-evaluation.";
+        return new CriterionResult(c.Name, c.Kind, "designations", 1, holding.Length, met, holding, explanation);
     }
 
     private static CriterionResult Examples(SystemsChangeExamplesCriterion c, Context context)
     {
-        var ids = context.Evidence.SystemsChangeExamples.Select(e => e.Id).Distinct(StringComparer.Ordinal).ToImmutableArray();
-        var explanation = $"{ids.Length} systems-change example(s) recorded; at least {c.Minimum} required.";
-        return new CriterionResult(c.Name, "SystemsChangeExamples", "examples", c.Minimum, ids.Length,
+        var asOf = context.Evidence.EvaluatedOn;
+        var examples = context.Evidence.SystemsChangeExamples.Where(e => asOf is null || e.Date <= asOf).ToList();
+        var after = c.RecordedAfterAwardOf.IsDefaultOrEmpty ? null : context.Awards.LatestGrant(c.RecordedAfterAwardOf);
+        var counted = after is { } award ? examples.Where(e => e.Date > award).ToList() : examples;
+        var ids = counted.Select(e => e.Id).Distinct(StringComparer.Ordinal).ToImmutableArray();
+        var scope = after is { } since
+            ? $" after the award of {since:yyyy-MM-dd} ({examples.Count - counted.Count} earlier one(s) not additional)"
+            : c.RecordedAfterAwardOf.IsDefaultOrEmpty ? string.Empty : " (no earlier award to count from)";
+        var explanation = $"{ids.Length} systems-change example(s) recorded{scope}; at least {c.Minimum} required.";
+        return new CriterionResult(c.Name, c.Kind, "examples", c.Minimum, ids.Length,
             ids.Length >= c.Minimum, ids, explanation);
     }
 
@@ -146,13 +174,14 @@ public static class DesignationEvaluator
             (outcomes.Count > 0 ? $" ({string.Join(", ", outcomes)})" : string.Empty) +
             $"; at least {c.Minimum} {(c.DistinctOutcomes ? "distinct outcomes" : "indicators")} required." +
             InsufficientNote(context.Evidence.Indicators.Count(i => i.IsCore && i.Trend == TrendDirection.InsufficientData));
-        return new CriterionResult(c.Name, "CoreIndicatorOutcomes", unit, c.Minimum, actual, actual >= c.Minimum,
+        return new CriterionResult(c.Name, c.Kind, unit, c.Minimum, actual, actual >= c.Minimum,
             ids, explanation);
     }
 
     private static CriterionResult CoreIndicatorShare(CoreIndicatorShareCriterion c, Context context)
     {
-        var core = context.Evidence.Indicators.Where(i => i.IsCore)
+        // "Core indicators" are those of the seven outcomes: an adjacent-sector indicator never enters the share.
+        var core = context.Evidence.Indicators.Where(i => i.IsCore && CradleToCareerOutcomes.IsOneOfTheSeven(i.Outcome))
             .GroupBy(i => i.IndicatorId, StringComparer.Ordinal)
             .Select(g => g.Last())
             .ToList();
@@ -164,29 +193,30 @@ public static class DesignationEvaluator
         var share = core.Count == 0 ? 0m : 100m * qualifying.Length / core.Count;
         var explanation = core.Count == 0
             ? "No core indicators reported; the share cannot be met."
-            : $"{qualifying.Length} of {core.Count} core indicators {string.Join(" or ", c.Trends)} " +
+            : $"{qualifying.Length} of {core.Count} core indicators of the seven outcomes {string.Join(" or ", c.Trends)} " +
               $"({share.ToString("0.0", CultureInfo.InvariantCulture)}%); at least " +
               $"{c.MinimumPercent.ToString(CultureInfo.InvariantCulture)}% ({required}) required." +
               InsufficientNote(core.Count(i => i.Trend == TrendDirection.InsufficientData));
-        return new CriterionResult(c.Name, "CoreIndicatorShare", "indicators", required, qualifying.Length, met,
+        return new CriterionResult(c.Name, c.Kind, "indicators", required, qualifying.Length, met,
             qualifying, explanation);
     }
 
     private static CriterionResult DisparityGaps(DisparityGapsCriterion c, Context context)
     {
-        var qualifying = context.Evidence.Gaps
-            .Where(g => CradleToCareerOutcomes.IsOneOfTheSeven(g.Outcome) && c.Changes.Contains(g.Change))
-            .ToList();
-        // Gap ids are scoped to their indicator: "black-vs-white" on reading and on graduation are two gaps.
-        var ids = qualifying.Select(g => $"{g.IndicatorId}/{g.GapId}").Distinct(StringComparer.Ordinal).ToImmutableArray();
-        var outcomes = qualifying.Select(g => g.Outcome).Distinct().Order().ToList();
+        // One disparity per indicator and focal group, however many reference definitions it has (GapCounting).
+        var disparities = GapCounting.Disparities(context.Evidence.Gaps.Where(g => CradleToCareerOutcomes.IsOneOfTheSeven(g.Outcome)));
+        var qualifying = disparities.Where(d => c.Changes.Contains(d.Change)).ToList();
+        var ids = qualifying.Select(d => d.Id).ToImmutableArray();
+        var outcomes = qualifying.Select(d => d.Outcome).Distinct().Order().ToList();
         var actual = c.DistinctOutcomes ? outcomes.Count : ids.Length;
+        var merged = disparities.Count(d => d.GapIds.Length > 1);
         var explanation =
             $"{ids.Length} disparity gap(s) of the seven outcomes {string.Join(" or ", c.Changes)}" +
             (outcomes.Count > 0 ? $" (outcomes: {string.Join(", ", outcomes)})" : string.Empty) +
             $"; at least {c.Minimum} {(c.DistinctOutcomes ? "distinct outcomes" : "gaps")} required." +
-            InsufficientNote(context.Evidence.Gaps.Count(g => g.Change == GapChange.InsufficientData));
-        return new CriterionResult(c.Name, "DisparityGaps", c.DistinctOutcomes ? "outcomes" : "gaps", c.Minimum, actual,
+            (merged > 0 ? $" {merged} focal group(s) with several reference definitions counted once." : string.Empty) +
+            InsufficientNote(disparities.Count(d => d.Change == GapChange.InsufficientData));
+        return new CriterionResult(c.Name, c.Kind, c.DistinctOutcomes ? "outcomes" : "gaps", c.Minimum, actual,
             actual >= c.Minimum, ids, explanation);
     }
 
@@ -201,7 +231,7 @@ public static class DesignationEvaluator
             $"{ids.Length} adjacent-sector outcome indicator(s) {string.Join(" or ", c.Trends)}; at least {c.Minimum} required." +
             InsufficientNote(context.Evidence.Indicators.Count(
                 i => i.Outcome == Outcome.AdjacentSector && i.Trend == TrendDirection.InsufficientData));
-        return new CriterionResult(c.Name, "AdjacentSectorIndicators", "indicators", c.Minimum, ids.Length,
+        return new CriterionResult(c.Name, c.Kind, "indicators", c.Minimum, ids.Length,
             ids.Length >= c.Minimum, ids, explanation);
     }
 
@@ -217,6 +247,8 @@ public static class DesignationEvaluator
         public TheoryOfActionFramework Framework => Evidence.Assessments.Framework;
 
         public ImmutableHashSet<string> Met { get; } = evidence.Assessments.MetBenchmarkIds();
+
+        public DesignationHistory Awards { get; } = evidence.EvaluatedOn is { } on ? evidence.Awards.AsOf(on) : evidence.Awards;
 
         public GatewayPlacement Placement => _placement ??= GatewayRules.Place(Framework, Met);
     }

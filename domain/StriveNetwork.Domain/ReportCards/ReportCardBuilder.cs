@@ -1,5 +1,6 @@
 using System.Globalization;
 using StriveNetwork.Domain.Indicators;
+using StriveNetwork.Domain.Settings;
 using StriveNetwork.Domain.Suppression;
 
 namespace StriveNetwork.Domain.ReportCards;
@@ -21,7 +22,14 @@ public sealed class ReportCardBuilder(SmallCellSuppressor suppressor, TrendRules
     private readonly GapRules _gaps = gaps ?? throw new ArgumentNullException(nameof(gaps));
 
     public ReportCardBuilder()
-        : this(new SmallCellSuppressor(), new TrendRules(), new GapRules())
+        : this(PartnershipRuleSettings.Default)
+    {
+    }
+
+    /// <summary>A builder whose suppression, trends and gaps all follow a partnership's validated rule settings.</summary>
+    /// <exception cref="IndicatorValidationException">The settings are invalid.</exception>
+    public ReportCardBuilder(PartnershipRuleSettings settings)
+        : this(new SmallCellSuppressor(settings), new TrendRules(settings), new GapRules(settings))
     {
     }
 

@@ -75,6 +75,12 @@ public sealed record PublishedCell(
 /// <summary>One year of one definition version after suppression, keyed by cell.</summary>
 public sealed record SuppressedTable(int Year, int DefinitionVersion, PopulationTaxonomy Taxonomy, IReadOnlyDictionary<CellKey, PublishedCell> Cells)
 {
+    /// <summary>
+    /// The disclosure audit the table passed: the feasible numerator range of every hidden value. For the data owner
+    /// only (a range reveals a hidden cell's size); <see cref="ForPublication"/> removes it.
+    /// </summary>
+    public DisclosureAuditResult? Audit { get; init; }
+
     public PublishedCell this[CellKey cell] => Cells[cell];
 
     public PublishedCell Get(string gender, string population) => Cells[new CellKey(gender, population)];
@@ -84,7 +90,7 @@ public sealed record SuppressedTable(int Year, int DefinitionVersion, Population
 
     /// <summary>The table with every suppression reason removed; use it for anything that leaves the data owner.</summary>
     public SuppressedTable ForPublication() =>
-        this with { Cells = Cells.ToDictionary(kv => kv.Key, kv => kv.Value.ForPublication()) };
+        this with { Cells = Cells.ToDictionary(kv => kv.Key, kv => kv.Value.ForPublication()), Audit = null };
 }
 
 /// <summary>

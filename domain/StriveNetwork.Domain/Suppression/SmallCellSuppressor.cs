@@ -1,11 +1,13 @@
 using System.Globalization;
 using StriveNetwork.Domain.Indicators;
+using StriveNetwork.Domain.Settings;
 
 namespace StriveNetwork.Domain.Suppression;
 
 /// <summary>
 /// Applies primary suppression, top/bottom coding and complementary suppression to a disaggregated table so that
-/// no suppressed value can be recovered by subtraction from shown values. See docs/domain-rules.md.
+/// no suppressed value can be recovered by subtraction from shown values, and then hides more until the disclosure
+/// audit (bounded inference over integer counts) passes. See docs/domain-rules.md.
 /// </summary>
 /// <remarks>
 /// Relations protected (each is "total = sum of parts"):
@@ -19,10 +21,14 @@ namespace StriveNetwork.Domain.Suppression;
 /// A relation is unsafe when exactly one member's value is unpublished and that value must be protected. The
 /// numerator and the denominator are checked separately: a coded cell publishes its denominator but protects its
 /// numerator. Unsafe relations are fixed by suppressing the published member with the smallest denominator
-/// (parts before the total), repeated until no relation is unsafe.
+/// (parts before the total), repeated until no relation is unsafe. Then <see cref="DisclosureAudit"/> bounds every
+/// hidden numerator over all relations at once, treating counts as integers in [0, denominator]; a value narrower
+/// than the protection interval (or pinned to one value) gets one more cell hidden, until none is.
 /// </remarks>
 public sealed class SmallCellSuppressor
 {
+    private const string PriorPrefix = "prior:";
+
     private readonly SuppressionOptions _options;
 
     public SmallCellSuppressor(SuppressionOptions? options = null)
@@ -33,6 +39,13 @@ public sealed class SmallCellSuppressor
         {
             throw new IndicatorValidationException(errors);
         }
+    }
+
+    /// <summary>A suppressor with a partnership's validated rule settings.</summary>
+    /// <exception cref="IndicatorValidationException">The settings are invalid.</exception>
+    public SmallCellSuppressor(PartnershipRuleSettings settings)
+        : this((settings ?? throw new ArgumentNullException(nameof(settings))).EnsureValid().Suppression)
+    {
     }
 
     public SuppressionOptions Options => _options;
@@ -54,7 +67,14 @@ public sealed class SmallCellSuppressor
     }
 
     /// <summary>Suppresses one table. Cells absent from <paramref name="observations"/> are reported as missing.</summary>
-    public SuppressedTable Suppress(PopulationTaxonomy taxonomy, int year, int definitionVersion, IReadOnlyDictionary<CellKey, Observation> observations)
+    public SuppressedTable Suppress(PopulationTaxonomy taxonomy, int year, int definitionVersion, IReadOnlyDictionary<CellKey, Observation> observations) =>
+        Suppress(taxonomy, year, definitionVersion, observations, prior: null);
+
+    /// <summary>
+    /// Suppresses one table so that, together with a prior release of the same year and definition version (a
+    /// revision republishes it), no hidden value can be narrowed below the protection interval.
+    /// </summary>
+    public SuppressedTable Suppress(PopulationTaxonomy taxonomy, int year, int definitionVersion, IReadOnlyDictionary<CellKey, Observation> observations, PriorRelease? prior)
     {
         ArgumentNullException.ThrowIfNull(taxonomy);
         ArgumentNullException.ThrowIfNull(observations);
@@ -72,6 +92,34 @@ public sealed class SmallCellSuppressor
         }
 
         var relations = BuildRelations(taxonomy, observations, nodes);
+        ApplySubtractionRules(relations, nodes);
+
+        // The bounded-inference audit: exact numerator ranges under every relation, integers in [0, d]. Hiding one
+        // more cell only widens ranges, so repeating until the audit passes terminates (at worst all is hidden).
+        DisclosureAuditResult audit;
+        while (true)
+        {
+            audit = AuditTable(nodes, relations, prior);
+            if (audit.Safe || !HideForAudit(audit, relations, nodes))
+            {
+                break;
+            }
+
+            // A newly hidden cell can open a subtraction leak of its own; close those before auditing again.
+            ApplySubtractionRules(relations, nodes);
+        }
+
+        var cells = nodes.Values.Where(n => !n.IsVirtual).ToDictionary(n => n.Cell, n => n.ToPublished(year, definitionVersion));
+        return new SuppressedTable(year, definitionVersion, taxonomy, cells) { Audit = audit };
+    }
+
+    /// <summary>
+    /// The cheap rules first: a relation with one protected unknown gets a partner hidden, and a protected value fixed
+    /// by a chain of subtractions over several relations (solving the whole linear system) gets one too. One
+    /// subtraction is the common attack, so the first rule does most of the work; the audit then decides.
+    /// </summary>
+    private static void ApplySubtractionRules(List<Relation> relations, Dictionary<string, Node> nodes)
+    {
         while (true)
         {
             while (FindUnsafe(relations, nodes) is { } fix)
@@ -79,20 +127,219 @@ public sealed class SmallCellSuppressor
                 Complement(fix.Relation, fix.Protected, nodes, quantity: null);
             }
 
-            // One subtraction is the common attack; chains of subtractions over several relations are caught by
-            // solving the whole system. It rarely fires, so the greedy rule above stays the main mechanism.
             if (FindDetermined(relations, nodes) is not { } leak)
             {
-                break;
+                return;
             }
 
             var relation = relations.FirstOrDefault(r => r.Members.Contains(leak.Node.Id) && HasCandidate(r, leak.Node, nodes, leak.Quantity))
-                ?? relations.First(r => HasCandidate(r, leak.Node, nodes, leak.Quantity));
+                ?? relations.FirstOrDefault(r => HasCandidate(r, leak.Node, nodes, leak.Quantity));
+            if (relation is null)
+            {
+                return; // nothing published is left to hide
+            }
+
             Complement(relation, leak.Node, nodes, leak.Quantity);
         }
+    }
 
-        var cells = nodes.Values.Where(n => !n.IsVirtual).ToDictionary(n => n.Cell, n => n.ToPublished(year, definitionVersion));
-        return new SuppressedTable(year, definitionVersion, taxonomy, cells);
+    /// <summary>Audits the table as it would be published now (and, with a prior release, both releases together).</summary>
+    private DisclosureAuditResult AuditTable(Dictionary<string, Node> nodes, List<Relation> relations, PriorRelease? prior)
+    {
+        var members = nodes.Values.Select(ToAuditMember).ToList();
+        var auditRelations = relations.Select(r => new AuditRelation(r.Total, r.Members, r.Description)).ToList();
+        if (prior is not null)
+        {
+            AddPrior(prior, nodes, relations, members, auditRelations);
+        }
+
+        return DisclosureAudit.Run(members, auditRelations, _options.Protection);
+    }
+
+    /// <summary>
+    /// Adds what a prior release of the same table published. A cell whose counts did not change is the same
+    /// unknown in both releases; a changed cell is a separate unknown constrained by the prior release's relations.
+    /// </summary>
+    private void AddPrior(PriorRelease prior, Dictionary<string, Node> nodes, List<Relation> relations, List<AuditMember> members, List<AuditRelation> auditRelations)
+    {
+        string Resolve(string id)
+        {
+            if (!nodes.TryGetValue(id, out var node) || node.IsVirtual)
+            {
+                return PriorPrefix + id;
+            }
+
+            var before = prior.Observations.GetValueOrDefault(node.Cell);
+            var unchanged = before is { SuppressedAtSource: false, HasCounts: true } && before.Numerator == node.Numerator && before.Denominator == node.Denominator
+                || (before is null && node.Status == CellStatus.Missing);
+            return unchanged ? id : PriorPrefix + id;
+        }
+
+        var index = members.ToDictionary(m => m.Id, StringComparer.Ordinal);
+        foreach (var relation in relations)
+        {
+            foreach (var id in relation.Members)
+            {
+                var resolved = Resolve(id);
+                if (index.ContainsKey(resolved))
+                {
+                    if (!nodes.TryGetValue(id, out var node) || node.IsVirtual || prior.Published.Cells.GetValueOrDefault(node.Cell) is not { } was)
+                    {
+                        continue;
+                    }
+
+                    // Unchanged: whatever the prior release showed is known now too.
+                    var current = index[resolved];
+                    if (was.Status == CellStatus.Shown && was.Numerator is not null && current.ReaderNumerator is null)
+                    {
+                        index[resolved] = current with { ReaderNumerator = was.Numerator };
+                    }
+                    else if (was.Status == CellStatus.Coded && current.ReaderNumerator is null)
+                    {
+                        var (lower, upper) = CodedBounds(was.Denominator ?? current.TrueDenominator ?? 0, was.Display);
+                        index[resolved] = current with { NumeratorLower = Math.Max(current.NumeratorLower, lower), NumeratorUpper = Math.Min(current.NumeratorUpper ?? long.MaxValue, upper) };
+                    }
+
+                    continue;
+                }
+
+                index[resolved] = PriorMember(prior, nodes.GetValueOrDefault(id), resolved, id);
+            }
+
+            auditRelations.Add(new AuditRelation(Resolve(relation.Total), [.. relation.Members.Select(Resolve)], "prior release: " + relation.Description));
+        }
+
+        members.Clear();
+        members.AddRange(index.Values);
+    }
+
+    private AuditMember PriorMember(PriorRelease prior, Node? node, string id, string currentId)
+    {
+        if (node is null || node.IsVirtual)
+        {
+            // A derived complement of the prior release: known to the reader only through the relations.
+            var parts = currentId.Split("/not-");
+            var all = prior.Observations.GetValueOrDefault(new CellKey(parts[0], PopulationTaxonomy.AllStudents));
+            var subset = prior.Observations.GetValueOrDefault(new CellKey(parts[0], parts[1]));
+            if (all is { SuppressedAtSource: false, HasCounts: true } && subset is { SuppressedAtSource: false, HasCounts: true }
+                && all.Numerator - subset.Numerator is var n and >= 0 && all.Denominator - subset.Denominator is var d and >= 0 && n <= d)
+            {
+                return new AuditMember(id, null, d, 0, null, n, d, ProtectionRequirement.None);
+            }
+
+            return new AuditMember(id, null, null, 0, null, null, null, ProtectionRequirement.None);
+        }
+
+        var o = prior.Observations.GetValueOrDefault(node.Cell);
+        var was = prior.Published.Cells.GetValueOrDefault(node.Cell);
+        if (o is not { SuppressedAtSource: false, HasCounts: true })
+        {
+            return new AuditMember(id, null, null, 0, null, null, null, ProtectionRequirement.None);
+        }
+
+        long pn = o.Numerator!.Value, pd = o.Denominator!.Value;
+        if (was?.Status == CellStatus.Shown)
+        {
+            return new AuditMember(id, pn, pd, 0, null, pn, pd, ProtectionRequirement.None);
+        }
+
+        if (was?.Status == CellStatus.Coded)
+        {
+            var (lower, upper) = CodedBounds(pd, was.Display);
+            return new AuditMember(id, null, pd, lower, upper, pn, pd, ProtectionRequirement.NotDetermined);
+        }
+
+        // A value the earlier release hid must stay protected now: the revision may show cells it was hidden with.
+        return new AuditMember(id, null, pd, 0, null, pn, pd,
+            PrimaryReason(pn, pd) is not null ? ProtectionRequirement.Interval : ProtectionRequirement.NotDetermined);
+    }
+
+    private AuditMember ToAuditMember(Node n)
+    {
+        if (n.IsVirtual)
+        {
+            // A derived complement (e.g. students not low income): never shown, computable from All and the subset.
+            return n.Numerator is { } cn && n.Denominator is { } cd
+                ? new AuditMember(n.Id, null, cd, 0, null, cn, cd, n.Sensitive ? ProtectionRequirement.Interval : ProtectionRequirement.None)
+                : new AuditMember(n.Id, null, null, 0, null, null, null, n.Sensitive ? ProtectionRequirement.NotDetermined : ProtectionRequirement.None);
+        }
+
+        if (n.Numerator is not { } tn || n.Denominator is not { } td)
+        {
+            // No counts: no observation, suppressed at source, or a rate-only cell. Possibly zero students.
+            var requirement = n.Status switch
+            {
+                CellStatus.Missing when n.Sensitive => ProtectionRequirement.NotDetermined,
+                CellStatus.Suppressed => ProtectionRequirement.NotDetermined,
+                _ => ProtectionRequirement.None,
+            };
+            return new AuditMember(n.Id, null, null, 0, null, null, null, requirement);
+        }
+
+        if (n.Status == CellStatus.Shown)
+        {
+            return new AuditMember(n.Id, tn, td, 0, null, tn, td, ProtectionRequirement.None);
+        }
+
+        if (n.Status == CellStatus.Coded)
+        {
+            var (lower, upper) = CodedBounds(td, n.Display);
+            return new AuditMember(n.Id, null, td, lower, upper, tn, td, ProtectionRequirement.NotDetermined);
+        }
+
+        return new AuditMember(n.Id, null, td, 0, null, tn, td,
+            n.Reason == SuppressionReason.Primary || _options.Protection.ApplyToComplementaryCells
+                ? ProtectionRequirement.Interval
+                : ProtectionRequirement.NotDetermined);
+    }
+
+    /// <summary>The numerators a coded display ("&gt;95%", "&lt;5%") admits for a denominator.</summary>
+    private static (long Lower, long Upper) CodedBounds(long d, string display)
+    {
+        var threshold = decimal.Parse(display.Trim('>', '<', '%'), NumberStyles.Number, CultureInfo.InvariantCulture);
+        return display.StartsWith('>')
+            ? ((long)Math.Floor(threshold * d / 100m) + 1, d)
+            : (0, (long)Math.Ceiling(threshold * d / 100m) - 1);
+    }
+
+    /// <summary>
+    /// Hides one more published cell to widen the range of the first failing member: a published member of a
+    /// relation the failing member is in (parts before totals, then the smallest denominator); failing that, the
+    /// published cell with the smallest denominator anywhere. False when nothing is left to hide.
+    /// </summary>
+    private static bool HideForAudit(DisclosureAuditResult audit, List<Relation> relations, Dictionary<string, Node> nodes)
+    {
+        foreach (var violation in audit.Violations)
+        {
+            // A prior release's value is widened through the same relations of the current table.
+            var id = violation.Member.StartsWith(PriorPrefix, StringComparison.Ordinal) ? violation.Member[PriorPrefix.Length..] : violation.Member;
+            var candidate = relations
+                .Where(r => r.Members.Contains(id, StringComparer.Ordinal))
+                .SelectMany(r => r.Members.Select(m => (Relation: r, Node: nodes[m])))
+                .Where(x => !x.Node.IsVirtual && x.Node.Id != id && x.Node.Status is CellStatus.Shown or CellStatus.Coded)
+                .OrderBy(x => x.Node.Id == x.Relation.Total ? 1 : 0)
+                .ThenBy(x => x.Node.Denominator ?? long.MaxValue)
+                .ThenBy(x => x.Node.Order)
+                .Select(x => x.Node)
+                .FirstOrDefault()
+                ?? nodes.Values
+                    .Where(n => !n.IsVirtual && n.Status is CellStatus.Shown or CellStatus.Coded)
+                    .OrderBy(n => n.Denominator ?? long.MaxValue)
+                    .ThenBy(n => n.Order)
+                    .FirstOrDefault();
+            if (candidate is null)
+            {
+                continue;
+            }
+
+            var label = nodes.TryGetValue(id, out var protectedNode) ? protectedNode.Label : id;
+            candidate.Status = CellStatus.Suppressed;
+            candidate.Reason = SuppressionReason.Complementary;
+            candidate.Explanation = $"Hidden so that the published values cannot narrow {label} to fewer than the protection interval allows.";
+            return true;
+        }
+
+        return false;
     }
 
     private static bool IsCandidate(Node n, Node protectedNode, char? quantity) =>
@@ -200,6 +447,13 @@ public sealed class SmallCellSuppressor
     }
 
     /// <summary>Why counts (n of d) would be a primary suppression, or null when they are publishable.</summary>
+    /// <summary>
+    /// Why a group of <paramref name="numerator"/> of <paramref name="denominator"/> students could not be published
+    /// (too small, too few on one side, a coded range that pins the count), or null when it could. Derived groups
+    /// (a complement used as a gap's reference) are checked with it before any value built on them is shown.
+    /// </summary>
+    public string? PrimaryReasonFor(long numerator, long denominator) => PrimaryReason(numerator, denominator);
+
     private string? PrimaryReason(long n, long d)
     {
         if (d < _options.MinimumN)
@@ -313,8 +567,13 @@ public sealed class SmallCellSuppressor
             var n = all.Numerator!.Value - part.Numerator!.Value;
             var d = all.Denominator!.Value - part.Denominator!.Value;
             // Inconsistent inputs (a subset larger than the total) are treated as sensitive rather than trusted.
-            node.Sensitive = n < 0 || d < 0 || n > d || d < _options.MinimumN
-                || n < _options.MinimumOutcomeCount || d - n < _options.MinimumOutcomeCount;
+            var consistent = n >= 0 && d >= 0 && n <= d;
+            node.Sensitive = !consistent || PrimaryReason(n, d) is not null;
+            if (consistent)
+            {
+                node.Numerator = n;
+                node.Denominator = d;
+            }
         }
 
         nodes[id] = node;

@@ -29,10 +29,22 @@ public sealed record SuppressionOptions
     /// </summary>
     public bool TreatMissingCellsAsSensitive { get; init; } = true;
 
+    /// <summary>How unsure a reader must stay about each hidden cell (the disclosure audit). Default: 10 percentage points.</summary>
+    public ProtectionInterval Protection { get; init; } = new();
+
     /// <summary>Returns the problems with these options; empty when valid.</summary>
     public IReadOnlyList<ValidationError> Validate()
     {
         var errors = new List<ValidationError>();
+        if (Protection is null)
+        {
+            errors.Add(new(nameof(Protection), ValidationErrorKind.Required, "A protection interval is required."));
+        }
+        else
+        {
+            errors.AddRange(Protection.Validate().Select(e => e with { Field = $"{nameof(Protection)}.{e.Field}" }));
+        }
+
         if (MinimumN < 1)
         {
             errors.Add(new(nameof(MinimumN), ValidationErrorKind.NegativeCount, "Minimum n must be at least 1."));

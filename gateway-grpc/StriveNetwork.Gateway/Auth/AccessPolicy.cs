@@ -41,6 +41,9 @@ public static class AccessPolicy
         ["/strive.v1.PartnershipService/RecordAssessment"] = Writers,
         ["/strive.v1.PartnershipService/GetProgress"] = Everyone,
         ["/strive.v1.PartnershipService/GetReportCard"] = Everyone,
+        ["/strive.v1.PartnershipService/ReevaluateDesignations"] = AdminOnly,
+        ["/strive.v1.PartnershipService/GetPartnershipSettings"] = Everyone,
+        ["/strive.v1.PartnershipService/UpdatePartnershipSettings"] = AdminOnly,
     }.ToFrozenDictionary(StringComparer.Ordinal);
 
     /// <summary>Whether the path is served without a token (health checks and reflection).</summary>

@@ -26,6 +26,26 @@ public static class EnumMap
 
     public static V1.GatewayStage ToProto(DomainStage stage) => (V1.GatewayStage)(int)stage;
 
+    // Enums added with the designation ledger map by name (StriveNetwork.Domain.DomainEnum): a renumbering on
+    // either side cannot silently change their meaning. Round trips: EnumMapTests.
+    public static V1.CriterionKind ToProto(StriveNetwork.Domain.Frameworks.CriterionKind kind) =>
+        StriveNetwork.Domain.DomainEnum.Convert<StriveNetwork.Domain.Frameworks.CriterionKind, V1.CriterionKind>(kind);
+
+    public static StriveNetwork.Domain.Frameworks.CriterionKind ToDomain(V1.CriterionKind kind) =>
+        StriveNetwork.Domain.DomainEnum.Convert<V1.CriterionKind, StriveNetwork.Domain.Frameworks.CriterionKind>(kind);
+
+    public static V1.DesignationEventKind ToProto(StriveNetwork.Domain.Progress.DesignationEventKind kind) =>
+        StriveNetwork.Domain.DomainEnum.Convert<StriveNetwork.Domain.Progress.DesignationEventKind, V1.DesignationEventKind>(kind);
+
+    public static StriveNetwork.Domain.Progress.DesignationEventKind ToDomain(V1.DesignationEventKind kind) =>
+        StriveNetwork.Domain.DomainEnum.Convert<V1.DesignationEventKind, StriveNetwork.Domain.Progress.DesignationEventKind>(kind);
+
+    public static V1.ReevaluationTrigger ToProto(ReevaluationTrigger trigger) =>
+        StriveNetwork.Domain.DomainEnum.Convert<ReevaluationTrigger, V1.ReevaluationTrigger>(trigger);
+
+    public static ReevaluationTrigger ToDomain(V1.ReevaluationTrigger trigger) =>
+        StriveNetwork.Domain.DomainEnum.Convert<V1.ReevaluationTrigger, ReevaluationTrigger>(trigger);
+
     public static DomainStage? ToDomainOrNull(V1.GatewayStage stage) =>
         stage == V1.GatewayStage.Unspecified ? null : Defined<DomainStage>((int)stage, "gateway");
 

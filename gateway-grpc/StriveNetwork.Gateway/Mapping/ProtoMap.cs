@@ -1,4 +1,5 @@
 using Google.Protobuf.WellKnownTypes;
+using StriveNetwork.Domain;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Grains.Abstractions;
 using static StriveNetwork.Gateway.Mapping.EnumMap;
@@ -70,12 +71,20 @@ public static class ProtoMap
 
     public static V1.DesignationResult ToProto(DesignationView view)
     {
-        var result = new V1.DesignationResult { Designation = EnumMap.ToProto(view.Designation), Met = view.Met, Explanation = view.Explanation };
+        var result = new V1.DesignationResult
+        {
+            Designation = EnumMap.ToProto(view.Designation),
+            Met = view.Met,
+            Explanation = view.Explanation,
+            MissingPrerequisite = view.Criteria.FirstOrDefault(c => c.Kind is CriterionKind.InGateway or CriterionKind.DesignationHeld && !c.Met)?.Name ?? string.Empty,
+        };
         result.Criteria.AddRange(view.Criteria.Select(c =>
         {
             var criterion = new V1.CriterionResult
             {
-                Kind = c.Kind,
+                Kind = DomainEnum.Name(c.Kind),
+                CriterionKind = EnumMap.ToProto(c.Kind),
+                Unit = c.Unit,
                 Name = c.Name,
                 Required = c.Required,
                 Actual = c.Actual,
@@ -88,6 +97,116 @@ public static class ProtoMap
         return result;
     }
 
+    public static V1.DesignationResult ToProto(DesignationEvaluationRecord record) =>
+        ToProto(new DesignationView(Designations.FromId(record.DesignationId) ?? Designation.ProofPoint, record.Met, record.Criteria, record.Explanation));
+
+    public static V1.DesignationEvent ToProto(DesignationRecord record)
+    {
+        var result = new V1.DesignationEvent
+        {
+            Designation = Designations.FromId(record.DesignationId) is { } d ? EnumMap.ToProto(d) : V1.Designation.Unspecified,
+            DisplayName = record.DesignationName,
+            Kind = EnumMap.ToProto(record.Kind),
+            Date = ToProto(record.Date),
+            FrameworkId = record.FrameworkId,
+            FrameworkVersion = record.FrameworkVersion,
+            RulesRevision = record.RulesRevision,
+            Evaluation = ToProto(record.Evaluation),
+            Reason = record.Reason,
+        };
+        if (record.ReevaluationDue is { } due)
+        {
+            result.ReevaluationDue = ToProto(due);
+        }
+
+        return result;
+    }
+
+    public static V1.Reevaluation ToProto(ReevaluationRecord record)
+    {
+        var result = new V1.Reevaluation
+        {
+            Date = ToProto(record.Date),
+            Trigger = EnumMap.ToProto(record.Trigger),
+            TriggeredBy = record.TriggeredBy,
+            RecordTime = ToTimestamp(record.RecordTime),
+            FrameworkId = record.FrameworkId,
+            FrameworkVersion = record.FrameworkVersion,
+            RulesRevision = record.RulesRevision,
+            GatewayBefore = EnumMap.ToProto(record.GatewayBefore),
+            GatewayAfter = EnumMap.ToProto(record.GatewayAfter),
+            Note = record.Note,
+        };
+        result.Events.AddRange(record.Events.Select(ToProto));
+        result.Evaluations.AddRange(record.Evaluations.Select(ToProto));
+        result.HeldBefore.AddRange(record.HeldBefore.Select(EnumMap.ToProto));
+        result.HeldAfter.AddRange(record.HeldAfter.Select(EnumMap.ToProto));
+        return result;
+    }
+
+    public static V1.StandingDesignation ToProto(StandingDesignationView view)
+    {
+        var result = new V1.StandingDesignation
+        {
+            Designation = EnumMap.ToProto(view.Designation),
+            DisplayName = view.Name,
+            AwardDate = ToProto(view.AwardDate),
+            LastGranted = ToProto(view.LastGranted),
+            FrameworkId = view.FrameworkId,
+            FrameworkVersion = view.FrameworkVersion,
+            RulesRevision = view.RulesRevision,
+            Shown = view.Shown,
+        };
+        if (view.ReevaluationDue is { } due)
+        {
+            result.ReevaluationDue = ToProto(due);
+        }
+
+        return result;
+    }
+
+    public static V1.PartnershipSettings ToProto(PartnershipSettings settings)
+    {
+        var result = new V1.PartnershipSettings
+        {
+            MinimumN = settings.MinimumN,
+            MinimumOutcomeCount = settings.MinimumOutcomeCount,
+            ProtectionIntervalPercentagePoints = settings.ProtectionIntervalPercentagePoints,
+            TrendAlpha = settings.TrendAlpha,
+            RequireSustainedImprovement = settings.RequireSustainedImprovement,
+            ReevaluationPeriodMonths = settings.ReevaluationPeriodMonths,
+        };
+        if (settings.TopCodeAbove is { } top)
+        {
+            result.TopCodeAbove = top;
+        }
+
+        if (settings.BottomCodeBelow is { } bottom)
+        {
+            result.BottomCodeBelow = bottom;
+        }
+
+        return result;
+    }
+
+    public static PartnershipSettings ToRecord(V1.PartnershipSettings settings) => new(
+        settings.MinimumN,
+        settings.MinimumOutcomeCount,
+        settings.HasTopCodeAbove ? settings.TopCodeAbove : null,
+        settings.HasBottomCodeBelow ? settings.BottomCodeBelow : null,
+        settings.ProtectionIntervalPercentagePoints,
+        settings.TrendAlpha,
+        settings.RequireSustainedImprovement,
+        settings.ReevaluationPeriodMonths);
+
+    public static V1.SettingsChange ToProto(SettingsChange change) => new()
+    {
+        ChangeTime = ToTimestamp(change.Time),
+        ChangedBy = change.ChangedBy,
+        Before = ToProto(change.Before),
+        After = ToProto(change.After),
+    };
+
     public static V1.GetProgressResponse ToProto(PartnershipProgress progress)
     {
         var result = new V1.GetProgressResponse
@@ -98,6 +217,18 @@ public static class ProtoMap
             NextGateway = EnumMap.ToProto(progress.NextGateway),
             Explanation = progress.Explanation,
         };
+        result.StandingDesignations.AddRange(progress.Standing.Select(ToProto));
+        result.DesignationHistory.AddRange(progress.DesignationHistory.Select(ToProto));
+        if (progress.LastReevaluation is { } last)
+        {
+            result.LastReevaluation = ToProto(last);
+        }
+
+        if (progress.NextReevaluationDue is { } due)
+        {
+            result.NextReevaluationDue = ToProto(due);
+        }
+
         foreach (var gateway in progress.Gateways)
         {
             var g = new V1.GatewayProgress

@@ -91,4 +91,44 @@ public sealed class PartnershipService(IGrainFactory grains) : V1.PartnershipSer
         var card = await grains.GetGrain<IPartnershipGrain>(id).GetReportCardAsync(request.Year, context.CancellationToken).ConfigureAwait(false);
         return ProtoMap.ToProto(card);
     }
+
+    public override async Task<V1.ReevaluateDesignationsResponse> ReevaluateDesignations(V1.ReevaluateDesignationsRequest request, ServerCallContext context)
+    {
+        var id = RequestMap.Id(request.PartnershipId, "partnership_id");
+        var caller = context.GetCaller();
+        DateOnly? asOf = request.AsOf is null ? null : RequestMap.Date(request.AsOf, "as_of");
+        var record = await grains.GetGrain<IPartnershipGrain>(id).ReevaluateDesignationsAsync(asOf, caller.TokenId, context.CancellationToken).ConfigureAwait(false);
+        return new V1.ReevaluateDesignationsResponse { Reevaluation = ProtoMap.ToProto(record) };
+    }
+
+    public override async Task<V1.GetPartnershipSettingsResponse> GetPartnershipSettings(V1.GetPartnershipSettingsRequest request, ServerCallContext context)
+    {
+        var id = RequestMap.Id(request.PartnershipId, "partnership_id");
+        context.GetCaller().EnsureMayRead(id);
+        var view = await grains.GetGrain<IPartnershipGrain>(id).GetSettingsAsync(context.CancellationToken).ConfigureAwait(false);
+        var response = new V1.GetPartnershipSettingsResponse { PartnershipId = view.PartnershipId, Settings = ProtoMap.ToProto(view.Settings), Etag = view.Etag };
+        response.Changes.AddRange(view.Changes.Select(ProtoMap.ToProto));
+        return response;
+    }
+
+    public override async Task<V1.UpdatePartnershipSettingsResponse> UpdatePartnershipSettings(V1.UpdatePartnershipSettingsRequest request, ServerCallContext context)
+    {
+        var id = RequestMap.Id(request.PartnershipId, "partnership_id");
+        var caller = context.GetCaller();
+        if (request.Settings is null)
+        {
+            throw EnumMap.Invalid("settings", "is required (send every field; read the current ones with GetPartnershipSettings)");
+        }
+
+        if (string.IsNullOrEmpty(request.Etag))
+        {
+            throw EnumMap.Invalid("etag", "is required; send the etag last read");
+        }
+
+        var view = await grains.GetGrain<IPartnershipGrain>(id)
+            .UpdateSettingsAsync(ProtoMap.ToRecord(request.Settings), request.Etag, caller.TokenId, context.CancellationToken).ConfigureAwait(false);
+        var response = new V1.UpdatePartnershipSettingsResponse { PartnershipId = view.PartnershipId, Settings = ProtoMap.ToProto(view.Settings), Etag = view.Etag };
+        response.Changes.AddRange(view.Changes.Select(ProtoMap.ToProto));
+        return response;
+    }
 }

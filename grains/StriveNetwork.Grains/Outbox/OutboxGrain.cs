@@ -67,8 +67,14 @@ public abstract partial class OutboxGrain<TState, TEvent> : Grain, IRemindable
         if (string.Equals(reminderName, OutboxDelivery<TEvent>.ReminderName, StringComparison.Ordinal))
         {
             await Delivery.SettleAsync(Stored.State.Outbox, pending => WriteOutboxAsync(pending, CancellationToken.None), stopping: false);
+            return;
         }
+
+        await OnReminderAsync(reminderName, status);
     }
+
+    /// <summary>A reminder other than the outbox's fired; grains with their own reminders override this.</summary>
+    protected virtual Task OnReminderAsync(string reminderName, TickStatus status) => Task.CompletedTask;
 
     /// <summary>Calls the receiver of one entry; completes when the receiver has applied (or already had) it.</summary>
     protected abstract Task DeliverAsync(OutboxEntry<TEvent> entry);

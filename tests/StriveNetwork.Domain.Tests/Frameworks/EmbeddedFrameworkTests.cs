@@ -160,9 +160,12 @@ public sealed class EmbeddedFrameworkTests
     public void SixGateway_DesignationParameters_MatchSeed002()
     {
         var proofPoint = SixGateway.Designations.Find("proof-point")!;
-        var pillars = Assert.IsType<BenchmarksAcrossPillarsCriterion>(proofPoint.Criteria[0]);
+        var placed = Assert.IsType<InGatewayCriterion>(proofPoint.Criteria[0]);
+        Assert.Equal("systems-change", placed.GatewayId);
+        Assert.True(placed.IsPrerequisite);
+        var pillars = Assert.IsType<BenchmarksAcrossPillarsCriterion>(proofPoint.Criteria[1]);
         Assert.Equal(("systems-change", 1, 4), (pillars.GatewayId, pillars.MinimumPerPillar, pillars.PillarsRequired));
-        var outcomes = Assert.IsType<CoreIndicatorOutcomesCriterion>(proofPoint.Criteria[1]);
+        var outcomes = Assert.IsType<CoreIndicatorOutcomesCriterion>(proofPoint.Criteria[2]);
         Assert.Equal(4, outcomes.Minimum);
         Assert.True(outcomes.DistinctOutcomes);
         Assert.Equal([TrendDirection.Improved, TrendDirection.Maintained], outcomes.Trends.ToArray());
@@ -171,6 +174,10 @@ public sealed class EmbeddedFrameworkTests
         Assert.Equal(2, ongoing.Criteria.OfType<DisparityGapsCriterion>().Single().Minimum);
         Assert.Equal(1, ongoing.Criteria.OfType<SystemsChangeExamplesCriterion>().Single().Minimum);
         Assert.Equal("systems-change", ongoing.Criteria.OfType<InGatewayCriterion>().Single().GatewayId);
+        var earlier = ongoing.Criteria.OfType<DesignationHeldCriterion>().Single();
+        Assert.Equal(["proof-point"], earlier.DesignationIds.ToArray());
+        Assert.False(earlier.Standing);
+        Assert.Equal(["proof-point", "ongoing-proof-point"], ongoing.Criteria.OfType<SystemsChangeExamplesCriterion>().Single().RecordedAfterAwardOf.ToArray());
 
         var transformation = SixGateway.Designations.Find("systems-transformation")!;
         Assert.Equal("systems-transformation", transformation.GrantsGatewayId);
@@ -178,6 +185,10 @@ public sealed class EmbeddedFrameworkTests
         Assert.Equal([TrendDirection.Improved], transformation.Criteria.OfType<CoreIndicatorOutcomesCriterion>().Single().Trends.ToArray());
         Assert.Equal(4, transformation.Criteria.OfType<DisparityGapsCriterion>().Single().Minimum);
         Assert.Equal(1, transformation.Criteria.OfType<AdjacentSectorIndicatorsCriterion>().Single().Minimum);
+        var standing = transformation.Criteria.OfType<DesignationHeldCriterion>().Single();
+        Assert.Equal(["proof-point", "ongoing-proof-point"], standing.DesignationIds.ToArray());
+        Assert.True(standing.Standing);
+        Assert.Equal(2, SixGateway.RulesRevision);
     }
 
     [Fact]
@@ -188,6 +199,7 @@ public sealed class EmbeddedFrameworkTests
 
         Assert.Equal(60m, share.MinimumPercent);
         Assert.Equal(1, proofPoint.Criteria.OfType<SystemsChangeExamplesCriterion>().Single().Minimum);
+        Assert.Equal("systems-change", proofPoint.Criteria.OfType<InGatewayCriterion>().Single().GatewayId);
     }
 
     private static int[] PillarCounts(TheoryOfActionFramework framework, string gatewayId) =>

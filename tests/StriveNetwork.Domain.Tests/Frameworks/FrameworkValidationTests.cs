@@ -130,6 +130,52 @@ public sealed class FrameworkValidationTests
     }
 
     [Fact]
+    public void Load_DesignationHeldNamingMissingDesignation_Fails()
+    {
+        var ex = Fails(doc => doc["designations"]![0]!["criteria"]!.AsArray().Add(JsonNode.Parse(
+            """{ "kind": "DesignationHeld", "name": "(p)", "designations": ["gold-star"], "standing": true }""")));
+
+        Assert.Equal("designation 'proof-point' criterion #3 (DesignationHeld)", ex.Item);
+        Assert.Contains("missing designation 'gold-star'", ex.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_DesignationAsItsOwnPrerequisite_Fails()
+    {
+        var ex = Fails(doc => doc["designations"]![0]!["criteria"]!.AsArray().Add(JsonNode.Parse(
+            """{ "kind": "DesignationHeld", "name": "(p)", "designations": ["proof-point"] }""")));
+
+        Assert.Contains("cannot be its own prerequisite", ex.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_ExamplesAfterAnUnknownAward_Fails()
+    {
+        var ex = Fails(doc => doc["designations"]![0]!["criteria"]!.AsArray().Add(JsonNode.Parse(
+            """{ "kind": "SystemsChangeExamples", "name": "(e)", "minimum": 1, "recordedAfterAwardOf": ["gold-star"] }""")));
+
+        Assert.Contains("missing designation 'gold-star'", ex.Problem, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Load_Prerequisites_AreReadWithTheirParameters()
+    {
+        var framework = Load(Mutate(doc =>
+        {
+            doc["rulesRevision"] = 3;
+            var criteria = doc["designations"]![0]!["criteria"]!.AsArray();
+            criteria.Insert(0, JsonNode.Parse("""{ "kind": "InGateway", "name": "(p)", "gateway": "systems-change" }"""));
+        }));
+
+        var criterion = framework.Designations.Definitions[0].Criteria[0];
+        Assert.Equal(CriterionKind.InGateway, criterion.Kind);
+        Assert.True(criterion.IsPrerequisite);
+        Assert.False(framework.Designations.Definitions[0].Criteria[1].IsPrerequisite);
+        Assert.Equal(3, framework.RulesRevision);
+        Assert.Equal(1, Load(ValidJson).RulesRevision);
+    }
+
+    [Fact]
     public void Load_UnknownCriterionKind_Fails()
     {
         var ex = Fails(doc => doc["designations"]![0]!["criteria"]![1]!["kind"] = "Vibes");

@@ -61,6 +61,56 @@ public sealed class GapRulesTests
     }
 
     [Fact]
+    public void NoGapAtBaseline_IsNotEliminated()
+    {
+        // "Eliminated" needs a gap above the threshold at baseline: 70 % vs 70.5 % was never a gap to eliminate.
+        var series = Series(p => p switch { "white" => (705, 1000), "black" => (700, 1000), _ => null }, p => p switch { "white" => (710, 1000), "black" => (705, 1000), _ => null });
+
+        var result = Rules.Evaluate(Gap(GapReference.NamedGroup("white")), series);
+
+        Assert.Equal(GapChange.Unchanged, result.Change);
+        Assert.Contains("no gap above 1 pp at baseline", result.Explanation, StringComparison.Ordinal);
+        Assert.False(result.IsReducedOrEliminated);
+    }
+
+    [Fact]
+    public void GapClosedBecauseTheReferenceFellAndTheFocalGroupDeclined_IsNotEliminated()
+    {
+        // White 70 % → 40 %, Black 50 % → 40 % (of 1,000 each): the gap closed, but Black students did worse.
+        var series = Series(p => p switch { "white" => (700, 1000), "black" => (500, 1000), _ => null }, p => p switch { "white" => (400, 1000), "black" => (400, 1000), _ => null });
+
+        var result = Rules.Evaluate(Gap(GapReference.NamedGroup("white")), series);
+
+        Assert.Equal(GapChange.Unchanged, result.Change);
+        Assert.Contains("Not counted as eliminated", result.Explanation, StringComparison.Ordinal);
+        Assert.Equal(0, result.LatestGap!.Value, 9);
+    }
+
+    [Fact]
+    public void ComplementTooSmallToPublish_GivesInsufficientData()
+    {
+        // Female Black students are 1,000 of 1,016 female students: "everyone else" is 16 students. A gap against
+        // that complement would publish the rate of those 16; under a minimum n of 20 it is insufficient data.
+        long[] others = [0, 1, 2, 1, 0, 2, 1, 1];
+        (long, long)? Female(string p) => p switch
+        {
+            "black" => (500, 1000),
+            "low-income" or "ell" => null,
+            _ => (others[Array.IndexOf(TestTables.Races.Where(r => r != "black").ToArray(), p)], 2),
+        };
+        var series = Series(Female, Female);
+        Assert.Equal(CellStatus.Shown, series.Cell(1, 2024, new CellKey("female", "all"))!.Status);
+        Assert.Equal(CellStatus.Shown, series.Cell(1, 2024, new CellKey("female", "black"))!.Status);
+
+        var strict = new GapRules(new GapOptions(), new TrendRules(), new SuppressionOptions { MinimumN = 20 });
+        var result = strict.Evaluate(Gap(GapReference.Complement), series);
+
+        Assert.Equal(GapChange.InsufficientData, result.Change);
+        Assert.Contains("too small to publish", result.Explanation, StringComparison.Ordinal);
+        Assert.NotEqual(GapChange.InsufficientData, Rules.Evaluate(Gap(GapReference.Complement), series).Change);
+    }
+
+    [Fact]
     public void GapGrowing_IsWidened()
     {
         var series = Series(p => p switch { "white" => (70, 100), "black" => (50, 100), _ => null }, p => p switch { "white" => (72, 100), "black" => (45, 100), _ => null });

@@ -11,6 +11,11 @@ public sealed class DesignationTests
 {
     private static readonly string[] SystemsChangeOnePerPillar = ["6G-SC-SCV-1", "6G-SC-EBDM-1", "6G-SC-CA-1", "6G-SC-IS-1"];
 
+    private static readonly DateOnly AwardDate = Today.AddYears(-1);
+
+    /// <summary>Placed in Systems Change (every earlier benchmark met) plus one Systems Change benchmark per pillar.</summary>
+    private static AssessmentHistory ProofPointBenchmarks => Meeting(SixGateway, ThroughSustaining(SixGateway).Concat(SystemsChangeOnePerPillar));
+
     // --- Proof Point (seed 002) ---
 
     [Fact]
@@ -22,21 +27,22 @@ public sealed class DesignationTests
         var result = Evaluate("proof-point", history, CoreIndicators(4, TrendDirection.Improved));
 
         Assert.False(result.Met);
-        var pillars = result.Criteria[0];
+        Assert.True(Criterion(result, CriterionKind.InGateway).Met);
+        var pillars = Criterion(result, CriterionKind.BenchmarksAcrossPillars);
         Assert.False(pillars.Met);
         Assert.Equal((4, 3), (pillars.Required, pillars.Actual));
         Assert.Equal(["6G-SC-SCV-1", "6G-SC-EBDM-1", "6G-SC-CA-1"], pillars.CountedItems);
         Assert.Contains("Missing pillar(s): Investment & Sustainability (0 met)", pillars.Explanation, StringComparison.Ordinal);
-        Assert.True(result.Criteria[1].Met);
+        Assert.True(Criterion(result, CriterionKind.CoreIndicatorOutcomes).Met);
         Assert.Contains("(a) Systems Change benchmarks across pillars", result.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]
     public void ProofPoint_OnePerPillarAndFourOutcomes_IsMet()
     {
-        var result = Evaluate("proof-point", Meeting(SixGateway, SystemsChangeOnePerPillar), CoreIndicators(4, TrendDirection.Maintained));
+        var result = Evaluate("proof-point", ProofPointBenchmarks, CoreIndicators(4, TrendDirection.Maintained));
 
-        Assert.True(result.Met);
+        Assert.True(result.Met, result.Explanation);
         Assert.All(result.Criteria, c => Assert.True(c.Met));
         Assert.Equal("proof-point", result.GrantsGatewayId);
     }
@@ -46,7 +52,7 @@ public sealed class DesignationTests
     {
         var history = Meeting(SixGateway, ["6G-SC-CA-1", "6G-SC-CA-2", "6G-SC-CA-3", "6G-SC-IS-1"]);
 
-        var pillars = Evaluate("proof-point", history, CoreIndicators(4, TrendDirection.Improved)).Criteria[0];
+        var pillars = Criterion(Evaluate("proof-point", history, CoreIndicators(4, TrendDirection.Improved)), CriterionKind.BenchmarksAcrossPillars);
 
         Assert.False(pillars.Met);
         Assert.Equal(2, pillars.Actual);
@@ -68,7 +74,7 @@ public sealed class DesignationTests
         var indicators = Enumerable.Range(1, 4)
             .Select(i => new IndicatorEvidence($"reading-{i}", Outcome.EarlyGradeReading, true, TrendDirection.Improved));
 
-        var outcomes = Evaluate("proof-point", Meeting(SixGateway, SystemsChangeOnePerPillar), indicators).Criteria[1];
+        var outcomes = Criterion(Evaluate("proof-point", ProofPointBenchmarks, indicators), CriterionKind.CoreIndicatorOutcomes);
 
         Assert.False(outcomes.Met);
         Assert.Equal((4, 1), (outcomes.Required, outcomes.Actual));
@@ -90,7 +96,7 @@ public sealed class DesignationTests
             new("h", Outcome.AdjacentSector, true, TrendDirection.Improved),
         ];
 
-        var outcomes = Evaluate("proof-point", Meeting(SixGateway, SystemsChangeOnePerPillar), indicators).Criteria[1];
+        var outcomes = Criterion(Evaluate("proof-point", ProofPointBenchmarks, indicators), CriterionKind.CoreIndicatorOutcomes);
 
         Assert.False(outcomes.Met);
         Assert.Equal(3, outcomes.Actual);
@@ -107,11 +113,11 @@ public sealed class DesignationTests
 
         var result = Evaluate("ongoing-proof-point", history, CoreIndicators(4, TrendDirection.Maintained),
             [Gap("g1", Outcome.EarlyGradeReading, GapChange.Reduced), Gap("g2", Outcome.EarlyGradeReading, GapChange.Eliminated)],
-            [Example("policy-1")]);
+            [Example("policy-1")], ProofPointAwarded());
 
         Assert.True(result.Met, result.Explanation);
-        Assert.Equal(4, result.Criteria.Count);
-        Assert.Equal(["ind-EarlyGradeReading/g1", "ind-EarlyGradeReading/g2"], result.Criteria[3].CountedItems);
+        Assert.Equal(5, result.Criteria.Count);
+        Assert.Equal(["ind-EarlyGradeReading/g1", "ind-EarlyGradeReading/g2"], Criterion(result, CriterionKind.DisparityGaps).CountedItems);
     }
 
     [Fact]
@@ -124,10 +130,10 @@ public sealed class DesignationTests
             new("black-vs-white", "hs-graduation", Outcome.HighSchoolGraduation, GapChange.Reduced),
         ];
 
-        var result = Evaluate("ongoing-proof-point", history, CoreIndicators(4, TrendDirection.Maintained), gaps, [Example("policy-1")]);
+        var result = Evaluate("ongoing-proof-point", history, CoreIndicators(4, TrendDirection.Maintained), gaps, [Example("policy-1")], ProofPointAwarded());
 
         Assert.True(result.Met, result.Explanation);
-        Assert.Equal(["kindergarten-readiness/black-vs-white", "hs-graduation/black-vs-white"], result.Criteria[3].CountedItems);
+        Assert.Equal(["kindergarten-readiness/black-vs-white", "hs-graduation/black-vs-white"], Criterion(result, CriterionKind.DisparityGaps).CountedItems);
     }
 
     [Fact]
@@ -137,15 +143,16 @@ public sealed class DesignationTests
 
         var result = Evaluate("ongoing-proof-point", history, CoreIndicators(7, TrendDirection.Improved),
             [Gap("g1", Outcome.EarlyGradeReading, GapChange.Reduced), Gap("g2", Outcome.MiddleGradeMath, GapChange.Reduced)],
-            [Example("policy-1")]);
+            [Example("policy-1")], ProofPointAwarded());
 
         Assert.False(result.Met);
-        var inGateway = result.Criteria[0];
+        var inGateway = Criterion(result, CriterionKind.InGateway);
         Assert.False(inGateway.Met);
         Assert.Equal((24, 23), (inGateway.Required, inGateway.Actual));
         Assert.Contains("Placed in Sustaining, not Systems Change", inGateway.Explanation, StringComparison.Ordinal);
         Assert.Contains("6G-SUS-IS-2", inGateway.Explanation, StringComparison.Ordinal);
-        Assert.All(result.Criteria.Skip(1), c => Assert.True(c.Met));
+        Assert.All(result.Criteria.Where(c => c.Kind != CriterionKind.InGateway), c => Assert.True(c.Met));
+        Assert.Contains("prerequisite missing", result.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -153,10 +160,12 @@ public sealed class DesignationTests
     {
         var result = Evaluate("ongoing-proof-point", Meeting(SixGateway, ThroughSustaining(SixGateway)),
             CoreIndicators(4, TrendDirection.Improved),
-            [Gap("g1", Outcome.EarlyGradeReading, GapChange.Reduced), Gap("g2", Outcome.MiddleGradeMath, GapChange.Reduced)]);
+            [Gap("g1", Outcome.EarlyGradeReading, GapChange.Reduced), Gap("g2", Outcome.MiddleGradeMath, GapChange.Reduced)],
+            awards: ProofPointAwarded());
 
         Assert.False(result.Met);
-        Assert.Equal((1, 0, false), (result.Criteria[1].Required, result.Criteria[1].Actual, result.Criteria[1].Met));
+        var examples = Criterion(result, CriterionKind.SystemsChangeExamples);
+        Assert.Equal((1, 0, false), (examples.Required, examples.Actual, examples.Met));
     }
 
     [Fact]
@@ -172,9 +181,9 @@ public sealed class DesignationTests
         ];
 
         var result = Evaluate("ongoing-proof-point", Meeting(SixGateway, ThroughSustaining(SixGateway)),
-            CoreIndicators(4, TrendDirection.Improved), gaps, [Example("x")]);
+            CoreIndicators(4, TrendDirection.Improved), gaps, [Example("x")], ProofPointAwarded());
 
-        var gapCriterion = result.Criteria[3];
+        var gapCriterion = Criterion(result, CriterionKind.DisparityGaps);
         Assert.False(gapCriterion.Met);
         Assert.Equal(["ind-EarlyGradeReading/reduced"], gapCriterion.CountedItems);
         Assert.Contains("1 with insufficient data not counted", gapCriterion.Explanation, StringComparison.Ordinal);
@@ -188,11 +197,11 @@ public sealed class DesignationTests
     {
         var result = Evaluate("systems-transformation", Meeting(SixGateway, AllOf(SixGateway, "systems-transformation")),
             CoreIndicators(4, TrendDirection.Improved).Append(Adjacent("housing", TrendDirection.Improved)),
-            FourReducedGaps());
+            FourReducedGaps(), awards: ProofPointAwarded());
 
         Assert.True(result.Met, result.Explanation);
         Assert.Equal("systems-transformation", result.GrantsGatewayId);
-        Assert.Equal(9, result.Criteria[0].Required);
+        Assert.Equal(9, Criterion(result, CriterionKind.GatewayBenchmarks).Required);
     }
 
     [Fact]
@@ -200,7 +209,7 @@ public sealed class DesignationTests
     {
         var history = Meeting(SixGateway, AllOf(SixGateway, "systems-transformation").Skip(1));
 
-        var threshold = Evaluate("systems-transformation", history).Criteria[0];
+        var threshold = Criterion(Evaluate("systems-transformation", history), CriterionKind.GatewayBenchmarks);
 
         Assert.False(threshold.Met);
         Assert.Equal((9, 8), (threshold.Required, threshold.Actual));
@@ -212,15 +221,15 @@ public sealed class DesignationTests
     public void SystemsTransformation_ConfiguredThreshold_IsHonoured()
     {
         var definition = SixGateway.Designations.Find("systems-transformation")!;
-        var threshold = (GatewayBenchmarksCriterion)definition.Criteria[0];
-        var lowered = definition with { Criteria = definition.Criteria.SetItem(0, threshold with { Minimum = 6 }) };
+        var threshold = definition.Criteria.OfType<GatewayBenchmarksCriterion>().Single();
+        var lowered = definition with { Criteria = definition.Criteria.Replace(threshold, threshold with { Minimum = 6 }) };
         var framework = SixGateway with
         {
             Designations = new DesignationRules(SixGateway.Designations.Definitions.Replace(definition, lowered)),
         };
 
-        var criterion = Evaluate("systems-transformation",
-            Meeting(framework, AllOf(framework, "systems-transformation").Take(6))).Criteria[0];
+        var criterion = Criterion(Evaluate("systems-transformation",
+            Meeting(framework, AllOf(framework, "systems-transformation").Take(6))), CriterionKind.GatewayBenchmarks);
 
         Assert.True(criterion.Met);
         Assert.Equal((6, 6), (criterion.Required, criterion.Actual));
@@ -231,10 +240,10 @@ public sealed class DesignationTests
     {
         var result = Evaluate("systems-transformation", Meeting(SixGateway, AllOf(SixGateway, "systems-transformation")),
             CoreIndicators(4, TrendDirection.Maintained).Append(Adjacent("housing", TrendDirection.Improved)),
-            FourReducedGaps());
+            FourReducedGaps(), awards: ProofPointAwarded());
 
         Assert.False(result.Met);
-        Assert.Equal(0, result.Criteria[1].Actual);
+        Assert.Equal(0, Criterion(result, CriterionKind.CoreIndicatorOutcomes).Actual);
         Assert.Contains("(b) Core indicators improving", result.Explanation, StringComparison.Ordinal);
     }
 
@@ -243,10 +252,11 @@ public sealed class DesignationTests
     {
         var result = Evaluate("systems-transformation", Meeting(SixGateway, AllOf(SixGateway, "systems-transformation")),
             CoreIndicators(4, TrendDirection.Improved).Append(Adjacent("housing", TrendDirection.Improved)),
-            FourReducedGaps().Take(3));
+            FourReducedGaps().Take(3), awards: ProofPointAwarded());
 
         Assert.False(result.Met);
-        Assert.Equal((4, 3), (result.Criteria[2].Required, result.Criteria[2].Actual));
+        var gaps = Criterion(result, CriterionKind.DisparityGaps);
+        Assert.Equal((4, 3), (gaps.Required, gaps.Actual));
     }
 
     [Fact]
@@ -256,9 +266,9 @@ public sealed class DesignationTests
             CoreIndicators(4, TrendDirection.Improved)
                 .Append(Adjacent("housing", TrendDirection.Maintained))
                 .Append(Adjacent("health", TrendDirection.InsufficientData)),
-            FourReducedGaps());
+            FourReducedGaps(), awards: ProofPointAwarded());
 
-        var adjacent = result.Criteria[3];
+        var adjacent = Criterion(result, CriterionKind.AdjacentSectorIndicators);
         Assert.False(adjacent.Met);
         Assert.Empty(adjacent.CountedItems);
         Assert.Contains("1 with insufficient data not counted", adjacent.Explanation, StringComparison.Ordinal);
@@ -275,12 +285,12 @@ public sealed class DesignationTests
             Core("d", TrendDirection.Maintained), Core("e", TrendDirection.Worsened),
         ];
 
-        var result = Evaluate("proof-point", AssessmentHistory.Empty(FiveGateway), indicators, [], [Example("x")]);
+        var result = Evaluate("proof-point", FiveGatewayInSystemsChange, indicators, [], [Example("x")]);
 
         Assert.True(result.Met, result.Explanation);
-        var share = result.Criteria[0];
+        var share = Criterion(result, CriterionKind.CoreIndicatorShare);
         Assert.Equal((3, 3), (share.Required, share.Actual));
-        Assert.Contains("3 of 5 core indicators Improved (60.0%)", share.Explanation, StringComparison.Ordinal);
+        Assert.Contains("3 of 5 core indicators of the seven outcomes Improved (60.0%)", share.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -292,11 +302,11 @@ public sealed class DesignationTests
             Core("d", TrendDirection.Maintained), Core("e", TrendDirection.Worsened),
         ];
 
-        var result = Evaluate("proof-point", AssessmentHistory.Empty(FiveGateway), indicators, [], [Example("x")]);
+        var result = Evaluate("proof-point", FiveGatewayInSystemsChange, indicators, [], [Example("x")]);
 
         Assert.False(result.Met);
-        Assert.False(result.Criteria[0].Met);
-        Assert.True(result.Criteria[1].Met);
+        Assert.False(Criterion(result, CriterionKind.CoreIndicatorShare).Met);
+        Assert.True(Criterion(result, CriterionKind.SystemsChangeExamples).Met);
     }
 
     [Fact]
@@ -309,7 +319,7 @@ public sealed class DesignationTests
             Core("f", TrendDirection.InsufficientData),
         ];
 
-        var share = Evaluate("proof-point", AssessmentHistory.Empty(FiveGateway), indicators, [], [Example("x")]).Criteria[0];
+        var share = Criterion(Evaluate("proof-point", FiveGatewayInSystemsChange, indicators, [], [Example("x")]), CriterionKind.CoreIndicatorShare);
 
         Assert.False(share.Met);
         Assert.Equal((4, 3), (share.Required, share.Actual));
@@ -318,18 +328,19 @@ public sealed class DesignationTests
     [Fact]
     public void FiveGatewayProofPoint_NoCoreIndicators_IsNotMet()
     {
-        var result = Evaluate("proof-point", AssessmentHistory.Empty(FiveGateway), [Adjacent("x", TrendDirection.Improved)], [], [Example("x")]);
+        var result = Evaluate("proof-point", FiveGatewayInSystemsChange, [Adjacent("x", TrendDirection.Improved)], [], [Example("x")]);
 
-        Assert.False(result.Criteria[0].Met);
-        Assert.Contains("No core indicators", result.Criteria[0].Explanation, StringComparison.Ordinal);
+        var share = Criterion(result, CriterionKind.CoreIndicatorShare);
+        Assert.False(share.Met);
+        Assert.Contains("No core indicators", share.Explanation, StringComparison.Ordinal);
     }
 
     [Fact]
     public void FiveGatewayProofPoint_WithoutSystemsChangeExample_IsNotMet()
     {
-        var result = Evaluate("proof-point", AssessmentHistory.Empty(FiveGateway), [Core("a", TrendDirection.Improved)]);
+        var result = Evaluate("proof-point", FiveGatewayInSystemsChange, [Core("a", TrendDirection.Improved)]);
 
-        Assert.True(result.Criteria[0].Met);
+        Assert.True(Criterion(result, CriterionKind.CoreIndicatorShare).Met);
         Assert.False(result.Met);
     }
 
@@ -374,7 +385,7 @@ public sealed class DesignationTests
     {
         IndicatorEvidence[] indicators = [.. Enumerable.Repeat(new IndicatorEvidence("k", Outcome.KindergartenReadiness, true, TrendDirection.Improved), 3)];
 
-        var outcomes = Evaluate("proof-point", Meeting(SixGateway, SystemsChangeOnePerPillar), indicators).Criteria[1];
+        var outcomes = Criterion(Evaluate("proof-point", ProofPointBenchmarks, indicators), CriterionKind.CoreIndicatorOutcomes);
 
         Assert.Equal(["k"], outcomes.CountedItems);
     }
@@ -384,8 +395,22 @@ public sealed class DesignationTests
         AssessmentHistory history,
         IEnumerable<IndicatorEvidence>? indicators = null,
         IEnumerable<GapEvidence>? gaps = null,
-        IEnumerable<SystemsChangeExample>? examples = null) =>
-        DesignationEvaluator.Evaluate(designationId, DesignationEvidence.Create(history, indicators, gaps, examples));
+        IEnumerable<SystemsChangeExample>? examples = null,
+        DesignationHistory? awards = null) =>
+        DesignationEvaluator.Evaluate(designationId, DesignationEvidence.Create(history, indicators, gaps, examples, awards));
+
+    private static CriterionResult Criterion(DesignationResult result, CriterionKind kind) => result.Criteria.Single(c => c.Kind == kind);
+
+    private static AssessmentHistory FiveGatewayInSystemsChange => Meeting(FiveGateway, ThroughSustaining(FiveGateway));
+
+    /// <summary>A ledger in which a re-evaluation a year ago awarded Proof Point (seed 002 criteria met then).</summary>
+    private static DesignationHistory ProofPointAwarded()
+    {
+        var evidence = DesignationEvidence.Create(ProofPointBenchmarks, CoreIndicators(4, TrendDirection.Improved));
+        var reevaluation = DesignationLedger.Reevaluate(DesignationHistory.Empty, evidence, AwardDate);
+        Assert.True(reevaluation.History.IsStanding("proof-point"));
+        return reevaluation.History;
+    }
 
     private static IEnumerable<IndicatorEvidence> CoreIndicators(int distinctOutcomes, TrendDirection trend) =>
         Enum.GetValues<Outcome>().Where(o => o != Outcome.AdjacentSector).Take(distinctOutcomes)

@@ -86,7 +86,7 @@ public sealed class SuppressionPropertyTests
     public void Generator_ProducesEveryKindOfCell()
     {
         // Guards the properties below against a generator that never exercises suppression.
-        var reasons = CaseGen.Sample(30, 60).SelectMany(c => Suppress(c).Cells.Values).ToList();
+        var reasons = CaseGen.Sample(30, 150).SelectMany(c => Suppress(c).Cells.Values).ToList();
 
         Assert.Contains(reasons, c => c.Reason == SuppressionReason.Primary);
         Assert.Contains(reasons, c => c.Reason == SuppressionReason.Complementary);
@@ -112,6 +112,73 @@ public sealed class SuppressionPropertyTests
             var table = Suppress(c);
             var leaks = DisclosureChecker.LinearLeaks(table, c.Observations(), c.Options);
             return leaks.Count == 0 ? true.ToProperty() : false.Label(string.Join("; ", leaks));
+        }));
+
+    [Fact]
+    public void NoHiddenCell_CanBeNarrowedBelowTheProtectionInterval() =>
+        // The independent CP-SAT check (BoundedInferenceChecker) treats every count as an integer in
+        // [0, denominator], knows every relation and every published value, and bounds each hidden numerator.
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(80), Prop.ForAll(Cases, Arb.From(Gen.Elements(5.0, 10.0, 25.0)), (c, points) =>
+        {
+            var options = c.Options with { Protection = new ProtectionInterval { MinimumRangePercentagePoints = points } };
+            var raw = c.Observations();
+            var table = new SmallCellSuppressor(options).Suppress(PopulationTaxonomy.Cia2024, 2024, 1, raw);
+            var failures = BoundedInferenceChecker.Check(table, raw, options).Where(r => !r.Ok).ToList();
+            return failures.Count == 0 && table.Audit!.Safe
+                ? true.ToProperty()
+                : false.Label(string.Join("; ", failures.Select(f => $"{f.Member} {f.Low}..{f.High} of {f.Denominator} ({f.Rule})")));
+        }));
+
+    [Fact]
+    public void Generator_ReachesIntervalProtectedCells()
+    {
+        // Guards the property above: primary cells with a real interval requirement must occur.
+        var audits = CaseGen.Sample(30, 40).Select(c => Suppress(c).Audit!).ToList();
+
+        Assert.Contains(audits, a => a.Ranges.Any(r => r.Requirement == ProtectionRequirement.Interval && r.Denominator > 0));
+        Assert.Contains(audits, a => a.Ranges.Any(r => r.Member.Contains("/not-", StringComparison.Ordinal)));
+    }
+
+    [Fact]
+    public void DerivedValues_UseOnlyExactlyPublishedCells() =>
+        // Trends and gaps between two audited years publish numbers only when every cell they use is shown exactly,
+        // so they add no equation to what the two tables already publish.
+        Check.One(Config.QuickThrowOnFailure.WithMaxTest(40), Prop.ForAll(Cases, Cases, (first, second) =>
+        {
+            var definition = TestTables.Definition(baselineYear: 2020);
+            var series = IndicatorSeries.Create(definition)
+                .With(first.Observations().Values.Select(o => o with { Year = 2020 }))
+                .With(second.Observations().Values.Select(o => o with { Year = 2024 }));
+            var published = new SmallCellSuppressor(first.Options).Publish(series);
+            var trends = new TrendRules();
+            var gaps = new GapRules();
+            foreach (var cell in PopulationTaxonomy.Cia2024.Cells)
+            {
+                var trend = trends.Evaluate(published, cell);
+                var exact = published.Cell(1, 2020, cell)?.HasExactRate == true && published.Cell(1, 2024, cell)?.HasExactRate == true;
+                if (!exact && (trend.Difference is not null || trend.Z is not null || trend.Direction != TrendDirection.InsufficientData))
+                {
+                    return false.Label($"trend of {cell} published from a hidden cell");
+                }
+            }
+
+            foreach (var reference in new[] { GapReference.AllStudents, GapReference.Complement, GapReference.NamedGroup("white") })
+            {
+                var gap = gaps.Evaluate(new GapDefinition("g", definition.Id, "female", "black", reference), published);
+                CellKey[] used = reference.Kind switch
+                {
+                    GapReferenceKind.AllStudents => [new("female", "black"), new("all", "all")],
+                    GapReferenceKind.Complement => [new("female", "black"), new("female", "all")],
+                    _ => [new("female", "black"), new("female", "white")],
+                };
+                var allShown = used.All(c => published.Cell(1, 2020, c)?.HasExactRate == true && published.Cell(1, 2024, c)?.HasExactRate == true);
+                if (!allShown && (gap.BaselineGap is not null || gap.LatestGap is not null || gap.Change != GapChange.InsufficientData))
+                {
+                    return false.Label($"gap against {reference} published from a hidden cell");
+                }
+            }
+
+            return true.ToProperty();
         }));
 
     [Fact]

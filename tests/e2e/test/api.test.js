@@ -150,7 +150,9 @@ test('designations: Proof Point is granted with every criterion explained, and t
     return p.designations.some((d) => d.designation === 'DESIGNATION_PROOF_POINT' && d.met) && p;
   }, { what: `${P1} designated Proof Point` });
   const pp = progress.designations.find((d) => d.designation === 'DESIGNATION_PROOF_POINT');
-  assert.equal(pp.criteria.length, 2);
+  assert.equal(pp.criteria.length, 3);
+  assert.equal(pp.criteria[0].criterionKind, 'CRITERION_KIND_IN_GATEWAY', 'the gateway sequence comes first');
+  assert.equal(pp.missingPrerequisite, '');
   for (const c of pp.criteria) {
     assert.equal(c.met, true, `${c.name}: ${c.explanation}`);
     assert.ok(c.actual >= c.required, c.name);
@@ -158,8 +160,22 @@ test('designations: Proof Point is granted with every criterion explained, and t
   }
   const outcomes = pp.criteria.find((c) => c.kind === 'CoreIndicatorOutcomes');
   assert.deepEqual([...outcomes.countedIds].sort(), [...INDICATORS].sort());
+  assert.equal(outcomes.criterionKind, 'CRITERION_KIND_CORE_INDICATOR_OUTCOMES');
   const st = progress.designations.find((d) => d.designation === 'DESIGNATION_SYSTEMS_TRANSFORMATION');
   assert.equal(st.met, false, 'no Systems Transformation benchmark is met');
+  assert.match(st.missingPrerequisite, /./, 'Systems Transformation names its missing prerequisite');
+
+  // Met is not held: only a recorded re-evaluation awards (NETWORK_ADMIN only).
+  assert.equal(progress.gateway, 'GATEWAY_STAGE_SYSTEMS_CHANGE');
+  assert.deepEqual(progress.standingDesignations, []);
+  const { reevaluation } = await call(api.PartnershipService, 'reevaluateDesignations', { partnershipId: P1 }, admin);
+  assert.equal(reevaluation.trigger, 'REEVALUATION_TRIGGER_REQUEST');
+  assert.deepEqual(reevaluation.events.map((e) => [e.designation, e.kind]), [['DESIGNATION_PROOF_POINT', 'DESIGNATION_EVENT_KIND_AWARDED']]);
+  assert.ok(reevaluation.events[0].evaluation.criteria.every((c) => c.met));
+  const held = await call(api.PartnershipService, 'getProgress', { partnershipId: P1 }, admin);
+  assert.deepEqual(held.standingDesignations.map((d) => d.designation), ['DESIGNATION_PROOF_POINT']);
+  assert.deepEqual(held.standingDesignations[0].awardDate, reevaluation.date);
+  assert.equal(held.lastReevaluation.triggeredBy, reevaluation.triggeredBy);
   const { partnership } = await call(api.PartnershipService, 'getPartnership', { partnershipId: P1 }, admin);
   assert.ok(partnership.designations.includes('DESIGNATION_PROOF_POINT'));
   assert.equal(partnership.gateway, 'GATEWAY_STAGE_PROOF_POINT');
