@@ -14,8 +14,9 @@ using TrendMethod = StriveNetwork.Domain.Indicators.TrendMethod;
 namespace StriveNetwork.Gateway.Mapping;
 
 /// <summary>
-/// Enum conversions between strive.v1 and the grain/domain records. Proto enums carry an UNSPECIFIED zero; the
-/// record enums do not, so every proto-to-record conversion of a required value rejects UNSPECIFIED by field name.
+/// Enum conversions between strive.v1 and the grain/domain records, by member name. Proto enums carry an UNSPECIFIED
+/// zero; the record enums do not, so every proto-to-record conversion of a required value rejects UNSPECIFIED by field
+/// name.
 /// </summary>
 public static class EnumMap
 {
@@ -24,10 +25,8 @@ public static class EnumMap
     private static readonly string[] PopulationCodes =
         ["all", "aian", "asian", "black", "hispanic", "mena", "nhpi", "white", "multiracial", "other-race", "low-income", "ell"];
 
-    public static V1.GatewayStage ToProto(DomainStage stage) => (V1.GatewayStage)(int)stage;
+    public static V1.GatewayStage ToProto(DomainStage stage) => ByName<DomainStage, V1.GatewayStage>(stage);
 
-    // Enums added with the designation ledger map by name (StriveNetwork.Domain.DomainEnum): a renumbering on
-    // either side cannot silently change their meaning. Round trips: EnumMapTests.
     public static V1.CriterionKind ToProto(StriveNetwork.Domain.Frameworks.CriterionKind kind) =>
         StriveNetwork.Domain.DomainEnum.Convert<StriveNetwork.Domain.Frameworks.CriterionKind, V1.CriterionKind>(kind);
 
@@ -47,78 +46,78 @@ public static class EnumMap
         StriveNetwork.Domain.DomainEnum.Convert<V1.ReevaluationTrigger, ReevaluationTrigger>(trigger);
 
     public static DomainStage? ToDomainOrNull(V1.GatewayStage stage) =>
-        stage == V1.GatewayStage.Unspecified ? null : Defined<DomainStage>((int)stage, "gateway");
+        stage == V1.GatewayStage.Unspecified ? null : Defined<V1.GatewayStage, DomainStage>(stage, "gateway");
 
-    public static V1.BenchmarkStatus ToProto(DomainStatus status) => (V1.BenchmarkStatus)((int)status + 1);
+    public static V1.BenchmarkStatus ToProto(DomainStatus status) => ByName<DomainStatus, V1.BenchmarkStatus>(status);
 
     public static DomainStatus ToDomain(V1.BenchmarkStatus status, string field) => status == V1.BenchmarkStatus.Unspecified
         ? throw Invalid(field, "must not be BENCHMARK_STATUS_UNSPECIFIED")
-        : Defined<DomainStatus>((int)status - 1, field);
+        : Defined<V1.BenchmarkStatus, DomainStatus>(status, field);
 
-    public static V1.Designation ToProto(Designation designation) => (V1.Designation)(int)designation;
+    public static V1.Designation ToProto(Designation designation) => ByName<Designation, V1.Designation>(designation);
 
     public static Designation? ToDomainOrNull(V1.Designation designation) =>
-        designation == V1.Designation.Unspecified ? null : Defined<Designation>((int)designation, "designation");
+        designation == V1.Designation.Unspecified ? null : Defined<V1.Designation, Designation>(designation, "designation");
 
-    public static V1.Outcome ToProto(Outcome outcome) => (V1.Outcome)(int)outcome;
+    public static V1.Outcome ToProto(Outcome outcome) => ByName<Outcome, V1.Outcome>(outcome);
 
     public static Outcome ToDomain(V1.Outcome outcome, string field) => outcome == V1.Outcome.Unspecified
         ? throw Invalid(field, "must not be OUTCOME_UNSPECIFIED")
-        : Defined<Outcome>((int)outcome, field);
+        : Defined<V1.Outcome, Outcome>(outcome, field);
 
-    public static V1.IndicatorKind ToProto(IndicatorRole kind) => (V1.IndicatorKind)(int)kind;
+    public static V1.IndicatorKind ToProto(IndicatorRole kind) => ByName<IndicatorRole, V1.IndicatorKind>(kind);
 
     public static IndicatorRole ToDomain(V1.IndicatorKind kind, string field) => kind == V1.IndicatorKind.Unspecified
         ? throw Invalid(field, "must not be INDICATOR_KIND_UNSPECIFIED")
-        : Defined<IndicatorRole>((int)kind, field);
+        : Defined<V1.IndicatorKind, IndicatorRole>(kind, field);
 
-    public static V1.Polarity ToProto(Polarity polarity) => (V1.Polarity)(int)polarity;
+    public static V1.Polarity ToProto(Polarity polarity) => ByName<Polarity, V1.Polarity>(polarity);
 
     public static Polarity ToDomain(V1.Polarity polarity, string field) => polarity == V1.Polarity.Unspecified
         ? throw Invalid(field, "must not be POLARITY_UNSPECIFIED")
-        : Defined<Polarity>((int)polarity, field);
+        : Defined<V1.Polarity, Polarity>(polarity, field);
 
     public static V1.TrendDirection ToProto(TrendDirection direction) =>
-        direction == TrendDirection.InsufficientData ? V1.TrendDirection.InsufficientData : (V1.TrendDirection)(int)direction;
+        ByName<TrendDirection, V1.TrendDirection>(direction);
 
     public static V1.GapChange ToProto(GapChange change) =>
-        change == GapChange.InsufficientData ? V1.GapChange.InsufficientData : (V1.GapChange)(int)change;
+        ByName<GapChange, V1.GapChange>(change);
 
-    public static V1.GapReferenceRule ToProto(GapReferenceKind kind) => (V1.GapReferenceRule)(int)kind;
+    public static V1.GapReferenceRule ToProto(GapReferenceKind kind) => ByName<GapReferenceKind, V1.GapReferenceRule>(kind);
 
     public static GapReferenceKind ToDomain(V1.GapReferenceRule rule, string field) => rule == V1.GapReferenceRule.Unspecified
         ? throw Invalid(field, "must not be GAP_REFERENCE_RULE_UNSPECIFIED")
-        : Defined<GapReferenceKind>((int)rule, field);
+        : Defined<V1.GapReferenceRule, GapReferenceKind>(rule, field);
 
     public static V1.TrendMethod ToProto(TrendMethod method) =>
-        method == TrendMethod.None ? V1.TrendMethod.NotEvaluated : (V1.TrendMethod)(int)method;
+        method == TrendMethod.None ? V1.TrendMethod.NotEvaluated : ByName<TrendMethod, V1.TrendMethod>(method);
 
-    public static V1.Sector ToProto(Sector sector) => (V1.Sector)(int)sector;
+    public static V1.Sector ToProto(Sector sector) => ByName<Sector, V1.Sector>(sector);
 
     public static Sector ToDomain(V1.Sector sector, string field) => sector == V1.Sector.Unspecified
         ? throw Invalid(field, "must not be SECTOR_UNSPECIFIED")
-        : Defined<Sector>((int)sector, field);
+        : Defined<V1.Sector, Sector>(sector, field);
 
-    public static V1.StaffRole ToProto(StaffRole role) => (V1.StaffRole)(int)role;
+    public static V1.StaffRole ToProto(StaffRole role) => ByName<StaffRole, V1.StaffRole>(role);
 
     public static StaffRole ToDomain(V1.StaffRole role, string field) => role == V1.StaffRole.Unspecified
         ? throw Invalid(field, "must not be STAFF_ROLE_UNSPECIFIED")
-        : Defined<StaffRole>((int)role, field);
+        : Defined<V1.StaffRole, StaffRole>(role, field);
 
-    public static V1.GeographicScopeLevel ToProto(GeographicScopeLevel level) => (V1.GeographicScopeLevel)(int)level;
+    public static V1.GeographicScopeLevel ToProto(GeographicScopeLevel level) => ByName<GeographicScopeLevel, V1.GeographicScopeLevel>(level);
 
     public static GeographicScopeLevel ToDomain(V1.GeographicScopeLevel level, string field) => level == V1.GeographicScopeLevel.Unspecified
         ? throw Invalid(field, "must not be GEOGRAPHIC_SCOPE_LEVEL_UNSPECIFIED")
-        : Defined<GeographicScopeLevel>((int)level, field);
+        : Defined<V1.GeographicScopeLevel, GeographicScopeLevel>(level, field);
 
-    public static V1.Role ToProto(TokenRole role) => (V1.Role)(int)role;
+    public static V1.Role ToProto(TokenRole role) => ByName<TokenRole, V1.Role>(role);
 
     public static TokenRole? ToDomainOrNull(V1.Role role) =>
-        role == V1.Role.Unspecified ? null : Defined<TokenRole>((int)role, "role");
+        role == V1.Role.Unspecified ? null : Defined<V1.Role, TokenRole>(role, "role");
 
-    public static V1.ObservationErrorCode ToProto(ObservationErrorCode code) => (V1.ObservationErrorCode)(int)code;
+    public static V1.ObservationErrorCode ToProto(ObservationErrorCode code) => ByName<ObservationErrorCode, V1.ObservationErrorCode>(code);
 
-    public static V1.DefineIndicatorResult ToProto(DefineResult result) => (V1.DefineIndicatorResult)(int)result;
+    public static V1.DefineIndicatorResult ToProto(DefineResult result) => ByName<DefineResult, V1.DefineIndicatorResult>(result);
 
     public static V1.Pillar PillarToProto(string pillarId)
     {
@@ -149,10 +148,18 @@ public static class EnumMap
     /// <summary>An INVALID_ARGUMENT naming the field.</summary>
     public static RpcException Invalid(string field, string problem) => GatewayErrors.Invalid(field, problem);
 
-    private static T Defined<T>(int value, string field)
-        where T : struct, Enum
-    {
-        var result = (T)Enum.ToObject(typeof(T), value);
-        return Enum.IsDefined(result) ? result : throw Invalid(field, $"unknown value {value}");
-    }
+    // Every enum crosses the wire by member name (the proto member GATEWAY_STAGE_SYSTEMS_CHANGE is the C# member
+    // SystemsChange on both sides), never by number: a renumbered or reordered member cannot be read as another one.
+    // Round trips of every member: EnumMapTests.
+    private static TWire ByName<TDomain, TWire>(TDomain value)
+        where TDomain : struct, Enum
+        where TWire : struct, Enum =>
+        StriveNetwork.Domain.DomainEnum.Convert<TDomain, TWire>(value);
+
+    private static TDomain Defined<TWire, TDomain>(TWire value, string field)
+        where TWire : struct, Enum
+        where TDomain : struct, Enum =>
+        StriveNetwork.Domain.DomainEnum.TryParse<TDomain>(Enum.IsDefined(value) ? value.ToString() : null, out var result)
+            ? result
+            : throw Invalid(field, $"unknown value {Convert.ToInt64(value, System.Globalization.CultureInfo.InvariantCulture)}");
 }
