@@ -72,6 +72,10 @@ public sealed partial class OutboxDelivery<T>
     {
         ArgumentNullException.ThrowIfNull(stored);
         _entries = stored.Entries;
+
+        // Only entries storage still lists need remembering: once a write has dropped them, so can this set, which
+        // otherwise would grow with every event a long-lived activation delivers.
+        _delivered.IntersectWith(_entries.Select(e => e.Sequence));
         if (!_stopped && HasUndelivered && _loop.IsCompleted)
         {
             _loop = RunAsync();
