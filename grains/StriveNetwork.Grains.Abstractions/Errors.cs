@@ -47,3 +47,10 @@ public sealed class ConflictException(string message) : GrainDomainException(mes
 /// <summary>The request is well formed but the stored state forbids it (gRPC FAILED_PRECONDITION).</summary>
 [GenerateSerializer, Alias("strive.PreconditionFailedException")]
 public sealed class PreconditionFailedException(string message) : GrainDomainException(message);
+
+/// <summary>
+/// The request is valid but would take the addressed entity past a bound the service keeps (gRPC RESOURCE_EXHAUSTED),
+/// e.g. more systems-change examples than a partnership holds.
+/// </summary>
+[GenerateSerializer, Alias("strive.QuotaExceededException")]
+public sealed class QuotaExceededException(string message) : GrainDomainException(message);

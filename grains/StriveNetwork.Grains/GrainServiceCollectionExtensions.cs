@@ -9,7 +9,8 @@ namespace StriveNetwork.Grains;
 public static class GrainServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="SuppressionSettings"/> and <see cref="OutboxOptions"/> (validated on start), a system
+    /// Adds <see cref="SuppressionSettings"/>, <see cref="OutboxOptions"/> and <see cref="PartnershipLimits"/> (validated
+    /// on start; configure the limits with <c>services.Configure&lt;PartnershipLimits&gt;</c>), a system
     /// <see cref="TimeProvider"/> when none is registered, and Orleans' own serializer as the default grain storage
     /// serializer.
     /// </summary>
@@ -29,6 +30,9 @@ public static class GrainServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<OutboxOptions>()
             .Configure(o => outbox?.Invoke(o))
+            .ValidateDataAnnotations()
+            .ValidateOnStart();
+        services.AddOptions<PartnershipLimits>()
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);

@@ -28,7 +28,10 @@ public sealed record PartnershipState : IOutboxState<PartnershipState, Partnersh
     [Id(3)]
     public long Revision { get; init; }
 
-    /// <summary>Every assessment entry, in recording order.</summary>
+    /// <summary>
+    /// The assessment entries kept, in recording order: every one that a rule can still see, bounded per benchmark by
+    /// <see cref="PartnershipLimits.RecentAssessmentsPerBenchmark"/> (see <see cref="AssessmentRetention"/>).
+    /// </summary>
     [Id(4)]
     public IReadOnlyList<AssessmentEntry> Assessments { get; init; } = [];
 
@@ -67,7 +70,7 @@ public sealed record PartnershipState : IOutboxState<PartnershipState, Partnersh
     [Id(12)]
     public long SettingsRevision { get; init; }
 
-    /// <summary>Every settings change (who, when, before, after), oldest first.</summary>
+    /// <summary>The most recent settings changes (who, when, before, after), oldest first; at most <see cref="PartnershipLimits.MaxSettingsChanges"/>.</summary>
     [Id(13)]
     public IReadOnlyList<SettingsChange> SettingsChanges { get; init; } = [];
 
@@ -80,6 +83,7 @@ public sealed record PartnershipState : IOutboxState<PartnershipState, Partnersh
 public sealed class PartnershipGrain(
     [PersistentState("partnership")] IPersistentState<PartnershipState> state,
     IOptions<SuppressionSettings> settings,
+    IOptions<PartnershipLimits> limits,
     ILogger<PartnershipGrain> logger,
     TimeProvider time) : OutboxGrain<PartnershipState, PartnershipSnapshot>(state, logger, time), IPartnershipGrain
 {
@@ -132,7 +136,7 @@ public sealed class PartnershipGrain(
                 {
                     Settings = update,
                     SettingsRevision = Stored.State.SettingsRevision + 1,
-                    SettingsChanges = [.. Stored.State.SettingsChanges, new SettingsChange(Time.GetUtcNow(), changedBy, before, update)],
+                    SettingsChanges = [.. Stored.State.SettingsChanges.TakeLast(limits.Value.MaxSettingsChanges - 1), new SettingsChange(Time.GetUtcNow(), changedBy, before, update)],
                 },
                 cancellationToken);
         }
@@ -232,10 +236,17 @@ public sealed class PartnershipGrain(
             examples[e.ExampleId] = e;
         }
 
+        if (examples.Count > limits.Value.MaxSystemsChangeExamples)
+        {
+            throw new QuotaExceededException(
+                $"systems_change_examples: a partnership holds at most {limits.Value.MaxSystemsChangeExamples} systems-change examples; re-send an existing example_id to replace it.");
+        }
+
         await CommitAsync(
             Stored.State with
             {
-                Assessments = [.. Stored.State.Assessments, .. assessments],
+                Assessments = AssessmentRetention.Retain(
+                    [.. Stored.State.Assessments, .. assessments], a => a.BenchmarkId, a => a.AssessmentDate, limits.Value.RecentAssessmentsPerBenchmark),
                 Examples = [.. examples.Values.OrderBy(e => e.ExampleId, StringComparer.Ordinal)],
                 UpdateTime = Time.GetUtcNow(),
                 Revision = Stored.State.Revision + 1,

@@ -46,6 +46,9 @@ internal static class OrleansSetup
         }
 
         silo.Services.AddStriveGrains(s => s.MinimumN = options.MinN);
+
+        // Env Strive__PartnershipLimits__MaxSystemsChangeExamples=… and the like; validated on start.
+        silo.Services.Configure<PartnershipLimits>(silo.Configuration.GetSection("Strive:PartnershipLimits"));
         silo.Services.AddSingleton<TokenIssuer>();
     }
 }

@@ -62,6 +62,13 @@ public sealed partial class StatusMappingTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task QuotaExceeded_IsResourceExhausted_WithTheGrainsMessage()
+    {
+        _gateway.Grains.Failure = () => new StriveNetwork.Grains.Abstractions.QuotaExceededException("systems_change_examples: at most 500");
+        Assert.Equal((StatusCode.ResourceExhausted, "systems_change_examples: at most 500"), await CallAsync());
+    }
+
+    [Fact]
     public async Task SiloUnavailable_IsUnavailable_WithRetry()
     {
         // A kind of OrleansMessageRejectionException, whose own constructors Orleans keeps to itself.

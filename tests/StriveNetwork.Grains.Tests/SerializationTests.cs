@@ -113,7 +113,7 @@ public sealed class SerializationTests : IDisposable
         GrainDomainException[] errors =
         [
             validation, new NotFoundException("Partnership 'x' does not exist."), new AlreadyExistsException("exists"),
-            new ConflictException("etag"), new PreconditionFailedException("version"),
+            new ConflictException("etag"), new PreconditionFailedException("version"), new QuotaExceededException("examples"),
         ];
 
         foreach (var error in errors)

@@ -64,6 +64,7 @@ public sealed partial class GrainErrorInterceptor(ILogger<GrainErrorInterceptor>
         AlreadyExistsException => StatusCode.AlreadyExists,
         ConflictException => StatusCode.Aborted,
         PreconditionFailedException => StatusCode.FailedPrecondition,
+        QuotaExceededException => StatusCode.ResourceExhausted,
         _ => StatusCode.Internal,
     };
 
