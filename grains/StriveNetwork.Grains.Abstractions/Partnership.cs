@@ -288,6 +288,14 @@ public interface IPartnershipGrain : IGrainWithStringKey
     /// <summary>Ids of the partnership's indicators known from their summaries, ascending.</summary>
     [Alias("GetIndicatorIdsAsync")]
     Task<IReadOnlyList<string>> GetIndicatorIdsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Called by an indicator grain before its first definition is stored: records the indicator id so the number of
+    /// indicators a partnership holds stays bounded (idempotent for an id already held). Errors:
+    /// <see cref="NotFoundException"/> (not registered), <see cref="QuotaExceededException"/> (at the limit).
+    /// </summary>
+    [Alias("ReserveIndicatorAsync")]
+    Task ReserveIndicatorAsync(string indicatorId, CancellationToken cancellationToken = default);
 }
 
 /// <summary>One indicator on a report card.</summary>

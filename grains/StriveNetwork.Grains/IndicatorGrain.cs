@@ -71,7 +71,14 @@ public sealed class IndicatorGrain(
     {
         ArgumentNullException.ThrowIfNull(definition);
         IndicatorValidation.ValidateDefinition(IndicatorId, definition);
-        if (!await GrainFactory.GetGrain<IPartnershipGrain>(PartnershipId).ExistsAsync(cancellationToken))
+        var partnership = GrainFactory.GetGrain<IPartnershipGrain>(PartnershipId);
+        if (Current is null)
+        {
+            // The partnership holds a bounded number of indicators: it records this one before its first definition
+            // is stored (a definition whose write then fails leaves a reservation, which a retry reuses).
+            await partnership.ReserveIndicatorAsync(IndicatorId, cancellationToken);
+        }
+        else if (!await partnership.ExistsAsync(cancellationToken))
         {
             throw new NotFoundException($"Partnership '{PartnershipId}' does not exist.");
         }

@@ -74,6 +74,14 @@ public sealed record PartnershipState : IOutboxState<PartnershipState, Partnersh
     [Id(13)]
     public IReadOnlyList<SettingsChange> SettingsChanges { get; init; } = [];
 
+    /// <summary>
+    /// Ids of the indicators defined for the partnership (reserved before their first definition is stored), ascending;
+    /// at most <see cref="PartnershipLimits.MaxIndicators"/>. States written before it existed list none: their
+    /// indicators are known from <see cref="Indicators"/>.
+    /// </summary>
+    [Id(14)]
+    public IReadOnlyList<string> IndicatorIds { get; init; } = [];
+
     /// <inheritdoc />
     public PartnershipState WithOutbox(Outbox<PartnershipSnapshot> outbox) => this with { Outbox = outbox };
 }
@@ -472,6 +480,24 @@ public sealed class PartnershipGrain(
 
     public Task<IReadOnlyList<string>> GetIndicatorIdsAsync(CancellationToken cancellationToken = default) =>
         Task.FromResult<IReadOnlyList<string>>([.. Stored.State.Indicators.Keys.Order(StringComparer.Ordinal)]);
+
+    public async Task ReserveIndicatorAsync(string indicatorId, CancellationToken cancellationToken = default)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(indicatorId);
+        RequireRegistered();
+        var held = Stored.State.IndicatorIds.Concat(Stored.State.Indicators.Keys).ToHashSet(StringComparer.Ordinal);
+        if (held.Contains(indicatorId))
+        {
+            return;
+        }
+
+        if (held.Count >= limits.Value.MaxIndicators)
+        {
+            throw new QuotaExceededException($"indicator_id: a partnership defines at most {limits.Value.MaxIndicators} indicators; redefine an existing one instead.");
+        }
+
+        await CommitAsync(Stored.State with { IndicatorIds = [.. Stored.State.IndicatorIds.Append(indicatorId).Order(StringComparer.Ordinal)] }, cancellationToken);
+    }
 
     public async Task ApplyIndicatorSummaryAsync(IndicatorSummary summary, CancellationToken cancellationToken = default)
     {

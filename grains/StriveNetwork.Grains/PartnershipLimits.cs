@@ -20,6 +20,10 @@ public sealed class PartnershipLimits
     [Range(1, 100_000)]
     public int MaxSystemsChangeExamples { get; set; } = 500;
 
+    /// <summary>Indicators one partnership defines (default 200); redefining an existing one is always possible.</summary>
+    [Range(1, 100_000)]
+    public int MaxIndicators { get; set; } = 200;
+
     /// <summary>Settings changes kept in the partnership's audit trail, most recent (default 100).</summary>
     [Range(1, 10_000)]
     public int MaxSettingsChanges { get; set; } = 100;

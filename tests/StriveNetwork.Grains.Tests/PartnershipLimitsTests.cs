@@ -80,6 +80,36 @@ public sealed class PartnershipLimitsTests
         Assert.Equal("admin-5", view.Changes[0].ChangedBy);
     }
 
+    [Fact]
+    public async Task Indicators_AreCappedPerPartnership_EvenWhenDefinedConcurrently()
+    {
+        await using var c = await GrainCluster.StartAsync();
+        await c.Partnership("racine").RegisterAsync(Sample.Profile());
+        var limit = new PartnershipLimits().MaxIndicators;
+        var spec = Sample.Indicator(StriveNetwork.Domain.Indicators.Outcome.EarlyGradeReading);
+
+        // Twenty more than the limit, all at once: exactly the limit are created, whatever the interleaving.
+        var attempts = await Task.WhenAll(Enumerable.Range(0, limit + 20).Select(async i =>
+        {
+            try
+            {
+                await c.Indicator("racine", $"indicator-{i}").DefineAsync(spec);
+                return true;
+            }
+            catch (QuotaExceededException refused)
+            {
+                Assert.StartsWith("indicator_id:", refused.Message, StringComparison.Ordinal);
+                return false;
+            }
+        }));
+
+        Assert.Equal(limit, attempts.Count(created => created));
+        Assert.Equal(limit, (await c.ReadStoredAsync<PartnershipState>("partnership", c.Partnership("racine")))!.IndicatorIds.Count);
+        var existing = Array.IndexOf(attempts, true);
+        Assert.Equal(DefineResult.Unchanged, (await c.Indicator("racine", $"indicator-{existing}").DefineAsync(spec)).Result);
+        await Assert.ThrowsAsync<NotFoundException>(() => c.Indicator("nowhere", "reading").DefineAsync(spec));
+    }
+
     private static AssessmentBatch Examples(int first, int count) => new(
         [],
         [.. Enumerable.Range(first, count).Select(i => new SystemsChangeEntry($"example-{i}", "a policy changed", Sample.Today))],
