@@ -49,6 +49,7 @@ public sealed record IndicatorState : IOutboxState<IndicatorState, IndicatorSumm
 public sealed class IndicatorGrain(
     [PersistentState("indicator")] IPersistentState<IndicatorState> state,
     IOptions<SuppressionSettings> settings,
+    IOptions<PartnershipLimits> limits,
     ILogger<IndicatorGrain> logger,
     TimeProvider time) : OutboxGrain<IndicatorState, IndicatorSummary>(state, logger, time), IIndicatorGrain
 {
@@ -120,6 +121,12 @@ public sealed class IndicatorGrain(
         }
         else
         {
+            if (Stored.State.Versions.Count >= limits.Value.MaxDefinitionVersions)
+            {
+                throw new QuotaExceededException(
+                    $"definition.definition_version: an indicator keeps at most {limits.Value.MaxDefinitionVersions} definition versions; define a new indicator instead.");
+            }
+
             result = DefineResult.NewVersion;
             versions = [.. Stored.State.Versions, spec];
         }

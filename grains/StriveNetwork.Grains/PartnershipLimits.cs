@@ -4,8 +4,9 @@ using StriveNetwork.Domain.Assessments;
 namespace StriveNetwork.Grains;
 
 /// <summary>
-/// Bounds on what one partnership's state holds, so that no client can grow the one stored row that every write of
-/// the partnership rewrites (and that every other tenant's write may wait behind on the SQLite writer).
+/// Bounds on what one partnership's grains hold (the partnership and its indicators), so that no client can grow the
+/// one stored row that every write of a grain rewrites (and that every other tenant's write may wait behind on the
+/// SQLite writer).
 /// </summary>
 public sealed class PartnershipLimits
 {
@@ -23,6 +24,10 @@ public sealed class PartnershipLimits
     /// <summary>Indicators one partnership defines (default 200); redefining an existing one is always possible.</summary>
     [Range(1, 100_000)]
     public int MaxIndicators { get; set; } = 200;
+
+    /// <summary>Definition versions one indicator keeps, each with its own series (default 20).</summary>
+    [Range(1, 1_000)]
+    public int MaxDefinitionVersions { get; set; } = 20;
 
     /// <summary>Settings changes kept in the partnership's audit trail, most recent (default 100).</summary>
     [Range(1, 10_000)]

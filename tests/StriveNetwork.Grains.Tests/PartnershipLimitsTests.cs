@@ -110,6 +110,26 @@ public sealed class PartnershipLimitsTests
         await Assert.ThrowsAsync<NotFoundException>(() => c.Indicator("nowhere", "reading").DefineAsync(spec));
     }
 
+    [Fact]
+    public async Task DefinitionVersions_AreCappedPerIndicator()
+    {
+        await using var c = await GrainCluster.StartAsync();
+        await c.Partnership("racine").RegisterAsync(Sample.Profile());
+        var indicator = c.Indicator("racine", "reading");
+        var spec = Sample.Indicator(StriveNetwork.Domain.Indicators.Outcome.EarlyGradeReading);
+        var limit = new PartnershipLimits().MaxDefinitionVersions;
+
+        for (var version = 1; version <= limit; version++)
+        {
+            await indicator.DefineAsync(spec with { DefinitionVersion = version });
+        }
+
+        var refused = await Assert.ThrowsAsync<QuotaExceededException>(() => indicator.DefineAsync(spec with { DefinitionVersion = limit + 1 }));
+        Assert.StartsWith("definition.definition_version:", refused.Message, StringComparison.Ordinal);
+        Assert.Equal(limit, (await c.ReadStoredAsync<IndicatorState>("indicator", indicator))!.Versions.Count);
+        Assert.Equal(DefineResult.Unchanged, (await indicator.DefineAsync(spec with { DefinitionVersion = limit })).Result);
+    }
+
     private static AssessmentBatch Examples(int first, int count) => new(
         [],
         [.. Enumerable.Range(first, count).Select(i => new SystemsChangeEntry($"example-{i}", "a policy changed", Sample.Today))],
