@@ -141,11 +141,21 @@ namespace StriveNetwork.Silo
             {
                 return await run(options).ConfigureAwait(false);
             }
+            catch (InvalidLimitsException exception)
+            {
+                // Strive:Limits is read by the host builder (appsettings.json and Strive__Limits__* variables).
+                foreach (var problem in exception.Problems)
+                {
+                    await _error.WriteLineAsync($"invalid settings: {problem}").ConfigureAwait(false);
+                }
+
+                return 2;
+            }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 // A clear one-line reason instead of a stack trace (e.g. storage unreachable). Storage exceptions
                 // do not carry the connection string, so no password reaches the output.
-                var reason = exception is GrainDomainException or StoreInUseException or InvalidLimitsException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
+                var reason = exception is GrainDomainException or StoreInUseException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
                 await _error.WriteLineAsync($"silo failed: {reason}").ConfigureAwait(false);
                 return 1;
             }

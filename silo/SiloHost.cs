@@ -18,10 +18,12 @@ public static partial class SiloHost
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
-        await using var storeLock = await StoreLock.AcquireAsync(options, cancellationToken).ConfigureAwait(false);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         ConfigureLogging(builder.Logging);
+
+        // Before the store lock: bad limits touch nothing.
         var limits = BindLimits(builder.Configuration);
+        await using var storeLock = await StoreLock.AcquireAsync(options, cancellationToken).ConfigureAwait(false);
         builder.Services.Configure<GatewayLimits>(builder.Configuration.GetSection(GatewayLimits.SectionName));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
