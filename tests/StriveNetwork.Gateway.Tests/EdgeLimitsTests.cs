@@ -33,6 +33,21 @@ public sealed class EdgeLimitsTests(GatewayFixture fixture) : IClassFixture<Gate
         Assert.Equal("profile.us_state: must be a two-letter upper-case USPS code.", message);
     }
 
+    [Theory]
+    [InlineData("WI\n", StatusCode.InvalidArgument)]
+    [InlineData("w\u0131", StatusCode.InvalidArgument)]
+    [InlineData("Wisconsin", StatusCode.InvalidArgument)]
+    [InlineData("oh", StatusCode.OK)]
+    public async Task ListPartnerships_UsStateFilter_FollowsTheRule(string usState, StatusCode expected)
+    {
+        var (code, message) = await fixture.StatusOfAsync<ListPartnershipsRequest, ListPartnershipsResponse>(fixture.Admin, "NetworkService/ListPartnerships", new() { UsState = usState });
+        Assert.Equal(expected, code);
+        if (expected != StatusCode.OK)
+        {
+            Assert.Equal("us_state: must be a two-letter USPS code", message);
+        }
+    }
+
     [Fact]
     public async Task FieldOverItsLimit_IsInvalid_AfterTheTokenCheck_AndNeverEchoed()
     {
