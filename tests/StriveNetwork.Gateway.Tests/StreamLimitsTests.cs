@@ -50,6 +50,33 @@ public sealed class StreamLimitsTests
     }
 
     [Fact]
+    public async Task BusyReflectionStream_EndsWhenItsLifetimeIsOver_WithDeadlineExceeded()
+    {
+        // The same reader bounds strive.v1 client streams by MaxStreamDuration; reflection's bound is PublicStreamLifetime.
+        await using var gateway = await BareGateway.StartAsync(l => l.PublicStreamLifetime = TimeSpan.FromSeconds(1));
+        using var timeout = new CancellationTokenSource(StriveCalls.Timeout);
+        using var call = new ServerReflection.ServerReflectionClient(gateway.Channel).ServerReflectionInfo(cancellationToken: timeout.Token);
+        RpcException? ended = null;
+        for (var i = 0; i < 100 && ended is null; i++)
+        {
+            try
+            {
+                await call.RequestStream.WriteAsync(new ServerReflectionRequest { ListServices = "*" }, timeout.Token);
+                Assert.True(await call.ResponseStream.MoveNext(timeout.Token));
+                await Task.Delay(100, timeout.Token);
+            }
+            catch (RpcException exception)
+            {
+                ended = await EndStatusAsync(call, exception, timeout.Token);
+            }
+        }
+
+        Assert.NotNull(ended);
+        Assert.Equal(StatusCode.DeadlineExceeded, ended.StatusCode);
+        Assert.Contains("PublicStreamLifetime", ended.Status.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task ClientStream_OverItsByteLimit_IsResourceExhausted()
     {
         await using var gateway = await BareGateway.StartAsync(l =>
@@ -70,7 +97,7 @@ public sealed class StreamLimitsTests
             }
             catch (RpcException exception)
             {
-                ended = exception;
+                ended = await EndStatusAsync(call, exception, timeout.Token);
             }
         }
 
@@ -203,6 +230,27 @@ public sealed class StreamLimitsTests
         {
             return (exception.StatusCode, exception.Status.Detail);
         }
+    }
+
+    // A write after the server ended the call fails with CANCELLED on the client; the server's status is on the response stream.
+    private static async Task<RpcException> EndStatusAsync(AsyncDuplexStreamingCall<ServerReflectionRequest, ServerReflectionResponse> call, RpcException failure, CancellationToken cancellationToken)
+    {
+        for (var i = 0; i < 100; i++)
+        {
+            try
+            {
+                if (!await call.ResponseStream.MoveNext(cancellationToken))
+                {
+                    return failure;
+                }
+            }
+            catch (RpcException exception)
+            {
+                return exception;
+            }
+        }
+
+        return failure;
     }
 
     private static async Task AssertServesAsync(GrpcChannel channel) => Assert.Equal(StatusCode.OK, (await CheckAsync(channel)).Code);
