@@ -191,6 +191,39 @@ public sealed class StreamLimitsTests
     }
 
     [Fact]
+    public async Task GzipBomb_IsRefused_WithoutInflatingItInMemory()
+    {
+        await using var gateway = await BareGateway.StartAsync();
+        // A GetPartnershipRequest whose partnership_id is 256 MiB of 'a', gzip-compressed without ever holding it:
+        // about 256 KiB on the wire, under the 1 MiB message limit before decompression.
+        const int Inflated = 256 * 1024 * 1024;
+        using var compressed = new MemoryStream();
+        await using (var zip = new System.IO.Compression.GZipStream(compressed, System.IO.Compression.CompressionLevel.Optimal, leaveOpen: true))
+        {
+            var header = new Google.Protobuf.CodedOutputStream(zip, leaveOpen: true);
+            header.WriteTag(GetPartnershipRequest.PartnershipIdFieldNumber, Google.Protobuf.WireFormat.WireType.LengthDelimited);
+            header.WriteLength(Inflated);
+            header.Flush();
+            var chunk = new byte[1024 * 1024];
+            Array.Fill(chunk, (byte)'a');
+            for (var written = 0; written < Inflated; written += chunk.Length)
+            {
+                await zip.WriteAsync(chunk);
+            }
+        }
+
+        Assert.InRange(compressed.Length, 1, 1024 * 1024);
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        var result = await RawGrpc.CallFrameAsync(gateway.Address, "/strive.v1.PartnershipService/GetPartnership", compressed.ToArray(), gzip: true, new Dictionary<string, string>());
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+
+        Assert.Equal((int)StatusCode.ResourceExhausted, result.Status);
+        // The whole process (client and server) allocated far less than the inflated size: decompression stopped at the limit.
+        Assert.True(allocated < 64L * 1024 * 1024, $"{allocated:N0} bytes allocated while refusing a {Inflated:N0}-byte gzip bomb");
+        await AssertServesAsync(gateway.Channel);
+    }
+
+    [Fact]
     public async Task ConnectionsOverThePerAddressLimit_AreClosed_AndCountedFreeOnClose()
     {
         await using var gateway = await BareGateway.StartAsync(l => l.MaxConnectionsPerClient = 2);
