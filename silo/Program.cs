@@ -141,6 +141,16 @@ namespace StriveNetwork.Silo
             {
                 return await run(options).ConfigureAwait(false);
             }
+            catch (InvalidLimitsException exception)
+            {
+                // Strive:Limits is read by the host builder (appsettings.json and Strive__Limits__* variables).
+                foreach (var problem in exception.Problems)
+                {
+                    await _error.WriteLineAsync($"invalid settings: {problem}").ConfigureAwait(false);
+                }
+
+                return 2;
+            }
             catch (Exception exception) when (exception is not OperationCanceledException)
             {
                 // A clear one-line reason instead of a stack trace (e.g. storage unreachable). Storage exceptions

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using StriveNetwork.Gateway;
+using StriveNetwork.Gateway.Limits;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Silo.Demo;
 using StriveNetwork.Silo.Hosting;
@@ -17,13 +18,23 @@ public static partial class SiloHost
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
-        await using var storeLock = await StoreLock.AcquireAsync(options, cancellationToken).ConfigureAwait(false);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { ContentRootPath = AppContext.BaseDirectory });
         ConfigureLogging(builder.Logging);
+
+        // Before the store lock: bad limits touch nothing.
+        var limits = BindLimits(builder.Configuration);
+        await using var storeLock = await StoreLock.AcquireAsync(options, cancellationToken).ConfigureAwait(false);
+        builder.Services.Configure<GatewayLimits>(builder.Configuration.GetSection(GatewayLimits.SectionName));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
+            kestrel.ApplyGatewayLimits(limits);
+
             // gRPC over h2c only; the dashboard (when on) speaks HTTP/1.1 and HTTP/2 for browsers.
-            kestrel.Listen(IPAddress.Loopback, options.GrpcPort, listen => listen.Protocols = HttpProtocols.Http2);
+            kestrel.Listen(IPAddress.Loopback, options.GrpcPort, listen =>
+            {
+                listen.Protocols = HttpProtocols.Http2;
+                listen.UseClientConnectionLimit(limits);
+            });
             if (options.DashboardPort != 0)
             {
                 kestrel.Listen(IPAddress.Loopback, options.DashboardPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
@@ -94,6 +105,30 @@ public static partial class SiloHost
         {
             await host.StopAsync(CancellationToken.None).ConfigureAwait(false);
         }
+    }
+
+    /// <summary>
+    /// The limits of the front door from configuration section <c>Strive:Limits</c> (appsettings.json next to the
+    /// executable, or environment variables such as <c>Strive__Limits__StreamIdleTimeout=00:00:30</c>); throws
+    /// <see cref="InvalidLimitsException"/> naming every key that cannot be read or is out of range.
+    /// </summary>
+    internal static GatewayLimits BindLimits(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        GatewayLimits limits;
+        try
+        {
+            limits = configuration.GetSection(GatewayLimits.SectionName).Get<GatewayLimits>(o => o.ErrorOnUnknownConfiguration = true) ?? new GatewayLimits();
+        }
+        catch (InvalidOperationException exception)
+        {
+            // The binder's message names the key and the type, e.g. "Failed to convert configuration value at
+            // 'Strive:Limits:StreamIdleTimeout' to type 'System.TimeSpan'."
+            throw new InvalidLimitsException([exception.Message]);
+        }
+
+        var problems = limits.Validate();
+        return problems.Count == 0 ? limits : throw new InvalidLimitsException(problems);
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)

@@ -2,7 +2,9 @@ using Grpc.Core;
 using Grpc.Health.V1;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
 using StriveNetwork.Gateway.Errors;
+using StriveNetwork.Gateway.Limits;
 using ServingStatus = Grpc.Health.V1.HealthCheckResponse.Types.ServingStatus;
 
 namespace StriveNetwork.Gateway;
@@ -11,12 +13,16 @@ namespace StriveNetwork.Gateway;
 /// <c>grpc.health.v1.Health</c> for the whole server ("") and each strive.v1 service. It answers SERVING only while
 /// the silo says it is ready (<see cref="SetServing"/>), the host has started, and the host is not stopping; every
 /// other moment (starting, silo not active yet, shutting down) it answers NOT_SERVING. Watch streams end with
-/// UNAVAILABLE when the host stops, after telling NOT_SERVING, so they never hold a shutdown up.
+/// UNAVAILABLE when the host stops, after telling NOT_SERVING, so they never hold a shutdown up. A Watch needs no
+/// token, so it also ends after <see cref="GatewayLimits.PublicStreamLifetime"/> with DEADLINE_EXCEEDED; clients
+/// watch again (the first message of a new watch is the current status).
 /// </summary>
 public sealed partial class GatewayHealth : Grpc.Health.V1.Health.HealthBase, IDisposable
 {
     private readonly Lock _lock = new();
     private readonly ILogger<GatewayHealth> _logger;
+    private readonly TimeSpan _watchLifetime;
+    private readonly TimeProvider _timeProvider;
     private readonly CancellationTokenRegistration _onStarted;
     private readonly CancellationTokenRegistration _onStopping;
     private bool _siloReady;
@@ -25,10 +31,13 @@ public sealed partial class GatewayHealth : Grpc.Health.V1.Health.HealthBase, ID
     private TaskCompletionSource _changed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     /// <summary>Creates the service and follows the host's start and stop.</summary>
-    public GatewayHealth(IHostApplicationLifetime lifetime, ILogger<GatewayHealth> logger)
+    public GatewayHealth(IHostApplicationLifetime lifetime, IOptions<GatewayLimits> limits, TimeProvider timeProvider, ILogger<GatewayHealth> logger)
     {
         ArgumentNullException.ThrowIfNull(lifetime);
+        ArgumentNullException.ThrowIfNull(limits);
         _logger = logger;
+        _watchLifetime = limits.Value.PublicStreamLifetime;
+        _timeProvider = timeProvider;
         // Register runs the callback at once when the event already happened (created after start, or while stopping).
         _onStarted = lifetime.ApplicationStarted.Register(() => Update(() => _hostStarted = true));
         _onStopping = lifetime.ApplicationStopping.Register(() => Update(() => _hostStopping = true));
@@ -68,7 +77,7 @@ public sealed partial class GatewayHealth : Grpc.Health.V1.Health.HealthBase, ID
         ArgumentNullException.ThrowIfNull(request);
         return IsKnown(request.Service)
             ? Task.FromResult(new HealthCheckResponse { Status = IsServing ? ServingStatus.Serving : ServingStatus.NotServing })
-            : throw GatewayErrors.Of(StatusCode.NotFound, $"unknown service '{request.Service}'");
+            : throw GatewayErrors.Of(StatusCode.NotFound, "service: unknown service name");
     }
 
     public override async Task Watch(HealthCheckRequest request, IServerStreamWriter<HealthCheckResponse> responseStream, ServerCallContext context)
@@ -78,6 +87,8 @@ public sealed partial class GatewayHealth : Grpc.Health.V1.Health.HealthBase, ID
         ArgumentNullException.ThrowIfNull(context);
         var known = IsKnown(request.Service);
         ServingStatus? sent = null;
+        using var expiry = new CancellationTokenSource(_watchLifetime, _timeProvider);
+        using var ended = CancellationTokenSource.CreateLinkedTokenSource(context.CancellationToken, expiry.Token);
         while (true)
         {
             Task changed;
@@ -101,7 +112,16 @@ public sealed partial class GatewayHealth : Grpc.Health.V1.Health.HealthBase, ID
                 throw GatewayErrors.ShuttingDown();
             }
 
-            await changed.WaitAsync(context.CancellationToken).ConfigureAwait(false);
+            try
+            {
+                await changed.WaitAsync(ended.Token).ConfigureAwait(false);
+            }
+            catch (OperationCanceledException) when (expiry.IsCancellationRequested && !context.CancellationToken.IsCancellationRequested)
+            {
+                throw GatewayErrors.Of(StatusCode.DeadlineExceeded, string.Create(
+                    System.Globalization.CultureInfo.InvariantCulture,
+                    $"a health watch lasts at most {_watchLifetime.TotalSeconds:0.###} s (limit PublicStreamLifetime); watch again"));
+            }
         }
     }
 

@@ -1,9 +1,11 @@
 using Grpc.AspNetCore.Server;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Gateway.Auth;
 using StriveNetwork.Gateway.Interceptors;
+using StriveNetwork.Gateway.Limits;
 using StriveNetwork.Gateway.Services;
 using StriveNetwork.Gateway.Tokens;
 
@@ -14,7 +16,8 @@ public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
     /// Adds Grpc.AspNetCore with the gateway's interceptors (outermost first: call logging, status mapping, bearer
-    /// tokens), every strive.v1 service, the token issuer and authenticator, <see cref="GatewayHealth"/> and
+    /// tokens, request limits), the message size limits of <see cref="GatewayLimits"/> (configure them with
+    /// <c>services.Configure&lt;GatewayLimits&gt;</c>; they are validated when the host starts), every strive.v1 service, the token issuer and authenticator, <see cref="GatewayHealth"/> and
     /// reflection. Needs an Orleans <c>IGrainFactory</c> (a silo or a client) with the grains. Map the endpoints with
     /// <see cref="GatewayEndpointRouteBuilderExtensions.MapStriveGateway"/>; health stays NOT_SERVING until the host
     /// calls <see cref="GatewayHealth.SetServing"/>.
@@ -33,13 +36,25 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<CallLoggingInterceptor>();
         services.TryAddSingleton<GrainErrorInterceptor>();
         services.TryAddSingleton<TokenAuthInterceptor>();
+        services.TryAddSingleton<RequestLimitsInterceptor>();
+        services.TryAddSingleton<OpenStreamCounter>();
+        services.AddOptions<GatewayLimits>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayLimits>, GatewayLimitsValidation>());
         services.AddGrpc(options =>
         {
-            // Outermost first: the log sees the final status, and the mapping also covers the token lookup's grain call.
+            // Outermost first: the log sees the final status, the mapping also covers the token lookup's grain call,
+            // and the limits run after the token check so an unauthenticated caller learns only that.
             options.Interceptors.Add<CallLoggingInterceptor>();
             options.Interceptors.Add<GrainErrorInterceptor>();
             options.Interceptors.Add<TokenAuthInterceptor>();
-            configure?.Invoke(options);
+            options.Interceptors.Add<RequestLimitsInterceptor>();
+        });
+        services.AddOptions<GrpcServiceOptions>().Configure<IOptions<GatewayLimits>>((grpc, limits) =>
+        {
+            // Checked by Grpc.AspNetCore after decompression: a gzip bomb is refused with RESOURCE_EXHAUSTED.
+            grpc.MaxReceiveMessageSize = limits.Value.MaxMessageBytes;
+            grpc.MaxSendMessageSize = limits.Value.MaxSendMessageBytes;
+            configure?.Invoke(grpc);
         });
 
         services.TryAddSingleton<PartnershipService>();

@@ -2,6 +2,7 @@ using StriveNetwork.Domain.Assessments;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Domain.Identifiers;
 
 namespace StriveNetwork.Grains;
 
@@ -46,13 +47,13 @@ public sealed class CohortGrain(
     public async Task<CohortInfo> CreateAsync(string displayName, string description, IReadOnlyList<string> memberIds, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(memberIds);
-        Require(Ids.IsValid(Key), "cohort_id", $"'{Key}' must match ^[a-z][a-z0-9-]{{1,62}}$.");
+        Require(StriveId.IsValid(Key), "cohort_id", $"is not a valid id ({StriveId.Rule}).");
         Require(!string.IsNullOrWhiteSpace(displayName) && displayName.Length <= 200, "display_name", "must be 1..200 characters.");
         Require((description ?? string.Empty).Length <= 2000, "description", "must be at most 2,000 characters.");
         Require(memberIds.Count <= MaxMembers, "member_ids", $"{memberIds.Count} members is more than {MaxMembers}.");
         for (var i = 0; i < memberIds.Count; i++)
         {
-            Require(Ids.IsValid(memberIds[i]), $"member_ids[{i}]", $"'{memberIds[i]}' is not a valid partnership id.");
+            Require(StriveId.IsValid(memberIds[i]), $"member_ids[{i}]", $"is not a valid partnership id ({StriveId.Rule}).");
             Require(memberIds.Take(i).All(m => m != memberIds[i]), $"member_ids[{i}]", $"'{memberIds[i]}' appears twice.");
         }
 
@@ -99,7 +100,7 @@ public sealed class CohortGrain(
 
     public async Task<MembershipChange> AddMemberAsync(string partnershipId, CancellationToken cancellationToken = default)
     {
-        Require(Ids.IsValid(partnershipId), "partnership_id", $"'{partnershipId}' is not a valid partnership id.");
+        Require(StriveId.IsValid(partnershipId), "partnership_id", $"is not a valid partnership id ({StriveId.Rule}).");
         RequireCreated();
         if (state.State.MemberIds.Contains(partnershipId, StringComparer.Ordinal))
         {
@@ -137,7 +138,7 @@ public sealed class CohortGrain(
 
     public async Task<MembershipChange> RemoveMemberAsync(string partnershipId, CancellationToken cancellationToken = default)
     {
-        Require(Ids.IsValid(partnershipId), "partnership_id", $"'{partnershipId}' is not a valid partnership id.");
+        Require(StriveId.IsValid(partnershipId), "partnership_id", $"is not a valid partnership id ({StriveId.Rule}).");
         RequireCreated();
         if (!state.State.MemberIds.Contains(partnershipId, StringComparer.Ordinal))
         {

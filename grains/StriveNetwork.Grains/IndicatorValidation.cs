@@ -1,17 +1,17 @@
-using System.Text.RegularExpressions;
 using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Domain.Identifiers;
 
 namespace StriveNetwork.Grains;
 
 /// <summary>Request validation for indicators: the first problem found, naming the field.</summary>
-internal static partial class IndicatorValidation
+internal static class IndicatorValidation
 {
     public static void ValidateDefinition(string indicatorId, IndicatorSpec d)
     {
-        if (!Ids.IsValid(indicatorId))
+        if (!StriveId.IsValid(indicatorId))
         {
-            throw new GrainValidationException("indicator_id", $"'{indicatorId}' must match ^[a-z][a-z0-9-]{{1,62}}$.");
+            throw new GrainValidationException("indicator_id", $"is not a valid id ({StriveId.Rule}).");
         }
 
         Require(!string.IsNullOrWhiteSpace(d.DisplayName) && d.DisplayName.Length <= 200, "definition.display_name", "must be 1..200 characters.");
@@ -31,7 +31,7 @@ internal static partial class IndicatorValidation
         Require(Enum.IsDefined(d.Polarity), "definition.polarity", "is required.");
         Require(d.BaselineYear is >= IndicatorDefinition.MinimumYear and <= IndicatorDefinition.MaximumYear, "definition.baseline_year", $"{d.BaselineYear} is outside 1990..2100.");
         Require(d.DefinitionVersion >= 1, "definition.definition_version", "must be at least 1.");
-        Require(PopulationTaxonomy.Find(IndicatorComputation.Taxonomy(d)) is not null, "definition.taxonomy_version", $"'{d.TaxonomyVersion}' is not a known taxonomy (only CIA-2024).");
+        Require(PopulationTaxonomy.Find(IndicatorComputation.Taxonomy(d)) is not null, "definition.taxonomy_version", "is not a known taxonomy (only CIA-2024).");
         Require((d.Source ?? string.Empty).Length <= 500, "definition.source", "must be at most 500 characters.");
         var targets = d.Targets ?? [];
         Require(targets.Count <= 50, "definition.targets", "at most 50 targets.");
@@ -52,8 +52,8 @@ internal static partial class IndicatorValidation
         {
             var g = gaps[i];
             var at = $"definition.gaps[{i}]";
-            Require(Ids.IsValid(g.GapId), $"{at}.gap_id", $"'{g.GapId}' must match ^[a-z][a-z0-9-]{{1,62}}$.");
-            Require(gapIds.Add(g.GapId), $"{at}.gap_id", $"'{g.GapId}' appears twice.");
+            Require(StriveId.IsValid(g.GapId), $"{at}.gap_id", $"is not a valid id ({StriveId.Rule}).");
+            Require(gapIds.Add(g.GapId), $"{at}.gap_id", $"{g.GapId} appears twice.");
             Require(Enum.IsDefined(g.ReferenceRule), $"{at}.reference_rule", "is required.");
             Require(taxonomy.IsKnownGender(g.FocalGender), $"{at}.focal.gender", "is required.");
             Require(taxonomy.IsKnownPopulation(g.FocalPopulation), $"{at}.focal.population", "is required.");
@@ -149,13 +149,4 @@ internal static partial class IndicatorValidation
             throw new GrainValidationException(field, message);
         }
     }
-}
-
-/// <summary>Identifier rules shared by every strive.v1 id.</summary>
-internal static partial class Ids
-{
-    public static bool IsValid(string? id) => id is not null && Pattern().IsMatch(id);
-
-    [GeneratedRegex("^[a-z][a-z0-9-]{1,62}$", RegexOptions.CultureInvariant)]
-    private static partial Regex Pattern();
 }

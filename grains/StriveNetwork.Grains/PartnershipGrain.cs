@@ -8,6 +8,7 @@ using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Domain.Progress;
 using StriveNetwork.Grains.Abstractions;
 using StriveNetwork.Grains.Outbox;
+using StriveNetwork.Domain.Identifiers;
 
 namespace StriveNetwork.Grains;
 
@@ -133,7 +134,7 @@ public sealed class PartnershipGrain(
 
         if (!string.Equals(etag, SettingsEtag, StringComparison.Ordinal))
         {
-            throw new ConflictException($"etag '{etag}' does not match the current settings etag '{SettingsEtag}'; re-read the settings and retry.");
+            throw new ConflictException($"etag does not match the current settings etag '{SettingsEtag}'; re-read the settings and retry.");
         }
 
         var before = RuleSettings;
@@ -180,9 +181,9 @@ public sealed class PartnershipGrain(
     public async Task<PartnershipInfo> RegisterAsync(PartnershipProfile profile, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(profile);
-        if (!Ids.IsValid(Key))
+        if (!StriveId.IsValid(Key))
         {
-            throw new GrainValidationException("partnership_id", $"'{Key}' must match ^[a-z][a-z0-9-]{{1,62}}$.");
+            throw new GrainValidationException("partnership_id", $"is not a valid id ({StriveId.Rule}).");
         }
 
         PartnershipRules.ValidateProfile(profile);
@@ -219,7 +220,7 @@ public sealed class PartnershipGrain(
         PartnershipRules.ValidateProfile(merged);
         if (!string.Equals(etag, Etag, StringComparison.Ordinal))
         {
-            throw new ConflictException($"etag '{etag}' does not match the current etag '{Etag}'; re-read the partnership and retry.");
+            throw new ConflictException($"etag does not match the current etag '{Etag}'; re-read the partnership and retry.");
         }
 
         await CommitAsync(Stored.State with { Profile = Normalize(merged), UpdateTime = Time.GetUtcNow(), Revision = Stored.State.Revision + 1 }, cancellationToken);
@@ -234,7 +235,7 @@ public sealed class PartnershipGrain(
         PartnershipRules.ValidateBatch(batch, framework, DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime));
         if (!string.IsNullOrEmpty(batch.Etag) && !string.Equals(batch.Etag, Etag, StringComparison.Ordinal))
         {
-            throw new ConflictException($"etag '{batch.Etag}' does not match the current etag '{Etag}'; re-read the partnership and retry.");
+            throw new ConflictException($"etag does not match the current etag '{Etag}'; re-read the partnership and retry.");
         }
 
         var assessments = batch.Assessments ?? [];

@@ -1,9 +1,9 @@
-using System.Text.RegularExpressions;
 using StriveNetwork.Domain.Assessments;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Domain.Progress;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Domain.Identifiers;
 using DomainAssessment = StriveNetwork.Domain.Assessments.BenchmarkAssessment;
 using DomainDesignationResult = StriveNetwork.Domain.Progress.DesignationResult;
 using GapCounts = StriveNetwork.Domain.Progress.GapCounts;
@@ -11,7 +11,7 @@ using GapCounts = StriveNetwork.Domain.Progress.GapCounts;
 namespace StriveNetwork.Grains;
 
 /// <summary>Pure computations of the partnership grain: validation, placement, designations, snapshots.</summary>
-internal static partial class PartnershipRules
+internal static class PartnershipRules
 {
     public const int MaxAssessments = 500;
     public const int MaxExamples = 100;
@@ -21,13 +21,13 @@ internal static partial class PartnershipRules
 
     public static TheoryOfActionFramework Framework(string frameworkId) =>
         FrameworkCatalog.Embedded.Find(frameworkId)
-        ?? throw new NotFoundException($"profile.framework_id: framework '{frameworkId}' does not exist (known: {string.Join(", ", FrameworkCatalog.Embedded.Frameworks.Select(f => f.Id))}).");
+        ?? throw new NotFoundException($"profile.framework_id: no such framework (known: {string.Join(", ", FrameworkCatalog.Embedded.Frameworks.Select(f => f.Id))}).");
 
     public static void ValidateProfile(PartnershipProfile p)
     {
         ArgumentNullException.ThrowIfNull(p);
         Require(!string.IsNullOrWhiteSpace(p.DisplayName) && p.DisplayName.Length <= 200, "profile.display_name", "must be 1..200 characters.");
-        Require(p.UsState is not null && UsState().IsMatch(p.UsState), "profile.us_state", $"'{p.UsState}' must be a two-letter upper-case USPS code.");
+        Require(UsStateCode.IsValid(p.UsState), "profile.us_state", $"must be {UsStateCode.Rule}.");
         Require(Enum.IsDefined(p.ScopeLevel), "profile.geographic_scope.level", "is required.");
         Require(!string.IsNullOrWhiteSpace(p.ScopeDescription) && p.ScopeDescription.Length <= 500, "profile.geographic_scope.description", "must be 1..500 characters.");
         if (p.AnchorEntity is { } anchor)
@@ -59,7 +59,7 @@ internal static partial class PartnershipRules
         var result = current;
         foreach (var field in fields)
         {
-            Require(ProfileFields.Contains(field, StringComparer.Ordinal), "update_mask", $"unknown path '{field}' (known: {string.Join(", ", ProfileFields)}).");
+            Require(ProfileFields.Contains(field, StringComparer.Ordinal), "update_mask", $"an unknown path (known: {string.Join(", ", ProfileFields)}).");
             result = field switch
             {
                 "display_name" => result with { DisplayName = update.DisplayName },
@@ -88,8 +88,8 @@ internal static partial class PartnershipRules
             var a = assessments[i];
             var at = $"assessments[{i}]";
             Require(framework.FindBenchmark(a.BenchmarkId ?? string.Empty) is not null, $"{at}.benchmark_id",
-                $"unknown benchmark id '{a.BenchmarkId}' for framework '{framework.Id}'.");
-            Require(seen.Add(a.BenchmarkId!), $"{at}.benchmark_id", $"benchmark '{a.BenchmarkId}' appears twice in one request.");
+                $"is not a benchmark of framework '{framework.Id}'.");
+            Require(seen.Add(a.BenchmarkId!), $"{at}.benchmark_id", "appears twice in one request.");
             Require(Enum.IsDefined(a.Status), $"{at}.status", "is required.");
             Require(a.AssessmentDate <= today, $"{at}.assessment_date", $"{a.AssessmentDate:yyyy-MM-dd} is after today ({today:yyyy-MM-dd}, UTC).");
             Require(a.AssessmentDate.Year >= 1990, $"{at}.assessment_date", "year must be 1990 or later.");
@@ -103,7 +103,7 @@ internal static partial class PartnershipRules
             var e = examples[i];
             var at = $"systems_change_examples[{i}]";
             Require(!string.IsNullOrWhiteSpace(e.ExampleId) && e.ExampleId.Length <= 100, $"{at}.example_id", "must be 1..100 characters.");
-            Require(exampleIds.Add(e.ExampleId), $"{at}.example_id", $"'{e.ExampleId}' appears twice in one request.");
+            Require(exampleIds.Add(e.ExampleId), $"{at}.example_id", "appears twice in one request.");
             Require(!string.IsNullOrWhiteSpace(e.Description) && e.Description.Length <= 4000, $"{at}.description", "must be 1..4,000 characters.");
             Require(e.OccurrenceDate <= today, $"{at}.occurrence_date", $"{e.OccurrenceDate:yyyy-MM-dd} is after today ({today:yyyy-MM-dd}, UTC).");
         }
@@ -157,7 +157,4 @@ internal static partial class PartnershipRules
             throw new GrainValidationException(field, message);
         }
     }
-
-    [GeneratedRegex("^[A-Z]{2}$", RegexOptions.CultureInvariant)]
-    private static partial Regex UsState();
 }

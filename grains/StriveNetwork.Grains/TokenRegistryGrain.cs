@@ -159,6 +159,6 @@ public sealed partial class TokenRegistryGrain(
         }
     }
 
-    [GeneratedRegex("^[0-9a-f]{64}$", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[0-9a-f]{64}\z", RegexOptions.CultureInvariant)]
     private static partial Regex HashPattern();
 }

@@ -47,6 +47,6 @@ internal static partial class PostgresOptionsRules
         return failures;
     }
 
-    [GeneratedRegex(@"^[a-z_][a-z0-9_]{0,62}\z", RegexOptions.CultureInvariant)]
+    [GeneratedRegex(@"\A[a-z_][a-z0-9_]{0,62}\z", RegexOptions.CultureInvariant)]
     private static partial Regex SchemaPattern();
 }

@@ -120,7 +120,7 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
     [
         // ---- RegisterPartnership
         Register("register: malformed id", () => NewPartnership(_ => { }, "Bad_Id"), StatusCode.InvalidArgument,
-            "partnership_id: 'Bad_Id' is not a valid id (2 to 63 characters: a lower-case letter, then lower-case letters, digits or hyphens)"),
+            "partnership_id: is not a valid id (2 to 63 characters: a lower-case letter, then lower-case letters, digits or hyphens)"),
         Register("register: missing id", () => NewPartnership(_ => { }, ""), StatusCode.InvalidArgument, "partnership_id: is required"),
         Register("register: missing profile", () => new() { PartnershipId = Newcomer }, StatusCode.InvalidArgument, "profile: is required"),
         Register("register: scope level UNSPECIFIED", () => NewPartnership(p => p.GeographicScope.Level = GeographicScopeLevel.Unspecified), StatusCode.InvalidArgument,
@@ -136,26 +136,26 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
         Register("register: missing scope description", () => NewPartnership(p => p.GeographicScope.Description = ""), StatusCode.InvalidArgument,
             "profile.geographic_scope.description: must be 1..500 characters."),
         Register("register: bad state code", () => NewPartnership(p => p.UsState = "Ohio"), StatusCode.InvalidArgument,
-            "profile.us_state: 'Ohio' must be a two-letter upper-case USPS code."),
+            "profile.us_state: must be a two-letter upper-case USPS code."),
         Register("register: unknown framework", () => NewPartnership(p => p.FrameworkId = "toa-9g"), StatusCode.NotFound,
-            "profile.framework_id: framework 'toa-9g' does not exist (known: toa-5g-2016, toa-6g)."),
+            "profile.framework_id: no such framework (known: toa-5g-2016, toa-6g)."),
         Register("register: duplicate registration", () => NewPartnership(_ => { }, "alpha"), StatusCode.AlreadyExists, "Partnership 'alpha' already exists."),
 
         // ---- UpdatePartnershipProfile
         Update("update: empty mask", etag => new() { PartnershipId = "alpha", Profile = GatewayFixture.Profile("toa-6g"), Etag = etag }, StatusCode.InvalidArgument,
             "update_mask: must name at least one field"),
         Update("update: malformed partnership id", etag => new() { PartnershipId = "alpha partnership", Profile = GatewayFixture.Profile("toa-6g"), Etag = etag, UpdateMask = new FieldMask { Paths = { "display_name" } } },
-            StatusCode.InvalidArgument, "partnership_id: 'alpha partnership' is not a valid id"),
+            StatusCode.InvalidArgument, "partnership_id: is not a valid id"),
         Update("update: unknown mask path", etag => new() { PartnershipId = "alpha", Profile = GatewayFixture.Profile("toa-6g"), Etag = etag, UpdateMask = new FieldMask { Paths = { "name" } } },
-            StatusCode.InvalidArgument, "update_mask.paths[0]: 'name' is not a field of PartnershipProfile (allowed: "),
+            StatusCode.InvalidArgument, "update_mask.paths[0]: is not a field of PartnershipProfile (allowed: "),
         Update("update: missing etag", _ => new() { PartnershipId = "alpha", Profile = GatewayFixture.Profile("toa-6g"), UpdateMask = new FieldMask { Paths = { "display_name" } } },
             StatusCode.InvalidArgument, "etag: is required (send the etag last read)"),
         Update("update: stale etag", _ => new() { PartnershipId = "alpha", Profile = GatewayFixture.Profile("toa-6g"), Etag = "r0", UpdateMask = new FieldMask { Paths = { "display_name" } } },
-            StatusCode.Aborted, "etag 'r0' does not match the current etag 'r", "re-read the partnership and retry"),
+            StatusCode.Aborted, "etag does not match the current etag 'r", "re-read the partnership and retry"),
         Update("update: empty display name", etag => new() { PartnershipId = "alpha", Profile = new PartnershipProfile(), Etag = etag, UpdateMask = new FieldMask { Paths = { "display_name" } } },
             StatusCode.InvalidArgument, "profile.display_name: must be 1..200 characters."),
         Update("update: unknown framework", etag => new() { PartnershipId = "alpha", Profile = GatewayFixture.Profile("toa-9g"), Etag = etag, UpdateMask = new FieldMask { Paths = { "framework_id" } } },
-            StatusCode.NotFound, "profile.framework_id: framework 'toa-9g' does not exist"),
+            StatusCode.NotFound, "profile.framework_id: no such framework"),
         Update("update: unknown partnership", etag => new() { PartnershipId = Nobody, Profile = GatewayFixture.Profile("toa-6g"), Etag = etag, UpdateMask = new FieldMask { Paths = { "display_name" } } },
             StatusCode.NotFound, "Partnership 'nobody' does not exist."),
         new("update: partnership token moves framework", async f => await f.StatusOfAsync<UpdatePartnershipProfileRequest, UpdatePartnershipProfileResponse>(
@@ -168,11 +168,11 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
 
         // ---- RecordAssessment (a valid first entry shows the batch is all or nothing)
         Assess("assess: unknown benchmark id", () => Assessments("alpha", Entry("6G-EMG-CA-1"), Entry("6G-XX-1")), StatusCode.InvalidArgument,
-            "assessments[1].benchmark_id: unknown benchmark id '6G-XX-1' for framework 'toa-6g'."),
+            "assessments[1].benchmark_id: is not a benchmark of framework 'toa-6g'."),
         Assess("assess: benchmark of the other framework", () => Assessments("alpha", Entry("5G-EMG-CA-1")), StatusCode.InvalidArgument,
-            "assessments[0].benchmark_id: unknown benchmark id '5G-EMG-CA-1' for framework 'toa-6g'."),
+            "assessments[0].benchmark_id: is not a benchmark of framework 'toa-6g'."),
         Assess("assess: duplicate benchmark in one batch", () => Assessments("alpha", Entry("6G-EMG-CA-1"), Entry("6G-EMG-CA-1")), StatusCode.InvalidArgument,
-            "assessments[1].benchmark_id: benchmark '6G-EMG-CA-1' appears twice in one request."),
+            "assessments[1].benchmark_id: appears twice in one request."),
         Assess("assess: status UNSPECIFIED", () => Assessments("alpha", Entry("6G-EMG-CA-1", e => e.Status = BenchmarkStatus.Unspecified)), StatusCode.InvalidArgument,
             "assessments[0].status: must not be BENCHMARK_STATUS_UNSPECIFIED"),
         Assess("assess: date in the future", () => Assessments("alpha", Entry("6G-EMG-CA-1", e => e.AssessmentDate = new Date { Year = NextYear, Month = 1, Day = 15 })),
@@ -184,7 +184,7 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
         Assess("assess: empty assessor", () => Assessments("alpha", Entry("6G-EMG-CA-1", e => e.Assessor = " ")), StatusCode.InvalidArgument,
             "assessments[0].assessor: must be 1..200 characters."),
         Assess("assess: evidence note too long", () => Assessments("alpha", Entry("6G-EMG-CA-1", e => e.EvidenceNote = new string('x', 4001))), StatusCode.InvalidArgument,
-            "assessments[0].evidence_note: must be at most 4,000 characters."),
+            "assessments[0].evidence_note: at most 4000 characters"),
         Assess("assess: nothing to record", () => Assessments("alpha"), StatusCode.InvalidArgument,
             "assessments: a request needs at least one assessment or one systems-change example."),
         Assess("assess: future systems-change example", () => new RecordAssessmentRequest
@@ -194,17 +194,17 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
             },
             StatusCode.InvalidArgument, $"systems_change_examples[0].occurrence_date: {NextYear}-06-01 is after today ("),
         Assess("assess: stale etag", () => new RecordAssessmentRequest { PartnershipId = "alpha", Assessments = { Entry("6G-EMG-CA-1") }, Etag = "r0" }, StatusCode.Aborted,
-            "etag 'r0' does not match the current etag 'r"),
+            "etag does not match the current etag 'r"),
         Assess("assess: unknown partnership", () => Assessments(Nobody, Entry("6G-EMG-CA-1")), StatusCode.NotFound, "Partnership 'nobody' does not exist."),
-        Assess("assess: malformed partnership id", () => Assessments("9alpha", Entry("6G-EMG-CA-1")), StatusCode.InvalidArgument, "partnership_id: '9alpha' is not a valid id"),
+        Assess("assess: malformed partnership id", () => Assessments("9alpha", Entry("6G-EMG-CA-1")), StatusCode.InvalidArgument, "partnership_id: is not a valid id"),
         Assess("assess: more than 500 entries", () => Assessments("alpha", [.. Enumerable.Range(0, 501).Select(_ => Entry("6G-EMG-CA-1"))]), StatusCode.InvalidArgument,
-            "assessments: 501 entries is more than 500."),
+            "assessments: at most 500 entries"),
         AsAlpha<RecordAssessmentRequest, RecordAssessmentResponse>("assess: partnership token writes another partnership", "PartnershipService/RecordAssessment",
             () => Assessments("beta", Entry("6G-EMG-CA-1")), StatusCode.PermissionDenied, "this PARTNERSHIP token may access only partnership 'alpha', not 'beta'"),
 
         // ---- DefineIndicator
-        Define("define: malformed indicator id", () => Definition(_ => { }, "KR!"), StatusCode.InvalidArgument, "indicator_id: 'KR!' is not a valid id"),
-        Define("define: malformed partnership id", () => Definition(_ => { }, partnership: "Alpha"), StatusCode.InvalidArgument, "partnership_id: 'Alpha' is not a valid id"),
+        Define("define: malformed indicator id", () => Definition(_ => { }, "KR!"), StatusCode.InvalidArgument, "indicator_id: is not a valid id"),
+        Define("define: malformed partnership id", () => Definition(_ => { }, partnership: "Alpha"), StatusCode.InvalidArgument, "partnership_id: is not a valid id"),
         Define("define: gap rule UNSPECIFIED", () => Definition(d => d.Gaps.Add(new GapDefinition { GapId = "g1", Focal = new Group { Gender = Gender.All, Population = Population.Black } })),
             StatusCode.InvalidArgument, "definition.gaps[0].reference_rule: must not be GAP_REFERENCE_RULE_UNSPECIFIED"),
         Define("define: gap focal gender UNSPECIFIED", () => Definition(d => d.Gaps.Add(new GapDefinition
@@ -217,7 +217,7 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
                 new GapDefinition { GapId = "g1", Focal = new Group { Gender = Gender.All, Population = Population.Black }, ReferenceRule = GapReferenceRule.AllStudents },
                 new GapDefinition { GapId = "g1", Focal = new Group { Gender = Gender.All, Population = Population.Asian }, ReferenceRule = GapReferenceRule.AllStudents },
             ])),
-            StatusCode.InvalidArgument, "definition.gaps[1].gap_id: 'g1' appears twice."),
+            StatusCode.InvalidArgument, "definition.gaps[1].gap_id: g1 appears twice."),
         Define("define: two targets for one year", () => Definition(d => d.Targets.Add([new Target { Year = 2030, Value = 50 }, new Target { Year = 2030, Value = 60 }])),
             StatusCode.InvalidArgument, "definition.targets[1].year: 2030 appears twice; at most one target per year."),
         Define("define: missing definition", () => new() { PartnershipId = "alpha", IndicatorId = NewIndicator }, StatusCode.InvalidArgument, "definition: is required"),
@@ -265,12 +265,12 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
             {
                 Year = 2023, Gender = Gender.Male, Population = Population.Asian, SuppressedAtSource = new SourceSuppression { Marker = new string('*', 21) },
             }),
-            StatusCode.InvalidArgument, "observations[1].suppressed_at_source.marker: the marker is longer than 20 characters."),
+            StatusCode.InvalidArgument, "observations[1].suppressed_at_source.marker: at most 20 characters"),
         Submit("submit: several bad rows are all listed", () => Observations(Row(15, 12), Good(), Row(-1, 12, population: Population.Asian), Row(1, 0, population: Population.White)),
             StatusCode.InvalidArgument,
             "3 invalid observation(s), nothing stored: observations[0].counts.numerator: numerator 15 is above denominator 12.; observations[2].counts.numerator: numerator -1 is negative.; observations[3].counts.denominator: denominator is zero"),
         Submit("submit: empty batch", () => Observations(), StatusCode.InvalidArgument, "observations: must contain at least one observation"),
-        Submit("submit: malformed indicator id", () => ObservationsOf("alpha", "Reading 3", Good()), StatusCode.InvalidArgument, "indicator_id: 'Reading 3' is not a valid id"),
+        Submit("submit: malformed indicator id", () => ObservationsOf("alpha", "Reading 3", Good()), StatusCode.InvalidArgument, "indicator_id: is not a valid id"),
         Submit("submit: unknown indicator", () => ObservationsOf("alpha", "no-such-indicator", Good()), StatusCode.NotFound,
             "Indicator 'no-such-indicator' of partnership 'alpha' does not exist."),
         Submit("submit: unknown partnership", () => ObservationsOf(Nobody, GatewayFixture.AlphaIndicator, Good()), StatusCode.NotFound, "Partnership 'nobody' does not exist."),
@@ -284,8 +284,8 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
         Upload("upload: second header", () => [Header("alpha"), Chunk(1), Header("alpha")], StatusCode.InvalidArgument,
             "header: a stream carries exactly one header, as its first message"),
         Upload("upload: empty stream", () => [], StatusCode.InvalidArgument, "header: the stream carried no header"),
-        Upload("upload: chunk over 1,000 rows", () => [Header("alpha"), Chunk(1001)], StatusCode.InvalidArgument, "chunk.rows: at most 1000 rows per chunk (got 1001)"),
-        Upload("upload: malformed partnership id", () => [Header("Alpha"), Chunk(1)], StatusCode.InvalidArgument, "header.partnership_id: 'Alpha' is not a valid id"),
+        Upload("upload: chunk over 1,000 rows", () => [Header("alpha"), Chunk(1001)], StatusCode.InvalidArgument, "chunk.rows: at most 1000 entries"),
+        Upload("upload: malformed partnership id", () => [Header("Alpha"), Chunk(1)], StatusCode.InvalidArgument, "header.partnership_id: is not a valid id"),
         Upload("upload: unknown partnership", () => [Header(Nobody), Chunk(1)], StatusCode.NotFound, "Partnership 'nobody' does not exist."),
         new("upload: partnership token writes another partnership", async f =>
             {
@@ -296,13 +296,13 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
 
         // ---- CreateCohort, AddMember, RemoveMember
         Admin<CreateCohortRequest, CreateCohortResponse>("cohort: malformed id", "CohortService/CreateCohort", () => new() { CohortId = "New Cohort", DisplayName = "x" },
-            StatusCode.InvalidArgument, "cohort_id: 'New Cohort' is not a valid id"),
+            StatusCode.InvalidArgument, "cohort_id: is not a valid id"),
         Admin<CreateCohortRequest, CreateCohortResponse>("cohort: empty display name", "CohortService/CreateCohort", () => new() { CohortId = NewCohort, MemberIds = { "alpha" } },
             StatusCode.InvalidArgument, "display_name: must be 1..200 characters."),
         Admin<CreateCohortRequest, CreateCohortResponse>("cohort: duplicate member", "CohortService/CreateCohort", () => new() { CohortId = NewCohort, DisplayName = "x", MemberIds = { "alpha", "alpha" } },
             StatusCode.InvalidArgument, "member_ids[1]: duplicate member 'alpha'"),
         Admin<CreateCohortRequest, CreateCohortResponse>("cohort: malformed member id", "CohortService/CreateCohort", () => new() { CohortId = NewCohort, DisplayName = "x", MemberIds = { "alpha", "Beta" } },
-            StatusCode.InvalidArgument, "member_ids[1]: 'Beta' is not a valid id"),
+            StatusCode.InvalidArgument, "member_ids[1]: is not a valid id"),
         Admin<CreateCohortRequest, CreateCohortResponse>("cohort: unknown member", "CohortService/CreateCohort", () => new() { CohortId = NewCohort, DisplayName = "x", MemberIds = { "alpha", Nobody } },
             StatusCode.NotFound, "member_ids: partnership 'nobody' does not exist."),
         Admin<CreateCohortRequest, CreateCohortResponse>("cohort: duplicate cohort", "CohortService/CreateCohort", () => new() { CohortId = GatewayFixture.BetaOnlyCohort, DisplayName = "x", MemberIds = { "alpha" } },
@@ -310,9 +310,9 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
         Admin<AddMemberRequest, AddMemberResponse>("add member: missing cohort id", "CohortService/AddMember", () => new() { PartnershipId = "alpha" },
             StatusCode.InvalidArgument, "cohort_id: is required"),
         Admin<AddMemberRequest, AddMemberResponse>("add member: malformed cohort id", "CohortService/AddMember", () => new() { CohortId = "beta_cohort", PartnershipId = "alpha" },
-            StatusCode.InvalidArgument, "cohort_id: 'beta_cohort' is not a valid id"),
+            StatusCode.InvalidArgument, "cohort_id: is not a valid id"),
         Admin<AddMemberRequest, AddMemberResponse>("add member: malformed partnership id", "CohortService/AddMember", () => new() { CohortId = GatewayFixture.BetaOnlyCohort, PartnershipId = "ALPHA" },
-            StatusCode.InvalidArgument, "partnership_id: 'ALPHA' is not a valid id"),
+            StatusCode.InvalidArgument, "partnership_id: is not a valid id"),
         Admin<AddMemberRequest, AddMemberResponse>("add member: unknown cohort", "CohortService/AddMember", () => new() { CohortId = "no-such-cohort", PartnershipId = "alpha" },
             StatusCode.NotFound, "Cohort 'no-such-cohort' does not exist."),
         Admin<AddMemberRequest, AddMemberResponse>("add member: unknown partnership", "CohortService/AddMember", () => new() { CohortId = GatewayFixture.BetaOnlyCohort, PartnershipId = Nobody },
@@ -320,13 +320,13 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
         Admin<RemoveMemberRequest, RemoveMemberResponse>("remove member: unknown cohort", "CohortService/RemoveMember", () => new() { CohortId = "no-such-cohort", PartnershipId = "alpha" },
             StatusCode.NotFound, "Cohort 'no-such-cohort' does not exist."),
         Admin<RemoveMemberRequest, RemoveMemberResponse>("remove member: malformed partnership id", "CohortService/RemoveMember", () => new() { CohortId = GatewayFixture.AlphaCohort, PartnershipId = "a" },
-            StatusCode.InvalidArgument, "partnership_id: 'a' is not a valid id"),
+            StatusCode.InvalidArgument, "partnership_id: is not a valid id"),
 
         // ---- IssueToken, RevokeToken
         Token("token: role UNSPECIFIED", () => new() { Description = "x" }, StatusCode.InvalidArgument, "role: is required (ROLE_UNSPECIFIED is not a role)"),
         Token("token: partnership role without partnership", () => new() { Role = Role.Partnership, Description = "x" }, StatusCode.InvalidArgument, "partnership_id: is required"),
         Token("token: partnership role, malformed partnership", () => new() { Role = Role.Partnership, PartnershipId = "Alpha!", Description = "x" }, StatusCode.InvalidArgument,
-            "partnership_id: 'Alpha!' is not a valid id"),
+            "partnership_id: is not a valid id"),
         Token("token: partnership role, unknown partnership", () => new() { Role = Role.Partnership, PartnershipId = Nobody, Description = "x" }, StatusCode.NotFound,
             "Partnership 'nobody' does not exist."),
         Token("token: viewer bound to a partnership", () => new() { Role = Role.NetworkViewer, PartnershipId = "alpha", Description = "x" }, StatusCode.InvalidArgument,
@@ -339,13 +339,13 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
         Admin<RevokeTokenRequest, RevokeTokenResponse>("revoke: missing token id", "AdminService/RevokeToken", () => new(), StatusCode.InvalidArgument, "token_id: is required"),
         Admin<RevokeTokenRequest, RevokeTokenResponse>("revoke: unknown token", "AdminService/RevokeToken", () => new() { TokenId = "tok_nope" }, StatusCode.NotFound, "Token 'tok_nope' does not exist."),
         Admin<RevokeTokenRequest, RevokeTokenResponse>("revoke: reason too long", "AdminService/RevokeToken", () => new() { TokenId = "tok_nope", Reason = new string('x', 501) },
-            StatusCode.InvalidArgument, "reason: must be at most 500 characters (got 501)"),
+            StatusCode.InvalidArgument, "reason: at most 500 characters"),
         new("revoke: own token", f => f.StatusOfAsync<RevokeTokenRequest, RevokeTokenResponse>(f.Admin, "AdminService/RevokeToken", new() { TokenId = f.AdminTokenId }),
             StatusCode.FailedPrecondition, ["A token cannot revoke itself; use another admin token."]),
 
         // ---- Reads with ids or paging
         Admin<GetPartnershipRequest, GetPartnershipResponse>("get partnership: malformed id", "PartnershipService/GetPartnership", () => new() { PartnershipId = "-alpha" },
-            StatusCode.InvalidArgument, "partnership_id: '-alpha' is not a valid id"),
+            StatusCode.InvalidArgument, "partnership_id: is not a valid id"),
         Admin<GetPartnershipRequest, GetPartnershipResponse>("get partnership: unknown", "PartnershipService/GetPartnership", () => new() { PartnershipId = Nobody },
             StatusCode.NotFound, "Partnership 'nobody' does not exist."),
         Admin<GetProgressRequest, GetProgressResponse>("get progress: unknown", "PartnershipService/GetProgress", () => new() { PartnershipId = Nobody },
@@ -355,7 +355,7 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
         Admin<GetReportCardRequest, GetReportCardResponse>("report card: unknown partnership", "PartnershipService/GetReportCard", () => new() { PartnershipId = Nobody },
             StatusCode.NotFound, "Partnership 'nobody' does not exist."),
         Admin<GetIndicatorRequest, GetIndicatorResponse>("get indicator: malformed id", "IndicatorService/GetIndicator", () => new() { PartnershipId = "alpha", IndicatorId = "k" },
-            StatusCode.InvalidArgument, "indicator_id: 'k' is not a valid id"),
+            StatusCode.InvalidArgument, "indicator_id: is not a valid id"),
         Admin<GetIndicatorRequest, GetIndicatorResponse>("get indicator: unknown indicator", "IndicatorService/GetIndicator", () => new() { PartnershipId = "alpha", IndicatorId = "no-such-indicator" },
             StatusCode.NotFound, "Indicator 'no-such-indicator' of partnership 'alpha' does not exist."),
         Admin<GetIndicatorRequest, GetIndicatorResponse>("get indicator: unknown partnership", "IndicatorService/GetIndicator", () => new() { PartnershipId = Nobody, IndicatorId = "kr" },
@@ -376,7 +376,7 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
         Admin<GetFrameworkRequest, GetFrameworkResponse>("get framework: missing id", "FrameworkService/GetFramework", () => new(),
             StatusCode.InvalidArgument, "framework_id: is required"),
         Admin<GetFrameworkRequest, GetFrameworkResponse>("get framework: unknown", "FrameworkService/GetFramework", () => new() { FrameworkId = "toa-9g" },
-            StatusCode.NotFound, "framework 'toa-9g' does not exist (known: toa-5g-2016, toa-6g)"),
+            StatusCode.NotFound, "framework_id: no such framework (known: toa-5g-2016, toa-6g)"),
         Admin<ListFrameworksRequest, ListFrameworksResponse>("list frameworks: page token", "FrameworkService/ListFrameworks", () => new() { PageToken = "x" },
             StatusCode.InvalidArgument, "page_token: is not a token this server issued"),
         Admin<CompareBenchmarksRequest, CompareBenchmarksResponse>("compare: unknown cohort", "CohortService/CompareBenchmarks", () => new() { CohortId = "no-such-cohort" },
@@ -486,16 +486,17 @@ public sealed class BadInputTests(GatewayFixture fixture) : IClassFixture<Gatewa
     }
 
     [Fact]
-    public async Task ManyBadRows_MessageListsTheFirstFiveAndCountsTheRest()
+    public async Task ManyBadRows_MessageListsTheFirstThreeAndCountsTheRest()
     {
         await SettledAsync();
         var rows = Enumerable.Range(0, 8).Select(i => Row(20, 10, year: 2010 + i)).ToArray();
         var (code, message) = await fixture.StatusOfAsync<SubmitObservationsRequest, SubmitObservationsResponse>(fixture.Admin, "IndicatorService/SubmitObservations", Observations(rows));
         Assert.Equal(StatusCode.InvalidArgument, code);
         Assert.StartsWith("8 invalid observation(s), nothing stored: observations[0].counts.numerator: numerator 20 is above denominator 10.;", message);
-        Assert.Contains("observations[4].counts.numerator", message, StringComparison.Ordinal);
-        Assert.DoesNotContain("observations[5]", message, StringComparison.Ordinal);
-        Assert.EndsWith(" (and 3 more)", message, StringComparison.Ordinal);
+        Assert.Contains("observations[2].counts.numerator", message, StringComparison.Ordinal);
+        Assert.DoesNotContain("observations[3]", message, StringComparison.Ordinal);
+        Assert.EndsWith(" (and 5 more)", message, StringComparison.Ordinal);
+        Assert.True(message.Length <= 300, message);
     }
 
     private async Task SetUpUploadTargetAsync()

@@ -9,6 +9,7 @@ using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using StriveNetwork.Gateway.Limits;
 
 namespace StriveNetwork.Gateway.Tests;
 
@@ -45,15 +46,23 @@ public sealed class BareGateway : IAsyncDisposable
     /// <summary>Signals ApplicationStopping (as the first step of a shutdown) without stopping the server.</summary>
     public void BeginStopping() => _app.Lifetime.StopApplication();
 
-    public static async Task<BareGateway> StartAsync()
+    /// <summary>Starts the gateway; <paramref name="limits"/> changes <see cref="GatewayLimits"/>, which apply to Kestrel as in the silo.</summary>
+    public static async Task<BareGateway> StartAsync(Action<GatewayLimits>? limits = null)
     {
+        var configured = new GatewayLimits();
+        limits?.Invoke(configured);
         var grains = DispatchProxy.Create<IGrainFactory, ThrowingGrainFactory>();
         var logs = new LogCapture();
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(LogLevel.Trace);
         builder.Logging.AddProvider(logs);
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.ApplyGatewayLimits(configured).Listen(IPAddress.Loopback, 0, o =>
+        {
+            o.Protocols = HttpProtocols.Http2;
+            o.UseClientConnectionLimit(configured);
+        }));
+        builder.Services.Configure<GatewayLimits>(l => limits?.Invoke(l));
         builder.Services.AddSingleton((IGrainFactory)grains);
         builder.Services.AddStriveGateway();
         var app = builder.Build();

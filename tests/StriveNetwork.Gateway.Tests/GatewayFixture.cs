@@ -12,6 +12,7 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using StriveNetwork.Gateway.Limits;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Gateway.V1;
 using StriveNetwork.Grains;
@@ -30,6 +31,7 @@ public sealed class GatewayFixture : IAsyncLifetime
     public static readonly TimeSpan SettleTimeout = TimeSpan.FromSeconds(30);
 
     private readonly ConcurrentDictionary<string, Lazy<Task>> _seeds = new(StringComparer.Ordinal);
+    private Action<GatewayLimits>? _limits;
     private WebApplication? _app;
     private bool _stopped;
 
@@ -65,11 +67,26 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     public IGrainFactory Grains => Services.GetRequiredService<IGrainFactory>();
 
+    /// <summary>A started fixture whose <see cref="GatewayLimits"/> <paramref name="limits"/> changes (Kestrel's too, as in the silo).</summary>
+    public static async Task<GatewayFixture> StartWithLimitsAsync(Action<GatewayLimits> limits)
+    {
+        var fixture = new GatewayFixture { _limits = limits };
+        await fixture.InitializeAsync();
+        return fixture;
+    }
+
     public async Task InitializeAsync()
     {
+        var limits = new GatewayLimits();
+        _limits?.Invoke(limits);
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(k => k.Listen(IPAddress.Loopback, 0, o => o.Protocols = HttpProtocols.Http2));
+        builder.WebHost.ConfigureKestrel(k => k.ApplyGatewayLimits(limits).Listen(IPAddress.Loopback, 0, o =>
+        {
+            o.Protocols = HttpProtocols.Http2;
+            o.UseClientConnectionLimit(limits);
+        }));
+        builder.Services.Configure<GatewayLimits>(l => _limits?.Invoke(l));
         var siloPort = FreeLoopbackPort();
         builder.Host.UseOrleans(silo => silo
             // Gateway port 0: no client gateway, the front door calls grains in-process. A cluster id per fixture keeps

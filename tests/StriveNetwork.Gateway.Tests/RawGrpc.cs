@@ -32,6 +32,14 @@ public static class RawGrpc
             payload = compressed.ToArray();
         }
 
+        return await CallFrameAsync(address, path, payload, gzip, headers);
+    }
+
+    /// <summary>Sends one message whose payload is already encoded (compressed when <paramref name="gzip"/>) and reads the whole answer.</summary>
+    public static async Task<RawGrpcResult> CallFrameAsync(string address, string path, byte[] payload, bool gzip, IReadOnlyDictionary<string, string> headers)
+    {
+        ArgumentNullException.ThrowIfNull(payload);
+        ArgumentNullException.ThrowIfNull(headers);
         var frame = new byte[5 + payload.Length];
         frame[0] = gzip ? (byte)1 : (byte)0;
         BinaryPrimitives.WriteUInt32BigEndian(frame.AsSpan(1), (uint)payload.Length);

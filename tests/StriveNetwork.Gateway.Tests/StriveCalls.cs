@@ -41,23 +41,29 @@ public static class StriveCalls
     }
 
     /// <summary>Calls the unary <c>/strive.v1.{method}</c>; a status other than OK throws <see cref="RpcException"/>.</summary>
-    public static async Task<TResponse> CallAsync<TRequest, TResponse>(this ChannelBase channel, string? token, string method, TRequest request)
+    public static async Task<TResponse> CallAsync<TRequest, TResponse>(this ChannelBase channel, string? token, string method, TRequest request, Metadata? headers = null)
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>, new()
     {
         ArgumentNullException.ThrowIfNull(channel);
-        using var call = channel.CreateCallInvoker().AsyncUnaryCall(Method<TRequest, TResponse>(MethodType.Unary, method), null, Options(token), request);
+        var options = Options(token);
+        foreach (var header in headers ?? [])
+        {
+            options.Headers!.Add(header);
+        }
+
+        using var call = channel.CreateCallInvoker().AsyncUnaryCall(Method<TRequest, TResponse>(MethodType.Unary, method), null, options, request);
         return await call.ResponseAsync;
     }
 
     /// <summary>The status a call ends with (OK when it succeeds) and its message.</summary>
-    public static async Task<(StatusCode Code, string Message)> StatusOfAsync<TRequest, TResponse>(this ChannelBase channel, string? token, string method, TRequest request)
+    public static async Task<(StatusCode Code, string Message)> StatusOfAsync<TRequest, TResponse>(this ChannelBase channel, string? token, string method, TRequest request, Metadata? headers = null)
         where TRequest : class, IMessage<TRequest>
         where TResponse : class, IMessage<TResponse>, new()
     {
         try
         {
-            await channel.CallAsync<TRequest, TResponse>(token, method, request);
+            await channel.CallAsync<TRequest, TResponse>(token, method, request, headers);
             return (StatusCode.OK, "");
         }
         catch (RpcException exception)

@@ -75,7 +75,8 @@ public abstract class PartnershipFlowTests(GrainCluster c)
         var error = await Assert.ThrowsAsync<GrainValidationException>(() => p.RecordAssessmentAsync(batch));
 
         Assert.Equal("assessments[1].benchmark_id", error.Field);
-        Assert.Contains("'6G-NOPE-9'", error.Message, StringComparison.Ordinal);
+        // The message names the field and the rule, never the value the client sent.
+        Assert.DoesNotContain("6G-NOPE-9", error.Message, StringComparison.Ordinal);
         Assert.Contains("toa-6g", error.Message, StringComparison.Ordinal);
         var after = await p.GetAsync();
         Assert.Equal(before.Etag, after.Etag);

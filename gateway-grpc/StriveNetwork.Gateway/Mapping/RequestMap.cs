@@ -1,11 +1,11 @@
-using System.Text.RegularExpressions;
+using StriveNetwork.Domain.Identifiers;
 using StriveNetwork.Grains.Abstractions;
 using static StriveNetwork.Gateway.Mapping.EnumMap;
 
 namespace StriveNetwork.Gateway.Mapping;
 
 /// <summary>Converts strive.v1 requests to grain records, rejecting proto-level shape errors by field name.</summary>
-public static partial class RequestMap
+public static class RequestMap
 {
     /// <summary>Throws INVALID_ARGUMENT unless the id matches the strive.v1 identifier format.</summary>
     public static string Id(string? value, string field)
@@ -15,9 +15,10 @@ public static partial class RequestMap
             throw Invalid(field, "is required");
         }
 
-        return IdPattern().IsMatch(value)
+        // Never quote the value: it has not passed the rule, and status messages must stay short and safe.
+        return StriveId.IsValid(value)
             ? value
-            : throw Invalid(field, $"'{Truncate(value)}' is not a valid id (2 to 63 characters: a lower-case letter, then lower-case letters, digits or hyphens)");
+            : throw Invalid(field, $"is not a valid id ({StriveId.Rule})");
     }
 
     public static DateOnly Date(V1.Date? date, string field)
@@ -157,9 +158,4 @@ public static partial class RequestMap
         observation.ValueCase == V1.Observation.ValueOneofCase.Counts ? observation.Counts.Denominator : null,
         observation.ValueCase == V1.Observation.ValueOneofCase.SuppressedAtSource,
         observation.SuppressedAtSource?.Marker ?? string.Empty);
-
-    private static string Truncate(string value) => value.Length <= 70 ? value : value[..70] + "...";
-
-    [GeneratedRegex("^[a-z][a-z0-9-]{1,62}$", RegexOptions.CultureInvariant)]
-    private static partial Regex IdPattern();
 }

@@ -34,7 +34,7 @@ public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, Token
             throw EnumMap.Invalid("description", $"must be 1..200 characters (got {request.Description.Length})");
         }
 
-        var expire = request.ExpireTime?.ToDateTimeOffset() ?? timeProvider.GetUtcNow() + DefaultLifetime;
+        var expire = ExpireTime(request.ExpireTime) ?? timeProvider.GetUtcNow() + DefaultLifetime;
         var issued = await issuer.IssueAsync(role, partnershipId, request.Description, expire, context.GetCaller().TokenId, context.CancellationToken).ConfigureAwait(false);
         return new V1.IssueTokenResponse { Token = ProtoMap.ToProto(issued.Token), Secret = issued.Secret };
     }
@@ -64,6 +64,11 @@ public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, Token
             throw EnumMap.Invalid("token_id", "is required");
         }
 
+        if (!IsTokenIdShape(request.TokenId))
+        {
+            throw EnumMap.Invalid("token_id", "is not a token id ('tok_' followed by 1 to 60 letters or digits)");
+        }
+
         if (request.Reason.Length > 500)
         {
             throw EnumMap.Invalid("reason", $"must be at most 500 characters (got {request.Reason.Length})");
@@ -73,6 +78,29 @@ public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, Token
         authenticator.Invalidate(token.TokenId);
         return new V1.RevokeTokenResponse { Token = ProtoMap.ToProto(token) };
     }
+
+    // Timestamp.ToDateTimeOffset throws for seconds outside 0001-01-01..9999-12-31 or nanos outside 0..999,999,999;
+    // the registry then checks the range it accepts (future, at most 400 days ahead).
+    private static DateTimeOffset? ExpireTime(Google.Protobuf.WellKnownTypes.Timestamp? timestamp)
+    {
+        const long MinSeconds = -62_135_596_800;
+        const long MaxSeconds = 253_402_300_799;
+        if (timestamp is null)
+        {
+            return null;
+        }
+
+        return timestamp.Seconds is >= MinSeconds and <= MaxSeconds && timestamp.Nanos is >= 0 and <= 999_999_999
+            ? timestamp.ToDateTimeOffset()
+            : throw EnumMap.Invalid("expire_time", "is not a valid timestamp (0001-01-01 to 9999-12-31 UTC, nanos 0..999,999,999)");
+    }
+
+    // Token ids are "tok_" and letters or digits (registry ids are Crockford base32): checked before the id is used
+    // or quoted, so no client string of another shape reaches a grain or a status message.
+    private static bool IsTokenIdShape(string tokenId) =>
+        tokenId.Length is > 4 and <= 64
+        && tokenId.StartsWith("tok_", StringComparison.Ordinal)
+        && tokenId.AsSpan(4).IndexOfAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789") < 0;
 
     public override async Task<V1.RecomputeNetworkRollupResponse> RecomputeNetworkRollup(V1.RecomputeNetworkRollupRequest request, ServerCallContext context)
     {

@@ -36,7 +36,7 @@ public sealed class FrameworkService(FrameworkCatalog catalog) : V1.FrameworkSer
         var framework = catalog.Find(request.FrameworkId)
             ?? throw GatewayErrors.Of(
                 StatusCode.NotFound,
-                $"framework '{request.FrameworkId}' does not exist (known: {string.Join(", ", catalog.Frameworks.Select(f => f.Id))})");
+                $"framework_id: no such framework (known: {string.Join(", ", catalog.Frameworks.Select(f => f.Id))})");
         return Task.FromResult(new V1.GetFrameworkResponse { Framework = ProtoMap.ToProto(framework) });
     }
 }

@@ -13,7 +13,8 @@ public sealed class IndicatorService(IGrainFactory grains) : V1.IndicatorService
     private const int MaxChunkRows = 1_000;
     private const int MaxUploadRows = 100_000;
     private const int MaxReportedErrors = 1_000;
-    private const int MaxErrorsInMessage = 5;
+    // Three rows' messages fit the 300-character cap of every status message (GrainErrorInterceptor.MaxMessageLength).
+    private const int MaxErrorsInMessage = 3;
 
     public override async Task<V1.DefineIndicatorResponse> DefineIndicator(V1.DefineIndicatorRequest request, ServerCallContext context)
     {

@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using StriveNetwork.Domain.Identifiers;
 using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Mapping;
 using StriveNetwork.Gateway.Watch;
@@ -67,10 +68,21 @@ public sealed class NetworkService(
             throw EnumMap.Invalid("page_size", "must not be negative");
         }
 
+        // Case-insensitive, but ASCII letters only: "wı" (dotless i) would upper-case to "WI".
+        string? usState = null;
+        if (request.UsState.Length > 0)
+        {
+            usState = request.UsState.All(char.IsAsciiLetter) ? request.UsState.ToUpperInvariant() : string.Empty;
+            if (!UsStateCode.IsValid(usState))
+            {
+                throw EnumMap.Invalid("us_state", "must be a two-letter USPS code");
+            }
+        }
+
         var filter = new PartnershipFilter(
             EnumMap.ToDomainOrNull(request.Gateway),
             EnumMap.ToDomainOrNull(request.Designation),
-            string.IsNullOrEmpty(request.UsState) ? null : request.UsState);
+            usState);
         var page = await Network.ListPartnershipsAsync(filter, request.PageSize, request.PageToken, context.CancellationToken).ConfigureAwait(false);
         var response = new V1.ListPartnershipsResponse { NextPageToken = page.NextPageToken, TotalSize = page.TotalSize };
         response.Partnerships.AddRange(page.Partnerships.Select(ProtoMap.ToProto));

@@ -43,7 +43,7 @@ public sealed class PartnershipService(IGrainFactory grains) : V1.PartnershipSer
         {
             if (!ProfilePaths.Contains(paths[i]))
             {
-                throw EnumMap.Invalid($"update_mask.paths[{i}]", $"'{paths[i]}' is not a field of PartnershipProfile (allowed: {string.Join(", ", ProfilePaths)})");
+                throw EnumMap.Invalid($"update_mask.paths[{i}]", $"is not a field of PartnershipProfile (allowed: {string.Join(", ", ProfilePaths)})");
             }
         }
 
