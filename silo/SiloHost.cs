@@ -71,11 +71,13 @@ public static partial class SiloHost
         // Health turns SERVING only now: the silo is active, the admin token exists, the demo (if asked) is loaded.
         app.Services.GetRequiredService<GatewayHealth>().SetServing(true);
         var port = BoundPort(app, options.DashboardPort);
-        await output.WriteLineAsync($"gRPC listening on 127.0.0.1:{port}").ConfigureAwait(false);
+        // The listening line comes last: scripts wait for it, and every line before it is then on stdout.
         if (options.DashboardPort != 0)
         {
             await output.WriteLineAsync($"Orleans Dashboard on http://127.0.0.1:{options.DashboardPort}/ (admin token as password)").ConfigureAwait(false);
         }
+
+        await output.WriteLineAsync($"gRPC listening on 127.0.0.1:{port}").ConfigureAwait(false);
 
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
         LogStarted(logger, port, options.UsesPostgres ? "postgres" : "sqlite");
