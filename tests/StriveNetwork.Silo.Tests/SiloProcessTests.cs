@@ -234,6 +234,18 @@ public sealed class SiloProcessTests : IDisposable
         Assert.DoesNotContain(secret, silo.AllOutput, StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task RevocationPollIntervalOutOfRange_StopsTheStart()
+    {
+        await using var silo = SiloProcess.Start(
+            new Dictionary<string, string> { ["Strive__Auth__RevocationPollInterval"] = "00:00:05" },
+            "--grpc-port", "0", "--data-dir", _dir.Sub("data"));
+
+        Assert.Equal(1, await silo.WaitForExitAsync(ExitTimeout));
+        Assert.Contains(silo.StderrLines, l => l.StartsWith("silo failed: ", StringComparison.Ordinal) && l.Contains("Strive:Auth:RevocationPollInterval must be within 20 ms..750 ms", StringComparison.Ordinal));
+        Assert.DoesNotContain(silo.StdoutLines, l => l.StartsWith("gRPC listening", StringComparison.Ordinal));
+    }
+
     /// <summary>The data directory (0700) and every file the silo and SQLite made in it (0600).</summary>
     private static void AssertOwnerOnly(string dataDir)
     {
