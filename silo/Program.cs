@@ -22,30 +22,35 @@ namespace StriveNetwork.Silo
         private readonly Option<int?> _minN = new("--min-n") { Description = "Small-cell suppression minimum n (default 10)" };
         private readonly Option<int?> _siloPort = new("--silo-port") { Description = "Orleans silo port on 127.0.0.1 (default 0 = any free port)" };
         private readonly Option<int?> _dashboardPort = new("--dashboard-port") { Description = "Orleans Dashboard port on 127.0.0.1, admin token required (default 0 = off)" };
+        private readonly Option<string?> _adminTokenFile = new("--admin-token-file") { Description = "File holding the bootstrap admin secret (first start only; or env STRIVE_ADMIN_TOKEN)" };
+        private readonly Option<string?> _adminTokenTtl = new("--admin-token-ttl") { Description = "Lifetime of the bootstrap admin token (default 24h; 90m, 7d, ... or never)" };
         private readonly string _baseDirectory;
         private readonly IReadOnlyDictionary<string, string?> _environment;
         private readonly TextWriter _output;
         private readonly TextWriter _error;
+        private readonly bool _outputIsTerminal;
 
         public SiloCommandLine()
-            : this(AppContext.BaseDirectory, ProcessEnvironment(), Console.Out, Console.Error)
+            : this(AppContext.BaseDirectory, ProcessEnvironment(), Console.Out, Console.Error, outputIsTerminal: !Console.IsOutputRedirected)
         {
         }
 
-        public SiloCommandLine(string baseDirectory, IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error)
+        /// <param name="outputIsTerminal">Whether a person reads <paramref name="output"/>: only then is a generated bootstrap secret shown.</param>
+        public SiloCommandLine(string baseDirectory, IReadOnlyDictionary<string, string?> environment, TextWriter output, TextWriter error, bool outputIsTerminal = false)
         {
             _baseDirectory = baseDirectory;
             _environment = environment;
             _output = output;
             _error = error;
+            _outputIsTerminal = outputIsTerminal;
             Root = new RootCommand("StriveNetwork silo: Orleans silo + strive.v1 gRPC front door.");
-            foreach (var option in new Option[] { _grpcPort, _dataDir, _storage, _postgres, _demo, _minN, _siloPort, _dashboardPort })
+            foreach (var option in new Option[] { _grpcPort, _dataDir, _storage, _postgres, _demo, _minN, _siloPort, _dashboardPort, _adminTokenFile, _adminTokenTtl })
             {
                 option.Recursive = true;
                 Root.Add(option);
             }
 
-            Root.SetAction((result, ct) => WithOptions(result, options => SiloHost.RunAsync(options, _output, ct)));
+            Root.SetAction((result, ct) => WithOptions(result, options => SiloHost.RunAsync(options, _output, _outputIsTerminal, ct)));
 
             var role = new Option<string>("--role") { Description = "admin, viewer or partnership", Required = true };
             var partnership = new Option<string?>("--partnership") { Description = "The partnership id (role partnership)" };
@@ -96,9 +101,24 @@ namespace StriveNetwork.Silo
                 options.Storage = storage;
             }
 
+            var flagProblems = new List<string>();
             if (result.GetValue(_postgres) is { } postgres)
             {
                 options.Postgres = postgres;
+                if (HasPassword(postgres))
+                {
+                    flagProblems.Add("--postgres must not contain a password: every user can read a command line (ps); put the password in STRIVE_POSTGRES_PASSWORD or in a file named by STRIVE_POSTGRES_PASSWORD_FILE");
+                }
+            }
+
+            if (result.GetValue(_adminTokenFile) is { } adminTokenFile)
+            {
+                options.AdminTokenFile = adminTokenFile;
+            }
+
+            if (result.GetValue(_adminTokenTtl) is { } adminTokenTtl)
+            {
+                options.AdminTokenTtl = adminTokenTtl;
             }
 
             if (result.GetValue(_demo))
@@ -121,7 +141,7 @@ namespace StriveNetwork.Silo
                 options.DashboardPort = dashboardPort;
             }
 
-            return (options, [.. loadProblems, .. options.Validate()]);
+            return (options, [.. loadProblems, .. flagProblems, .. options.LoadSecrets(_environment), .. options.Validate()]);
         }
 
         private async Task<int> WithOptions(ParseResult result, Func<SiloOptions, Task<int>> run)
@@ -158,6 +178,19 @@ namespace StriveNetwork.Silo
                 var reason = exception is GrainDomainException or StoreInUseException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
                 await _error.WriteLineAsync($"silo failed: {reason}").ConfigureAwait(false);
                 return 1;
+            }
+        }
+
+        // A connection string the parser rejects is reported by validation (naming the key, never the value).
+        private static bool HasPassword(string connectionString)
+        {
+            try
+            {
+                return !string.IsNullOrEmpty(new Npgsql.NpgsqlConnectionStringBuilder(connectionString).Password);
+            }
+            catch (ArgumentException)
+            {
+                return connectionString.Contains("password", StringComparison.OrdinalIgnoreCase);
             }
         }
 

@@ -14,7 +14,15 @@ namespace StriveNetwork.Silo;
 public static partial class SiloHost
 {
     /// <summary>Runs the silo and the front door until SIGTERM/SIGINT; returns the process exit code.</summary>
-    public static async Task<int> RunAsync(SiloOptions options, TextWriter output, CancellationToken cancellationToken = default)
+    public static Task<int> RunAsync(SiloOptions options, TextWriter output, CancellationToken cancellationToken = default) =>
+        RunAsync(options, output, outputIsTerminal: false, cancellationToken);
+
+    /// <summary>
+    /// Runs the silo and the front door until SIGTERM/SIGINT; returns the process exit code. A generated bootstrap
+    /// secret is shown on <paramref name="output"/> only when <paramref name="outputIsTerminal"/>; otherwise it goes to
+    /// a file (see <see cref="BootstrapAdminToken"/>).
+    /// </summary>
+    public static async Task<int> RunAsync(SiloOptions options, TextWriter output, bool outputIsTerminal, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(output);
@@ -50,12 +58,8 @@ public static partial class SiloHost
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StriveNetwork.Silo");
 
-        var bootstrap = await app.Services.GetRequiredService<TokenIssuer>().BootstrapAsync(cancellationToken).ConfigureAwait(false);
-        if (bootstrap is not null)
-        {
-            // The only time this secret exists outside the caller's hands: printed once, never logged.
-            await output.WriteLineAsync($"admin token: {bootstrap.Secret}").ConfigureAwait(false);
-        }
+        await BootstrapAdminToken.IssueAsync(
+            app.Services.GetRequiredService<TokenIssuer>(), options, app.Services.GetRequiredService<TimeProvider>(), output, outputIsTerminal, cancellationToken).ConfigureAwait(false);
 
         if (options.Demo)
         {

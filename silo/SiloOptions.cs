@@ -1,4 +1,5 @@
 using System.Globalization;
+using StriveNetwork.Gateway.Tokens;
 
 namespace StriveNetwork.Silo;
 
@@ -19,7 +20,22 @@ public sealed class SiloOptions
         ["STRIVE_MIN_N"] = nameof(MinN),
         ["STRIVE_SILO_PORT"] = nameof(SiloPort),
         ["STRIVE_DASHBOARD_PORT"] = nameof(DashboardPort),
+        ["STRIVE_ADMIN_TOKEN_FILE"] = nameof(AdminTokenFile),
+        ["STRIVE_ADMIN_TOKEN_TTL"] = nameof(AdminTokenTtl),
+        ["STRIVE_POSTGRES_PASSWORD_FILE"] = nameof(PostgresPasswordFile),
     };
+
+    /// <summary>
+    /// Secrets read from the environment only (never from appsettings.json or a flag): the bootstrap admin token and
+    /// the PostgreSQL password.
+    /// </summary>
+    public static IReadOnlyList<string> SecretEnvironmentNames { get; } = ["STRIVE_ADMIN_TOKEN", "STRIVE_POSTGRES_PASSWORD"];
+
+    /// <summary>Default lifetime of the bootstrap admin token.</summary>
+    public static readonly TimeSpan DefaultAdminTokenLifetime = TimeSpan.FromHours(24);
+
+    /// <summary>Longest token lifetime the registry accepts.</summary>
+    public static readonly TimeSpan MaxAdminTokenLifetime = TimeSpan.FromDays(400);
 
     /// <summary>gRPC port on 127.0.0.1; 0 picks a free port (printed when ready).</summary>
     public int GrpcPort { get; set; } = 5000;
@@ -44,6 +60,47 @@ public sealed class SiloOptions
 
     /// <summary>Port of the Orleans Dashboard on 127.0.0.1 (operators, admin token required); 0 = off (default).</summary>
     public int DashboardPort { get; set; }
+
+    /// <summary>
+    /// File holding the bootstrap admin secret (<c>snt_…</c>), e.g. a mounted Kubernetes Secret; used only on the
+    /// first start of an empty store. The secret itself is never taken from the command line.
+    /// </summary>
+    public string? AdminTokenFile { get; set; }
+
+    /// <summary>Lifetime of the bootstrap admin token: <c>24h</c> (default), <c>90m</c>, <c>7d</c>, <c>1.12:00:00</c>, or <c>never</c>.</summary>
+    public string AdminTokenTtl { get; set; } = "24h";
+
+    /// <summary>File holding the PostgreSQL password (merged into the connection string).</summary>
+    public string? PostgresPasswordFile { get; set; }
+
+    /// <summary>The bootstrap admin secret, from <c>STRIVE_ADMIN_TOKEN</c> or <see cref="AdminTokenFile"/> (null: generate one).</summary>
+    public string? AdminTokenSecret { get; set; }
+
+    /// <summary>Where <see cref="AdminTokenSecret"/> came from (for messages; never the secret).</summary>
+    public string? AdminTokenSource { get; set; }
+
+    /// <summary>The PostgreSQL password from <c>STRIVE_POSTGRES_PASSWORD</c> or <see cref="PostgresPasswordFile"/>.</summary>
+    public string? PostgresPassword { get; set; }
+
+    /// <summary>The bootstrap token's lifetime; null when it never expires (or when <see cref="AdminTokenTtl"/> is malformed).</summary>
+    public TimeSpan? AdminTokenLifetime => ParseTtl(AdminTokenTtl, out var lifetime) ? lifetime : null;
+
+    /// <summary>
+    /// The connection string the providers use: <see cref="Postgres"/> with <see cref="PostgresPassword"/> merged
+    /// in. It may hold the password: never print or log it.
+    /// </summary>
+    public string? PostgresConnectionString
+    {
+        get
+        {
+            if (Postgres is null || PostgresPassword is null)
+            {
+                return Postgres;
+            }
+
+            return new Npgsql.NpgsqlConnectionStringBuilder(Postgres) { Password = PostgresPassword }.ConnectionString;
+        }
+    }
 
     /// <summary>Whether PostgreSQL is the storage.</summary>
     public bool UsesPostgres => string.Equals(Storage, "postgres", StringComparison.OrdinalIgnoreCase);
@@ -92,6 +149,119 @@ public sealed class SiloOptions
         if (MinN is < 1 or > 1000)
         {
             yield return $"min n must be within 1..1000 (got {MinN})";
+        }
+
+        if (!ParseTtl(AdminTokenTtl, out _))
+        {
+            yield return $"admin token ttl must be a duration such as 24h, 90m, 7d or 1.12:00:00 within 1 minute..400 days, or 'never' (got '{AdminTokenTtl}')";
+        }
+    }
+
+    /// <summary>Parses a token lifetime: <c>never</c> (null), <c>N</c> + <c>s|m|h|d</c>, or a TimeSpan; within 1 minute..400 days.</summary>
+    public static bool ParseTtl(string? text, out TimeSpan? lifetime)
+    {
+        lifetime = null;
+        var value = (text ?? string.Empty).Trim();
+        if (string.Equals(value, "never", StringComparison.OrdinalIgnoreCase))
+        {
+            return true;
+        }
+
+        TimeSpan parsed;
+        if (value.Length >= 2 && "smhd".Contains(char.ToLowerInvariant(value[^1]), StringComparison.Ordinal)
+            && int.TryParse(value.AsSpan(0, value.Length - 1), NumberStyles.None, CultureInfo.InvariantCulture, out var count))
+        {
+            parsed = char.ToLowerInvariant(value[^1]) switch
+            {
+                's' => TimeSpan.FromSeconds(count),
+                'm' => TimeSpan.FromMinutes(count),
+                'h' => TimeSpan.FromHours(count),
+                _ => TimeSpan.FromDays(count),
+            };
+        }
+        else if (!TimeSpan.TryParse(value, CultureInfo.InvariantCulture, out parsed))
+        {
+            return false;
+        }
+
+        if (parsed < TimeSpan.FromMinutes(1) || parsed > MaxAdminTokenLifetime)
+        {
+            return false;
+        }
+
+        lifetime = parsed;
+        return true;
+    }
+
+    /// <summary>
+    /// Reads the secrets: the bootstrap admin secret from <c>STRIVE_ADMIN_TOKEN</c> or <see cref="AdminTokenFile"/>,
+    /// the PostgreSQL password from <c>STRIVE_POSTGRES_PASSWORD</c> or <see cref="PostgresPasswordFile"/>. Problems
+    /// name the variable or file, never a secret.
+    /// </summary>
+    public IEnumerable<string> LoadSecrets(IReadOnlyDictionary<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        var adminFromEnvironment = environment.GetValueOrDefault("STRIVE_ADMIN_TOKEN");
+        if (!string.IsNullOrEmpty(adminFromEnvironment) && !string.IsNullOrEmpty(AdminTokenFile))
+        {
+            yield return "give the bootstrap admin token either in STRIVE_ADMIN_TOKEN or in a file (--admin-token-file / STRIVE_ADMIN_TOKEN_FILE), not both";
+        }
+        else if (!string.IsNullOrEmpty(adminFromEnvironment))
+        {
+            AdminTokenSecret = adminFromEnvironment.Trim();
+            AdminTokenSource = "STRIVE_ADMIN_TOKEN";
+        }
+        else if (!string.IsNullOrEmpty(AdminTokenFile))
+        {
+            if (ReadSecretFile(AdminTokenFile, "admin token file") is { } read)
+            {
+                (AdminTokenSecret, var problem) = read;
+                if (problem is not null)
+                {
+                    yield return problem;
+                }
+            }
+
+            AdminTokenSource = $"the file {Path.GetFullPath(AdminTokenFile)}";
+        }
+
+        if (AdminTokenSecret is not null && !TokenSecrets.HasSecretShape(AdminTokenSecret))
+        {
+            yield return $"the bootstrap admin token from {AdminTokenSource} is not a token: expected 'snt_' followed by 43 url-safe base64 characters (make one with: echo snt_$(head -c 32 /dev/urandom | base64 | tr '+/' '-_' | tr -d '=')";
+            AdminTokenSecret = null;
+        }
+
+        var passwordFromEnvironment = environment.GetValueOrDefault("STRIVE_POSTGRES_PASSWORD");
+        if (!string.IsNullOrEmpty(passwordFromEnvironment) && !string.IsNullOrEmpty(PostgresPasswordFile))
+        {
+            yield return "give the PostgreSQL password either in STRIVE_POSTGRES_PASSWORD or in STRIVE_POSTGRES_PASSWORD_FILE, not both";
+        }
+        else if (!string.IsNullOrEmpty(passwordFromEnvironment))
+        {
+            PostgresPassword = passwordFromEnvironment;
+        }
+        else if (!string.IsNullOrEmpty(PostgresPasswordFile) && ReadSecretFile(PostgresPasswordFile, "postgres password file") is { } read)
+        {
+            (PostgresPassword, var problem) = read;
+            if (problem is not null)
+            {
+                yield return problem;
+            }
+        }
+    }
+
+    // The first line of a secret file, trimmed (Kubernetes Secrets and editors often end files with a newline).
+    private static (string? Secret, string? Problem)? ReadSecretFile(string path, string what)
+    {
+        try
+        {
+            var text = File.ReadAllText(path);
+            var line = text.Split('\n', 2)[0].Trim();
+            return line.Length == 0 ? (null, $"{what} {Path.GetFullPath(path)} is empty") : (line, null);
+        }
+        catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
+        {
+            return (null, $"{what} {Path.GetFullPath(path)} cannot be read: {exception.Message}");
         }
     }
 
@@ -191,6 +361,15 @@ public sealed class SiloOptions
                 break;
             case nameof(DashboardPort):
                 options.DashboardPort = int.Parse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+                break;
+            case nameof(AdminTokenFile):
+                options.AdminTokenFile = value;
+                break;
+            case nameof(AdminTokenTtl):
+                options.AdminTokenTtl = value;
+                break;
+            case nameof(PostgresPasswordFile):
+                options.PostgresPasswordFile = value;
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(setting), setting, "Unknown setting.");

@@ -1,4 +1,5 @@
 using Npgsql;
+using StriveNetwork.Silo.Hosting;
 
 namespace StriveNetwork.Silo;
 
@@ -30,7 +31,7 @@ public sealed class StoreLock : IAsyncDisposable
     {
         ArgumentNullException.ThrowIfNull(options);
         return options.UsesPostgres
-            ? await AcquirePostgresAsync(options.Postgres!, cancellationToken).ConfigureAwait(false)
+            ? await AcquirePostgresAsync(options.PostgresConnectionString!, cancellationToken).ConfigureAwait(false)
             : AcquireFile(Path.GetFullPath(options.DataDir));
     }
 
@@ -50,12 +51,13 @@ public sealed class StoreLock : IAsyncDisposable
 
     private static StoreLock AcquireFile(string dataDir)
     {
-        Directory.CreateDirectory(dataDir);
+        // The first thing a silo creates: the data directory (0700) and the lock file (0600), owner-only like the store.
+        OwnerOnlyFiles.CreateDirectory(dataDir);
         var path = Path.Combine(dataDir, "silo.lock");
         try
         {
             // FileShare.None is an exclusive flock on Unix and a share-mode lock on Windows.
-            return new StoreLock(new FileStream(path, FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None), null);
+            return new StoreLock(new FileStream(path, OwnerOnlyFiles.Create(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)), null);
         }
         catch (IOException)
         {

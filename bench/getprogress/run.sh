@@ -98,12 +98,14 @@ BARE_DLL="$ROOT/bench/getprogress/BareEndpoint/bin/Release/net10.0/StriveNetwork
 
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "starting the silo with the demo network (data in $WORK/data)"
-# stdout carries the admin token and the listening line; logs go to stderr. The environment pins production logging
+# stdout carries the listening line (and, stdout being a file, the path of <data dir>/admin-token, where the silo
+# writes the generated admin secret); logs go to stderr. The environment pins production logging
 # so that a developer's ASPNETCORE_ENVIRONMENT does not turn on debug logging inside the measured process.
 ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
   dotnet "$SILO_DLL" --demo --grpc-port 0 --data-dir "$WORK/data" >"$WORK/silo.out" 2>"$WORK/silo.err" &
 SILO_PID=$!
-TOKEN=$(wait_for_line "$SILO_PID" "$WORK/silo.out" '^admin token: snt_' | sed 's/^admin token: //')
+TOKEN_FILE=$(wait_for_line "$SILO_PID" "$WORK/silo.out" '^admin token written to ' | sed 's/^admin token written to \(.*\) (owner-only.*$/\1/')
+TOKEN=$(cat "$TOKEN_FILE")
 SILO_PORT=$(wait_for_line "$SILO_PID" "$WORK/silo.out" '^gRPC listening on 127\.0\.0\.1:[0-9]+' | grep -o '[0-9]*$')
 DEMO_LINE=$(grep -m1 '^demo network' "$WORK/silo.out" || true)
 log "silo on 127.0.0.1:$SILO_PORT ($DEMO_LINE)"

@@ -16,7 +16,7 @@ const ADDRESS = process.env.STRIVE_ADDRESS ?? '127.0.0.1:5000';
 const credentials = grpc.credentials.createInsecure(); // h2c
 
 function metadata(token = process.env.STRIVE_TOKEN) {
-  if (!token) throw new Error('Set STRIVE_TOKEN to a bearer token (the silo prints "admin token: ..." on its first start).');
+  if (!token) throw new Error('Set STRIVE_TOKEN to a bearer token (on its first start the silo prints "admin token: ..." on a terminal, otherwise writes it to <data dir>/admin-token).');
   const md = new grpc.Metadata();
   md.set('authorization', `Bearer ${token}`);
   return md;

@@ -17,7 +17,8 @@ public static class GatewayServiceCollectionExtensions
     /// <summary>
     /// Adds Grpc.AspNetCore with the gateway's interceptors (outermost first: call logging, status mapping, bearer
     /// tokens, request limits), the message size limits of <see cref="GatewayLimits"/> (configure them with
-    /// <c>services.Configure&lt;GatewayLimits&gt;</c>; they are validated when the host starts), every strive.v1 service, the token issuer and authenticator, <see cref="GatewayHealth"/> and
+    /// <c>services.Configure&lt;GatewayLimits&gt;</c>; they are validated when the host starts), every strive.v1
+    /// service, the token issuer and authenticator, the revocation watcher (a hosted service), <see cref="GatewayHealth"/> and
     /// reflection. Needs an Orleans <c>IGrainFactory</c> (a silo or a client) with the grains. Map the endpoints with
     /// <see cref="GatewayEndpointRouteBuilderExtensions.MapStriveGateway"/>; health stays NOT_SERVING until the host
     /// calls <see cref="GatewayHealth.SetServing"/>.
@@ -29,7 +30,16 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(FrameworkCatalog.Embedded);
         services.TryAddSingleton<TokenIssuer>();
+        services.TryAddSingleton<OpenCallRegistry>();
         services.TryAddSingleton<TokenAuthenticator>();
+
+        // Continuous authorization: revocations anywhere end this process's open calls within one poll interval.
+        services.AddOptions<TokenRevocationOptions>()
+            .BindConfiguration(TokenRevocationOptions.Section)
+            .Validate(o => o.Problem() is null, "Strive:Auth:RevocationPollInterval must be within 20 ms..750 ms")
+            .ValidateOnStart();
+        services.TryAddSingleton<TokenRevocationWatcher>();
+        services.AddHostedService(s => s.GetRequiredService<TokenRevocationWatcher>());
 
         // Singletons: Grpc.AspNetCore resolves registered interceptors and services from DI instead of creating one
         // per call, and none of them holds per-call state.

@@ -41,6 +41,25 @@ public sealed record TokenFilter(TokenRole? Role, string? PartnershipId, bool In
 [GenerateSerializer, Immutable, Alias("strive.TokenPage")]
 public sealed record TokenPage(IReadOnlyList<TokenRecord> Tokens, string NextPageToken);
 
+/// <summary>
+/// A lookup answer with the registry's revocation epoch at the moment it was read: the record reflects every
+/// revocation up to and including <paramref name="Epoch"/>, so a cache can tell a stale answer from a current one.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("strive.TokenLookup")]
+public sealed record TokenLookup(TokenRecord? Token, long Epoch);
+
+/// <summary>One revocation in the registry's recent list: the epoch it created and the token it revoked.</summary>
+[GenerateSerializer, Immutable, Alias("strive.TokenRevocation")]
+public sealed record TokenRevocation(long Epoch, string TokenId);
+
+/// <summary>
+/// The answer to <see cref="ITokenRegistryGrain.RevocationsSinceAsync"/>: the current epoch and the tokens revoked
+/// after the caller's epoch. <paramref name="Complete"/> is false when the registry no longer holds every revocation
+/// since then (the caller is too far behind): the caller must then drop everything it cached.
+/// </summary>
+[GenerateSerializer, Immutable, Alias("strive.TokenRevocations")]
+public sealed record TokenRevocations(long Epoch, IReadOnlyList<string> TokenIds, bool Complete);
+
 /// <summary>The token store (key <see cref="GrainKeys.TokensKey"/>).</summary>
 [Alias("strive.ITokenRegistryGrain")]
 public interface ITokenRegistryGrain : IGrainWithStringKey
@@ -49,9 +68,12 @@ public interface ITokenRegistryGrain : IGrainWithStringKey
     [Alias("IssueAsync")]
     Task<TokenRecord> IssueAsync(TokenIssue issue, CancellationToken cancellationToken = default);
 
-    /// <summary>Stores a never-expiring admin token only when the store holds no token at all; returns it, or null when the store was not empty.</summary>
+    /// <summary>
+    /// Stores the bootstrap admin token only when the store holds no token at all; returns it, or null when the store
+    /// was not empty. <paramref name="expireTime"/> null means it never expires (only when the operator asks for it).
+    /// </summary>
     [Alias("IssueBootstrapAsync")]
-    Task<TokenRecord?> IssueBootstrapAsync(string secretHash, CancellationToken cancellationToken = default);
+    Task<TokenRecord?> IssueBootstrapAsync(string secretHash, DateTimeOffset? expireTime = null, CancellationToken cancellationToken = default);
 
     /// <summary>Tokens newest first. Errors: validation (negative size, malformed page token).</summary>
     [Alias("ListAsync")]
@@ -65,4 +87,20 @@ public interface ITokenRegistryGrain : IGrainWithStringKey
     [AlwaysInterleave]
     [Alias("LookupAsync")]
     Task<TokenRecord?> LookupAsync(string secretHash, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Like <see cref="LookupAsync"/>, with the revocation epoch the record was read under (the record and the epoch
+    /// change together, in one turn, after the revocation is stored).
+    /// </summary>
+    [AlwaysInterleave]
+    [Alias("LookupWithEpochAsync")]
+    Task<TokenLookup> LookupWithEpochAsync(string secretHash, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// The current revocation epoch (incremented by every revocation, stored with the tokens) and the ids of the
+    /// tokens revoked after <paramref name="sinceEpoch"/>; incomplete when the caller is too far behind.
+    /// </summary>
+    [AlwaysInterleave]
+    [Alias("RevocationsSinceAsync")]
+    Task<TokenRevocations> RevocationsSinceAsync(long sinceEpoch, CancellationToken cancellationToken = default);
 }

@@ -12,6 +12,14 @@ public sealed record TokenRegistryState
     /// <summary>Every token record, active or not.</summary>
     [Id(0)]
     public IReadOnlyList<TokenRecord> Tokens { get; init; } = [];
+
+    /// <summary>Incremented by every revocation, in the same write: caches compare it to know whether they are current.</summary>
+    [Id(1)]
+    public long RevocationEpoch { get; init; }
+
+    /// <summary>The latest revocations, oldest first, at most <see cref="TokenRegistryGrain.RecentRevocationLimit"/>.</summary>
+    [Id(2)]
+    public IReadOnlyList<TokenRevocation> RecentRevocations { get; init; } = [];
 }
 
 /// <summary>The bearer-token store (key "tokens"). Secrets never reach it: the gateway sends SHA-256 hashes.</summary>
@@ -25,9 +33,19 @@ public sealed partial class TokenRegistryGrain(
     private static readonly TimeSpan MaxLifetime = TimeSpan.FromDays(400);
     private Dictionary<string, TokenRecord> _byHash = new(StringComparer.Ordinal);
 
+    // What lookups answer: the records and the epoch of the last state that storage confirmed, swapped together in one
+    // turn. (state.State already holds the next state while its write is in flight.)
+    private long _epoch;
+    private IReadOnlyList<TokenRevocation> _confirmedRevocations = [];
+
+    /// <summary>How many revocations the registry remembers for <see cref="RevocationsSinceAsync"/>; a caller further behind drops its cache.</summary>
+    public const int RecentRevocationLimit = 1024;
+
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
         _byHash = state.State.Tokens.ToDictionary(t => t.SecretHash, StringComparer.Ordinal);
+        _epoch = state.State.RevocationEpoch;
+        _confirmedRevocations = state.State.RecentRevocations;
         return Task.CompletedTask;
     }
 
@@ -65,21 +83,28 @@ public sealed partial class TokenRegistryGrain(
 
         var record = new TokenRecord(NewTokenId(), issue.SecretHash!, issue.Role, issue.PartnershipId ?? string.Empty, issue.Description,
             now, issue.ExpireTime, null, issue.IssuedBy ?? string.Empty, string.Empty);
-        await WriteAsync([.. state.State.Tokens, record], cancellationToken);
+        await WriteAsync(state.State with { Tokens = [.. state.State.Tokens, record] }, cancellationToken);
         return record;
     }
 
-    public async Task<TokenRecord?> IssueBootstrapAsync(string secretHash, CancellationToken cancellationToken = default)
+    public async Task<TokenRecord?> IssueBootstrapAsync(string secretHash, DateTimeOffset? expireTime = null, CancellationToken cancellationToken = default)
     {
         Require(secretHash is not null && HashPattern().IsMatch(secretHash), "secret_hash", "must be a lower-case hex SHA-256 hash (64 characters).");
+        var now = time.GetUtcNow();
+        if (expireTime is { } expire)
+        {
+            Require(expire > now, "expire_time", "is in the past.");
+            Require(expire <= now + MaxLifetime, "expire_time", "is more than 400 days ahead.");
+        }
+
         if (state.State.Tokens.Count > 0)
         {
             return null;
         }
 
         var record = new TokenRecord(NewTokenId(), secretHash!, TokenRole.NetworkAdmin, string.Empty, "bootstrap admin token",
-            time.GetUtcNow(), null, null, string.Empty, string.Empty);
-        await WriteAsync([record], cancellationToken);
+            now, expireTime, null, string.Empty, string.Empty);
+        await WriteAsync(state.State with { Tokens = [record] }, cancellationToken);
         return record;
     }
 
@@ -125,12 +150,41 @@ public sealed partial class TokenRegistryGrain(
         }
 
         var revoked = token with { RevokeTime = time.GetUtcNow(), RevokeReason = reason ?? string.Empty };
-        await WriteAsync([.. state.State.Tokens.Select(t => t.TokenId == tokenId ? revoked : t)], cancellationToken);
+        var epoch = state.State.RevocationEpoch + 1;
+        var recent = state.State.RecentRevocations.Count < RecentRevocationLimit
+            ? [.. state.State.RecentRevocations, new TokenRevocation(epoch, tokenId)]
+            : state.State.RecentRevocations.Skip(state.State.RecentRevocations.Count - RecentRevocationLimit + 1).Append(new TokenRevocation(epoch, tokenId)).ToList();
+        var next = state.State with
+        {
+            Tokens = [.. state.State.Tokens.Select(t => t.TokenId == tokenId ? revoked : t)],
+            RevocationEpoch = epoch,
+            RecentRevocations = recent,
+        };
+        await WriteAsync(next, cancellationToken);
         return revoked;
     }
 
     public Task<TokenRecord?> LookupAsync(string secretHash, CancellationToken cancellationToken = default) =>
         Task.FromResult(secretHash is null ? null : _byHash.GetValueOrDefault(secretHash));
+
+    public Task<TokenLookup> LookupWithEpochAsync(string secretHash, CancellationToken cancellationToken = default) =>
+        Task.FromResult(new TokenLookup(secretHash is null ? null : _byHash.GetValueOrDefault(secretHash), _epoch));
+
+    public Task<TokenRevocations> RevocationsSinceAsync(long sinceEpoch, CancellationToken cancellationToken = default)
+    {
+        Require(sinceEpoch >= 0, "since_epoch", "must not be negative.");
+        var epoch = _epoch;
+        if (sinceEpoch >= epoch)
+        {
+            return Task.FromResult(new TokenRevocations(epoch, [], Complete: true));
+        }
+
+        // Only confirmed revocations (epoch <= _epoch); complete when the list still starts right after the caller's epoch.
+        var recent = _confirmedRevocations;
+        var complete = recent.Count > 0 && recent[0].Epoch <= sinceEpoch + 1;
+        var ids = recent.Where(r => r.Epoch > sinceEpoch && r.Epoch <= epoch).Select(r => r.TokenId).Distinct(StringComparer.Ordinal).ToList();
+        return Task.FromResult(new TokenRevocations(epoch, complete ? ids : [], complete));
+    }
 
     private static string NewTokenId()
     {
@@ -144,11 +198,14 @@ public sealed partial class TokenRegistryGrain(
         return "tok_" + new string(chars);
     }
 
-    private async Task WriteAsync(IReadOnlyList<TokenRecord> tokens, CancellationToken cancellationToken)
+    private async Task WriteAsync(TokenRegistryState next, CancellationToken cancellationToken)
     {
-        await StateWrites.ReplaceAsync(state, state.State with { Tokens = tokens }, DeactivateOnIdle, cancellationToken);
+        await StateWrites.ReplaceAsync(state, next, DeactivateOnIdle, cancellationToken);
 
-        _byHash = tokens.ToDictionary(t => t.SecretHash, StringComparer.Ordinal);
+        // No await between these: an interleaved lookup sees the old records with the old epoch or the new with the new.
+        _byHash = next.Tokens.ToDictionary(t => t.SecretHash, StringComparer.Ordinal);
+        _confirmedRevocations = next.RecentRevocations;
+        _epoch = next.RevocationEpoch;
     }
 
     private static void Require(bool condition, string field, string message)

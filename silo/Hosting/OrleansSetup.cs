@@ -30,8 +30,8 @@ internal static class OrleansSetup
         silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
         if (options.UsesPostgres)
         {
-            silo.AddPostgresGrainStorageAsDefault(o => o.ConnectionString = options.Postgres!);
-            silo.UsePostgresReminderService(o => o.ConnectionString = options.Postgres!);
+            silo.AddPostgresGrainStorageAsDefault(o => o.ConnectionString = options.PostgresConnectionString!);
+            silo.UsePostgresReminderService(o => o.ConnectionString = options.PostgresConnectionString!);
         }
         else
         {

@@ -97,6 +97,68 @@ public abstract class CohortAndTokenTests(GrainClusterOptions options)
     }
 
     [Fact]
+    public async Task Tokens_RevocationEpoch_CountsRevocations_IsStored_AndTellsACallerTooFarBehind()
+    {
+        await using var c = await GrainCluster.StartAsync(options);
+        var admin = (await c.Tokens.IssueBootstrapAsync(new string('a', 64)))!;
+        var first = await c.Tokens.IssueAsync(new TokenIssue(new string('b', 64), TokenRole.NetworkViewer, string.Empty, "first", null, admin.TokenId));
+        var second = await c.Tokens.IssueAsync(new TokenIssue(new string('c', 64), TokenRole.NetworkViewer, string.Empty, "second", null, admin.TokenId));
+        Assert.Equal(new TokenLookup(first, 0), await c.Tokens.LookupWithEpochAsync(new string('b', 64)));
+        Assert.Equal((0L, true), Summary(await c.Tokens.RevocationsSinceAsync(0)));
+
+        // Every revocation moves the epoch, in the same write; the record and the epoch are read together.
+        await c.Tokens.RevokeAsync(first.TokenId, "rotated", admin.TokenId);
+        var lookup = await c.Tokens.LookupWithEpochAsync(new string('b', 64));
+        Assert.Equal(1, lookup.Epoch);
+        Assert.NotNull(lookup.Token!.RevokeTime);
+        Assert.Equal([first.TokenId], (await c.Tokens.RevocationsSinceAsync(0)).TokenIds);
+        Assert.Empty((await c.Tokens.RevocationsSinceAsync(1)).TokenIds);
+
+        // Revoking again changes nothing, so the epoch stays.
+        await c.Tokens.RevokeAsync(first.TokenId, "again", admin.TokenId);
+        await c.Tokens.RevokeAsync(second.TokenId, "rotated", admin.TokenId);
+        var since0 = await c.Tokens.RevocationsSinceAsync(0);
+        Assert.Equal(2, since0.Epoch);
+        Assert.Equal([first.TokenId, second.TokenId], since0.TokenIds);
+        Assert.Equal([second.TokenId], (await c.Tokens.RevocationsSinceAsync(1)).TokenIds);
+        await Assert.ThrowsAsync<GrainValidationException>(() => c.Tokens.RevocationsSinceAsync(-1));
+
+        // Stored with the tokens: a new activation answers the same.
+        await c.Cluster.DeactivateAsync(c.Tokens);
+        Assert.Equal(since0, await c.Tokens.RevocationsSinceAsync(0), new RevocationsComparer());
+        Assert.Equal(2, (await c.Tokens.LookupWithEpochAsync(new string('c', 64))).Epoch);
+
+        // The list is bounded: with as many revocations remembered as the limit allows, the next revocation pushes the
+        // oldest out, and a caller from before it is told to drop its cache.
+        await c.Cluster.DeactivateAsync(c.Tokens);
+        await c.WriteStoredAsync<TokenRegistryState>("tokens", c.Tokens, s => s with
+        {
+            RevocationEpoch = 5000,
+            RecentRevocations = [.. Enumerable.Range(5001 - TokenRegistryGrain.RecentRevocationLimit, TokenRegistryGrain.RecentRevocationLimit).Select(e => new TokenRevocation(e, "tok_old"))],
+        });
+        var third = await c.Tokens.IssueAsync(new TokenIssue(new string('d', 64), TokenRole.NetworkViewer, string.Empty, "third", null, admin.TokenId));
+        await c.Tokens.RevokeAsync(third.TokenId, "rotated", admin.TokenId);
+        var stored = (await c.ReadStoredAsync<TokenRegistryState>("tokens", c.Tokens))!;
+        Assert.Equal(5001, stored.RevocationEpoch);
+        Assert.Equal(TokenRegistryGrain.RecentRevocationLimit, stored.RecentRevocations.Count);
+        Assert.Equal([third.TokenId], (await c.Tokens.RevocationsSinceAsync(5000)).TokenIds);
+        Assert.Equal((5001L, true), Summary(await c.Tokens.RevocationsSinceAsync(5001 - TokenRegistryGrain.RecentRevocationLimit)));
+        var behind = await c.Tokens.RevocationsSinceAsync(4000 - TokenRegistryGrain.RecentRevocationLimit);
+        Assert.Equal((5001L, false), Summary(behind));
+        Assert.Empty(behind.TokenIds);
+    }
+
+    private static (long Epoch, bool Complete) Summary(TokenRevocations revocations) => (revocations.Epoch, revocations.Complete);
+
+    private sealed class RevocationsComparer : IEqualityComparer<TokenRevocations>
+    {
+        public bool Equals(TokenRevocations? x, TokenRevocations? y) =>
+            x is not null && y is not null && x.Epoch == y.Epoch && x.Complete == y.Complete && x.TokenIds.SequenceEqual(y.TokenIds);
+
+        public int GetHashCode(TokenRevocations obj) => obj.Epoch.GetHashCode();
+    }
+
+    [Fact]
     public async Task ListPartnerships_PagesWithFilters()
     {
         await using var c = await GrainCluster.StartAsync(options);

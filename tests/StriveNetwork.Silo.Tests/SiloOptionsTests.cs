@@ -46,6 +46,8 @@ public sealed class SiloOptionsTests : IDisposable
         { "Storage", "\"file-storage\"", "STRIVE_STORAGE", "env-storage", ["--storage", "flag-storage"], "flag-storage" },
         { "Postgres", "\"Host=file\"", "STRIVE_POSTGRES", "Host=env", ["--postgres", "Host=flag"], "Host=flag" },
         { "MinN", "5", "STRIVE_MIN_N", "6", ["--min-n", "7"], "7" },
+        { "AdminTokenTtl", "\"12h\"", "STRIVE_ADMIN_TOKEN_TTL", "6h", ["--admin-token-ttl", "2h"], "2h" },
+        { "AdminTokenFile", "\"file-secret\"", "STRIVE_ADMIN_TOKEN_FILE", "env-secret", ["--admin-token-file", "flag-secret"], "flag-secret" },
     };
 
     [Theory]
@@ -111,7 +113,76 @@ public sealed class SiloOptionsTests : IDisposable
         { ["--min-n", "1001"], "min n must be within 1..1000 (got 1001)", "min n 1001" },
         { ["--data-dir", ""], "data dir must not be empty", "empty data dir" },
         { ["--data-dir", "   "], "data dir must not be empty", "blank data dir" },
+        { ["--admin-token-ttl", "forever"], "admin token ttl must be a duration such as 24h, 90m, 7d or 1.12:00:00 within 1 minute..400 days, or 'never' (got 'forever')", "unknown ttl" },
+        { ["--admin-token-ttl", "30s"], "admin token ttl must be a duration such as 24h, 90m, 7d or 1.12:00:00 within 1 minute..400 days, or 'never' (got '30s')", "ttl too short" },
+        { ["--admin-token-ttl", "401d"], "admin token ttl must be a duration such as 24h, 90m, 7d or 1.12:00:00 within 1 minute..400 days, or 'never' (got '401d')", "ttl too long" },
+        {
+            ["--storage", "postgres", "--postgres", "Host=x;Password=hunter2"],
+            "--postgres must not contain a password: every user can read a command line (ps); put the password in STRIVE_POSTGRES_PASSWORD or in a file named by STRIVE_POSTGRES_PASSWORD_FILE",
+            "password on the command line"
+        },
     };
+
+    [Theory]
+    [InlineData("24h", 24 * 60)]
+    [InlineData("90m", 90)]
+    [InlineData("7d", 7 * 24 * 60)]
+    [InlineData("1.12:00:00", 36 * 60)]
+    [InlineData("NEVER", -1)]
+    public void AdminTokenTtl_AcceptsDurationsAndNever(string ttl, int minutes)
+    {
+        var (options, problems) = new InProcessCli(_dir.Path).Resolve("--admin-token-ttl", ttl);
+        Assert.Empty(problems);
+        Assert.Equal(minutes < 0 ? null : TimeSpan.FromMinutes(minutes), options.AdminTokenLifetime);
+    }
+
+    [Fact]
+    public void DefaultAdminTokenTtl_Is24Hours_AndNoSecretIsSupplied()
+    {
+        var (options, problems) = new InProcessCli(_dir.Path).Resolve();
+        Assert.Empty(problems);
+        Assert.Equal(TimeSpan.FromHours(24), options.AdminTokenLifetime);
+        Assert.Null(options.AdminTokenSecret);
+    }
+
+    [Fact]
+    public async Task Secrets_FromFilesAndEnvironment_AndEveryProblemNamesTheSourceNeverTheSecret()
+    {
+        var secret = Gateway.Tokens.TokenSecrets.NewSecret();
+        var secretFile = _dir.Sub("admin");
+        await File.WriteAllTextAsync(secretFile, secret + "\n");
+        var passwordFile = _dir.Sub("password");
+        await File.WriteAllTextAsync(passwordFile, "pg-s3cret\n");
+
+        var fromFiles = new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_POSTGRES_PASSWORD_FILE"] = passwordFile })
+            .Resolve("--admin-token-file", secretFile, "--storage", "postgres", "--postgres", "Host=db;Username=strive");
+        Assert.Empty(fromFiles.Problems);
+        Assert.Equal(secret, fromFiles.Options.AdminTokenSecret);
+        Assert.Equal("pg-s3cret", new Npgsql.NpgsqlConnectionStringBuilder(fromFiles.Options.PostgresConnectionString).Password);
+        Assert.Equal("Host=db;Username=strive", fromFiles.Options.Postgres);
+
+        var fromEnvironment = new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_ADMIN_TOKEN"] = secret, ["STRIVE_POSTGRES_PASSWORD"] = "pg-env" })
+            .Resolve("--storage", "postgres", "--postgres", "Host=db");
+        Assert.Empty(fromEnvironment.Problems);
+        Assert.Equal(secret, fromEnvironment.Options.AdminTokenSecret);
+        Assert.Equal("pg-env", new Npgsql.NpgsqlConnectionStringBuilder(fromEnvironment.Options.PostgresConnectionString).Password);
+
+        var missing = _dir.Sub("missing");
+        var notAToken = _dir.Sub("not-a-token");
+        await File.WriteAllTextAsync(notAToken, "hunter2-not-a-token");
+        var problems = new[]
+        {
+            new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_ADMIN_TOKEN"] = secret }).Resolve("--admin-token-file", secretFile).Problems,
+            new InProcessCli(_dir.Path).Resolve("--admin-token-file", missing).Problems,
+            new InProcessCli(_dir.Path).Resolve("--admin-token-file", notAToken).Problems,
+            new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_POSTGRES_PASSWORD"] = "x", ["STRIVE_POSTGRES_PASSWORD_FILE"] = passwordFile }).Resolve().Problems,
+        };
+        Assert.StartsWith("give the bootstrap admin token either in STRIVE_ADMIN_TOKEN or in a file", Assert.Single(problems[0]), StringComparison.Ordinal);
+        Assert.StartsWith($"admin token file {missing} cannot be read: ", Assert.Single(problems[1]), StringComparison.Ordinal);
+        Assert.StartsWith($"the bootstrap admin token from the file {notAToken} is not a token", Assert.Single(problems[2]), StringComparison.Ordinal);
+        Assert.StartsWith("give the PostgreSQL password either in STRIVE_POSTGRES_PASSWORD or in STRIVE_POSTGRES_PASSWORD_FILE", Assert.Single(problems[3]), StringComparison.Ordinal);
+        Assert.DoesNotContain(problems.SelectMany(p => p), p => p.Contains(secret, StringComparison.Ordinal) || p.Contains("hunter2", StringComparison.Ordinal));
+    }
 
     [Theory]
     [MemberData(nameof(InvalidFlags))]
@@ -256,6 +327,8 @@ public sealed class SiloOptionsTests : IDisposable
         "Storage" => options.Storage,
         "Postgres" => options.Postgres,
         "MinN" => options.MinN.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "AdminTokenTtl" => options.AdminTokenTtl,
+        "AdminTokenFile" => options.AdminTokenFile,
         _ => throw new ArgumentOutOfRangeException(nameof(setting)),
     };
 }

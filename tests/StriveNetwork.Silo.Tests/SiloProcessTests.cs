@@ -16,7 +16,7 @@ public sealed class SiloProcessTests : IDisposable
     public void Dispose() => _dir.Dispose();
 
     [Fact]
-    public async Task FirstStart_PrintsOneWorkingAdminToken_SigtermStopsCleanly_RestartKeepsTokenAndData()
+    public async Task FirstStart_WritesOneWorkingAdminTokenToAnOwnerOnlyFile_SigtermStopsCleanly_RestartKeepsTokenAndData()
     {
         var dataDir = _dir.Sub("data");
         string admin;
@@ -24,12 +24,17 @@ public sealed class SiloProcessTests : IDisposable
         {
             var port = await silo.WaitForReadyAsync();
             Assert.NotEqual(0, port);
+
+            // stdout is a pipe here, not a terminal: the secret goes to a 0600 file and only its path is printed.
+            var tokenFile = Path.Combine(dataDir, "admin-token");
             var tokenLines = silo.StdoutLines.Where(l => l.Contains("token", StringComparison.OrdinalIgnoreCase)).ToList();
-            var line = Assert.Single(tokenLines);
-            Assert.StartsWith("admin token: ", line, StringComparison.Ordinal);
-            admin = line["admin token: ".Length..];
+            Assert.Equal(2, tokenLines.Count);
+            Assert.Equal($"admin token written to {tokenFile} (owner-only; stdout is not a terminal)", tokenLines[0]);
+            Assert.Matches(@"^bootstrap admin token tok_\w+ expires \d{4}-\d\d-\d\d \d\d:\d\d:\d\dZ: issue named admin tokens \(AdminService.IssueToken\) and revoke this one$", tokenLines[1]);
+            admin = silo.AdminToken();
             Assert.True(TokenSecrets.HasSecretShape(admin), $"'{admin}' is not a bearer secret");
             Assert.True(File.Exists(Path.Combine(dataDir, "strive.db")));
+            AssertOwnerOnly(dataDir);
 
             using var client = new StriveClient(port);
             Assert.Equal(0, (await client.RollupAsync(admin)).Rollup.PartnershipCount);
@@ -41,10 +46,18 @@ public sealed class SiloProcessTests : IDisposable
                 Profile = Profile("Survives Restart"),
             });
 
+            // The bootstrap token expires (24 h by default).
+            var listed = await client.CallAsync<ListTokensRequest, ListTokensResponse>(admin, "AdminService/ListTokens", new ListTokensRequest());
+            var expiry = Assert.Single(listed.Tokens).ExpireTime.ToDateTimeOffset();
+            Assert.InRange(expiry, DateTimeOffset.UtcNow.AddHours(23), DateTimeOffset.UtcNow.AddHours(24));
+
             silo.Terminate();
             Assert.Equal(0, await silo.WaitForExitAsync(ExitTimeout));
             Assert.Contains(silo.StderrLines, l => l.Contains("Silo stopped", StringComparison.Ordinal));
-            Assert.DoesNotContain(admin, string.Join('\n', silo.StderrLines), StringComparison.Ordinal);
+
+            // Every line the process wrote, logs (stderr) and stdout: the secret is in none of them.
+            Assert.DoesNotContain(admin, silo.AllOutput, StringComparison.Ordinal);
+            AssertOwnerOnly(dataDir);
         }
 
         await using (var silo = SiloProcess.Start(null, "--grpc-port", "0", "--data-dir", dataDir))
@@ -104,7 +117,8 @@ public sealed class SiloProcessTests : IDisposable
     [InlineData("Host=127.0.0.1;Port=abc;Password=s3cret-value", 2, "invalid settings: postgres connection string is not valid: ")]
     public async Task BadPostgres_FailsWithAClearMessage_AndNeverPrintsThePassword(string connectionString, int exitCode, string message)
     {
-        await using var silo = SiloProcess.Start(null, "--grpc-port", "0", "--storage", "postgres", "--postgres", connectionString);
+        // In the environment (only the process's owner can read it), never on the command line.
+        await using var silo = SiloProcess.Start(new Dictionary<string, string> { ["STRIVE_POSTGRES"] = connectionString }, "--grpc-port", "0", "--storage", "postgres");
         var code = await silo.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
         Assert.Equal(exitCode, code);
@@ -147,9 +161,110 @@ public sealed class SiloProcessTests : IDisposable
 
         await using var silo = SiloProcess.Start(null, "--grpc-port", "0", "--data-dir", dataDir);
         await silo.WaitForReadyAsync();
-        Assert.Single(silo.StdoutLines, l => l.StartsWith("admin token: snt_", StringComparison.Ordinal));
+        Assert.True(TokenSecrets.HasSecretShape(silo.AdminToken()));
         silo.Terminate();
         Assert.Equal(0, await silo.WaitForExitAsync(ExitTimeout));
+    }
+
+    [Fact]
+    public async Task PostgresPasswordOnTheCommandLine_IsRefused_AndNeverPrinted()
+    {
+        await using var silo = SiloProcess.Start(null, "--grpc-port", "0", "--storage", "postgres", "--postgres", "Host=127.0.0.1;Port=1;Password=s3cret-value");
+
+        Assert.Equal(2, await silo.WaitForExitAsync(ExitTimeout));
+        Assert.Contains(silo.StderrLines, l => l.StartsWith("invalid settings: --postgres must not contain a password", StringComparison.Ordinal) && l.Contains("STRIVE_POSTGRES_PASSWORD", StringComparison.Ordinal));
+        Assert.DoesNotContain("s3cret-value", silo.AllOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PostgresPasswordFromAFile_IsMergedIntoTheConnectionString_AndNeverPrinted()
+    {
+        var passwordFile = _dir.Sub("pg-password");
+        await File.WriteAllTextAsync(passwordFile, "s3cret-value\n");
+        await using var silo = SiloProcess.Start(
+            new Dictionary<string, string> { ["STRIVE_POSTGRES_PASSWORD_FILE"] = passwordFile },
+            "--grpc-port", "0", "--storage", "postgres", "--postgres", "Host=127.0.0.1;Port=1;Username=strive");
+
+        // It gets as far as connecting (port 1 refuses), with the password read; nothing shows it.
+        Assert.Equal(1, await silo.WaitForExitAsync(ExitTimeout));
+        Assert.Contains(silo.StderrLines, l => l.StartsWith("silo failed: NpgsqlException: Failed to connect to 127.0.0.1:1", StringComparison.Ordinal));
+        Assert.DoesNotContain("s3cret-value", silo.AllOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdminTokenFromAFile_IsTheBootstrapToken_NeverPrinted_AndTtlNeverKeepsItForever()
+    {
+        var dataDir = _dir.Sub("data");
+        var secret = TokenSecrets.NewSecret();
+        var secretFile = _dir.Sub("admin-secret");
+        await File.WriteAllTextAsync(secretFile, secret + "\n");
+        await using var silo = SiloProcess.Start(
+            new Dictionary<string, string> { ["STRIVE_ADMIN_TOKEN_FILE"] = secretFile },
+            "--grpc-port", "0", "--data-dir", dataDir, "--admin-token-ttl", "never");
+        var port = await silo.WaitForReadyAsync();
+
+        Assert.Contains($"bootstrap admin token registered from the file {secretFile}", silo.StdoutLines);
+        Assert.Contains(silo.StdoutLines, l => l.StartsWith("bootstrap admin token tok_", StringComparison.Ordinal) && l.Contains(" never expires: ", StringComparison.Ordinal));
+        Assert.False(File.Exists(Path.Combine(dataDir, "admin-token")), "a supplied secret is not written anywhere");
+        using var client = new StriveClient(port);
+        var listed = await client.CallAsync<ListTokensRequest, ListTokensResponse>(secret, "AdminService/ListTokens", new ListTokensRequest());
+        Assert.Null(Assert.Single(listed.Tokens).ExpireTime);
+
+        silo.Terminate();
+        Assert.Equal(0, await silo.WaitForExitAsync(ExitTimeout));
+        Assert.DoesNotContain(secret, silo.AllOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AdminTokenFromTheEnvironment_IsTheBootstrapToken_AndNeverPrinted()
+    {
+        var secret = TokenSecrets.NewSecret();
+        await using var silo = SiloProcess.Start(
+            new Dictionary<string, string> { ["STRIVE_ADMIN_TOKEN"] = secret, ["STRIVE_ADMIN_TOKEN_TTL"] = "2h" },
+            "--grpc-port", "0", "--data-dir", _dir.Sub("data"));
+        var port = await silo.WaitForReadyAsync();
+
+        Assert.Contains("bootstrap admin token registered from STRIVE_ADMIN_TOKEN", silo.StdoutLines);
+        using var client = new StriveClient(port);
+        var listed = await client.CallAsync<ListTokensRequest, ListTokensResponse>(secret, "AdminService/ListTokens", new ListTokensRequest());
+        Assert.InRange(Assert.Single(listed.Tokens).ExpireTime.ToDateTimeOffset(), DateTimeOffset.UtcNow.AddHours(1), DateTimeOffset.UtcNow.AddHours(2));
+
+        silo.Terminate();
+        Assert.Equal(0, await silo.WaitForExitAsync(ExitTimeout));
+        Assert.DoesNotContain(secret, silo.AllOutput, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task RevocationPollIntervalOutOfRange_StopsTheStart()
+    {
+        await using var silo = SiloProcess.Start(
+            new Dictionary<string, string> { ["Strive__Auth__RevocationPollInterval"] = "00:00:05" },
+            "--grpc-port", "0", "--data-dir", _dir.Sub("data"));
+
+        Assert.Equal(1, await silo.WaitForExitAsync(ExitTimeout));
+        Assert.Contains(silo.StderrLines, l => l.StartsWith("silo failed: ", StringComparison.Ordinal) && l.Contains("Strive:Auth:RevocationPollInterval must be within 20 ms..750 ms", StringComparison.Ordinal));
+        Assert.DoesNotContain(silo.StdoutLines, l => l.StartsWith("gRPC listening", StringComparison.Ordinal));
+    }
+
+    /// <summary>The data directory (0700) and every file the silo and SQLite made in it (0600).</summary>
+    private static void AssertOwnerOnly(string dataDir)
+    {
+        Assert.False(OperatingSystem.IsWindows(), "Unix file modes");
+        if (OperatingSystem.IsWindows())
+        {
+            return;
+        }
+
+        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute, File.GetUnixFileMode(dataDir));
+        var files = Directory.GetFiles(dataDir).Select(Path.GetFileName).ToList();
+        Assert.Contains("strive.db", files);
+        Assert.Contains("silo.lock", files);
+        foreach (var file in files)
+        {
+            Assert.True(
+                File.GetUnixFileMode(Path.Combine(dataDir, file!)) == (UnixFileMode.UserRead | UnixFileMode.UserWrite),
+                $"{file} is {File.GetUnixFileMode(Path.Combine(dataDir, file!))}, not owner-only");
+        }
     }
 
     /// <summary>The network rollup is fed by a durable stream: polls (bounded) until it shows <paramref name="expected"/>.</summary>

@@ -63,7 +63,7 @@ public sealed class StoreLockTests : IDisposable
         var dataDir = _dir.Sub("data");
         await using var silo = SiloProcess.Start(null, "--grpc-port", "0", "--data-dir", dataDir);
         var port = await silo.WaitForReadyAsync();
-        var admin = silo.StdoutLines.Single(l => l.StartsWith("admin token: ", StringComparison.Ordinal))["admin token: ".Length..];
+        var admin = silo.AdminToken();
 
         var (code, output, error) = await InProcessCli.RunFreshAsync(_dir.Path, "tokens", "issue", "--role", "viewer", "--data-dir", dataDir);
         Assert.Equal(1, code);

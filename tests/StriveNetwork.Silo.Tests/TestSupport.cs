@@ -99,7 +99,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
         }
 
         // Only the settings a test gives: none inherited from the machine running the tests.
-        foreach (var name in SiloOptions.EnvironmentNames.Keys)
+        foreach (var name in SiloOptions.EnvironmentNames.Keys.Concat(SiloOptions.SecretEnvironmentNames))
         {
             start.Environment.Remove(name);
         }
@@ -166,6 +166,18 @@ public sealed partial class SiloProcess : IAsyncDisposable
                 Assert.Fail($"no expected stdout line within {timeout.TotalSeconds} s; output:\n{AllOutput}");
             }
         }
+    }
+
+    /// <summary>
+    /// The generated bootstrap secret of a first start: stdout is not a terminal, so the silo wrote it to
+    /// <c>&lt;data dir&gt;/admin-token</c> and printed only the path.
+    /// </summary>
+    public string AdminToken()
+    {
+        const string prefix = "admin token written to ";
+        var line = Assert.Single(StdoutLines, l => l.StartsWith(prefix, StringComparison.Ordinal));
+        var path = line[prefix.Length..line.IndexOf(" (owner-only", StringComparison.Ordinal)];
+        return File.ReadAllText(path).Trim();
     }
 
     /// <summary>Sends SIGTERM (what `docker stop` and systemd send); Process.Kill would be SIGKILL.</summary>

@@ -1,4 +1,6 @@
 using System.Collections.Concurrent;
+using Grpc.Core;
+using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Grains.Abstractions;
 
@@ -20,60 +22,147 @@ public enum TokenRejection
     Expired,
 }
 
+/// <summary>The outcome of one authentication: the token (when known), why it is rejected, and the revocation epoch it is current for.</summary>
+public sealed record TokenAuthentication(TokenRecord? Token, TokenRejection Rejection, long Epoch);
+
 /// <summary>
 /// Resolves bearer secrets to tokens through the registry grain, with a short-lived cache so that a call costs no
-/// grain call in the common case. Revocations on this silo are seen at once; elsewhere within <see cref="CacheTtl"/>.
+/// grain call in the common case.
 /// </summary>
-public sealed class TokenAuthenticator(IGrainFactory grains, TimeProvider timeProvider)
+/// <remarks>
+/// Revocation is atomic with respect to lookups in flight. Every lookup answers the registry's revocation epoch with
+/// the record, and every cache entry keeps the epoch it was fetched under. Once any answer (a lookup, or
+/// <see cref="TokenRevocationWatcher"/>'s poll) has shown a newer epoch, older entries are neither trusted nor cached:
+/// a lookup that read the record before a revocation and returns after it cannot put the old record back. A local
+/// generation counter does the same for <see cref="Invalidate"/>: a lookup that started before an invalidation never
+/// caches its result.
+/// </remarks>
+public sealed class TokenAuthenticator(IGrainFactory grains, TimeProvider timeProvider, OpenCallRegistry openCalls)
 {
-    /// <summary>How long a lookup result is reused (the API promises revocation everywhere within 5 s).</summary>
+    /// <summary>How long a lookup result is reused at most (revocations end it sooner, through the epoch).</summary>
     public static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(4);
 
     // Bounded so that a flood of random secrets cannot grow memory: past the limit the cache is simply cleared.
     private const int MaxCacheEntries = 10_000;
 
-    private readonly ConcurrentDictionary<string, (TokenRecord? Token, DateTimeOffset FetchedAt)> _cache = new(StringComparer.Ordinal);
+    // The registry's epoch only grows and a fresh lookup answers at least every epoch seen before it, so one retry
+    // normally suffices; the bound only guards against a registry that keeps moving.
+    private const int MaxLookups = 4;
+
+    private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
+    private long _seenEpoch;
+    private long _generation;
+
+    /// <summary>The highest revocation epoch this process has seen from the registry.</summary>
+    public long SeenEpoch => Volatile.Read(ref _seenEpoch);
+
+    /// <summary>Cached lookups (for tests and diagnostics).</summary>
+    public int CachedCount => _cache.Count;
 
     /// <summary>Looks the secret up; returns the token and why it is rejected (if it is).</summary>
     public async Task<(TokenRecord? Token, TokenRejection Rejection)> AuthenticateAsync(string secret, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        var now = timeProvider.GetUtcNow();
-        var hash = TokenSecrets.Hash(secret);
-        TokenRecord? token;
-        if (_cache.TryGetValue(hash, out var cached) && now - cached.FetchedAt < CacheTtl)
-        {
-            token = cached.Token;
-        }
-        else
-        {
-            token = await grains.GetGrain<ITokenRegistryGrain>(GrainKeys.TokensKey).LookupAsync(hash, cancellationToken).ConfigureAwait(false);
-            if (_cache.Count >= MaxCacheEntries)
-            {
-                _cache.Clear();
-            }
-
-            _cache[hash] = (token, now);
-        }
-
-        return token switch
-        {
-            null => (null, TokenRejection.Unknown),
-            { RevokeTime: not null } => (token, TokenRejection.Revoked),
-            { ExpireTime: { } expiry } when expiry <= now => (token, TokenRejection.Expired),
-            _ => (token, TokenRejection.None),
-        };
+        var result = await AuthenticateHashAsync(TokenSecrets.Hash(secret), cancellationToken).ConfigureAwait(false);
+        return (result.Token, result.Rejection);
     }
 
-    /// <summary>Drops cached lookups of a token (after a revocation on this silo), so it stops working at once here.</summary>
+    /// <summary>Looks a secret up by its hash; the answer is current for the epoch it names.</summary>
+    public async Task<TokenAuthentication> AuthenticateHashAsync(string secretHash, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(secretHash);
+        var now = timeProvider.GetUtcNow();
+        if (_cache.TryGetValue(secretHash, out var cached) && now - cached.FetchedAt < CacheTtl && cached.Epoch >= SeenEpoch)
+        {
+            return Judge(cached.Token, cached.Epoch, now);
+        }
+
+        var registry = grains.GetGrain<ITokenRegistryGrain>(GrainKeys.TokensKey);
+        for (var attempt = 1; ; attempt++)
+        {
+            var generation = Volatile.Read(ref _generation);
+            var lookup = await registry.LookupWithEpochAsync(secretHash, cancellationToken).ConfigureAwait(false);
+            ObserveEpoch(lookup.Epoch);
+            if (lookup.Epoch >= SeenEpoch)
+            {
+                Cache(secretHash, new CacheEntry(lookup.Token, now, lookup.Epoch), generation);
+                return Judge(lookup.Token, lookup.Epoch, timeProvider.GetUtcNow());
+            }
+
+            // Fetched under an epoch older than one already seen: the record may predate a revocation. Ask again.
+            if (attempt == MaxLookups)
+            {
+                throw GatewayErrors.Of(StatusCode.Unavailable, "the token registry is catching up with revocations; call again");
+            }
+        }
+    }
+
+    /// <summary>Records an epoch seen from the registry; entries fetched under older epochs stop being trusted.</summary>
+    public void ObserveEpoch(long epoch)
+    {
+        var seen = Volatile.Read(ref _seenEpoch);
+        while (epoch > seen)
+        {
+            var previous = Interlocked.CompareExchange(ref _seenEpoch, epoch, seen);
+            if (previous == seen)
+            {
+                return;
+            }
+
+            seen = previous;
+        }
+    }
+
+    /// <summary>
+    /// After a revocation of <paramref name="tokenId"/>: drops its cached lookups, keeps lookups already in flight from
+    /// caching, and ends its open calls on this process, so it stops working here at once.
+    /// </summary>
     public void Invalidate(string tokenId)
     {
+        ArgumentNullException.ThrowIfNull(tokenId);
+        Interlocked.Increment(ref _generation);
         foreach (var entry in _cache)
         {
             if (entry.Value.Token?.TokenId == tokenId)
             {
-                _cache.TryRemove(entry.Key, out _);
+                _cache.TryRemove(entry);
             }
         }
+
+        openCalls.EndToken(tokenId, TokenRejection.Revoked);
     }
+
+    /// <summary>Drops every cached lookup (the registry could not say which tokens were revoked).</summary>
+    public void InvalidateAll()
+    {
+        Interlocked.Increment(ref _generation);
+        _cache.Clear();
+    }
+
+    private static TokenAuthentication Judge(TokenRecord? token, long epoch, DateTimeOffset now) => token switch
+    {
+        null => new(null, TokenRejection.Unknown, epoch),
+        { RevokeTime: not null } => new(token, TokenRejection.Revoked, epoch),
+        { ExpireTime: { } expiry } when expiry <= now => new(token, TokenRejection.Expired, epoch),
+        _ => new(token, TokenRejection.None, epoch),
+    };
+
+    private void Cache(string secretHash, CacheEntry entry, long generation)
+    {
+        if (_cache.Count >= MaxCacheEntries)
+        {
+            _cache.Clear();
+        }
+
+        _cache[secretHash] = entry;
+
+        // Checked after publishing, so that an invalidation or a newer epoch arriving at the same moment either sees
+        // the entry (and removes it) or is seen here (and the entry removes itself); only this very entry is removed.
+        if (Volatile.Read(ref _generation) != generation || entry.Epoch < SeenEpoch)
+        {
+            _cache.TryRemove(new KeyValuePair<string, CacheEntry>(secretHash, entry));
+        }
+    }
+
+    private sealed record CacheEntry(TokenRecord? Token, DateTimeOffset FetchedAt, long Epoch);
 }

@@ -29,13 +29,19 @@ public sealed class TokenIssuer(IGrainFactory grains)
     }
 
     /// <summary>
-    /// Issues the never-expiring bootstrap admin token when the registry is empty (first start); null when it already
-    /// holds tokens, so a restart never prints a second one.
+    /// Issues the bootstrap admin token when the registry is empty (first start); null when it already holds tokens,
+    /// so a restart never issues a second one. <paramref name="secret"/> is the operator's (from a file or the
+    /// environment) or, when null, a new one; <paramref name="expireTime"/> null means it never expires.
     /// </summary>
-    public async Task<IssuedToken?> BootstrapAsync(CancellationToken cancellationToken = default)
+    public async Task<IssuedToken?> BootstrapAsync(string? secret = null, DateTimeOffset? expireTime = null, CancellationToken cancellationToken = default)
     {
-        var secret = TokenSecrets.NewSecret();
-        var record = await Registry.IssueBootstrapAsync(TokenSecrets.Hash(secret), cancellationToken).ConfigureAwait(false);
+        if (secret is not null && !TokenSecrets.HasSecretShape(secret))
+        {
+            throw new ArgumentException("The bootstrap secret must be 'snt_' followed by 43 url-safe base64 characters.", nameof(secret));
+        }
+
+        secret ??= TokenSecrets.NewSecret();
+        var record = await Registry.IssueBootstrapAsync(TokenSecrets.Hash(secret), expireTime, cancellationToken).ConfigureAwait(false);
         return record is null ? null : new IssuedToken(record, secret);
     }
 

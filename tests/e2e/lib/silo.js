@@ -1,18 +1,21 @@
 'use strict';
 // Starts a real StriveNetwork silo process for the end-to-end suite and reads what it announces on stdout:
+//   bootstrap admin token registered from STRIVE_ADMIN_TOKEN
 //   gRPC listening on 127.0.0.1:<port>
-//   admin token: <token>
+// The bootstrap admin secret is made here and given in STRIVE_ADMIN_TOKEN, as an operator does with a Kubernetes
+// Secret: the silo never prints a secret to a pipe.
 // STRIVE_SILO_DLL=/path/StriveNetwork.Silo.dll picks the build; otherwise the newer of the Release and Debug builds
 // of silo/ is used. A missing build fails loudly: the suite never passes by not running.
 const path = require('node:path');
 const fs = require('node:fs');
 const os = require('node:os');
+const crypto = require('node:crypto');
 const { spawn } = require('node:child_process');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const DLL_NAME = 'StriveNetwork.Silo.dll';
 const LISTENING_LINE = /gRPC listening on (127\.0\.0\.1:\d+)/;
-const TOKEN_LINE = /admin token: (\S+)/;
+const TOKEN_LINE = /^bootstrap admin token registered from STRIVE_ADMIN_TOKEN$/;
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 15_000;
 
@@ -34,11 +37,17 @@ function resolveSiloDll(env = process.env) {
   return found;
 }
 
+/** A new bearer secret: 'snt_' + 256 random bits in url-safe base64 without padding (what the silo generates). */
+function newSecret() {
+  return `snt_${crypto.randomBytes(32).toString('base64url')}`;
+}
+
 /**
  * Starts a silo on an ephemeral port with SQLite (or `storage` args) in a fresh temporary data directory (or `dataDir`,
  * for a restart).
  * Resolves to { address, adminToken, dataDir, output(), stop({ keepData }) } once the port is announced and, on a
- * fresh store, the admin token (a restart on a store that has tokens prints none: pass expectAdminToken: false).
+ * fresh store, the admin token (given in STRIVE_ADMIN_TOKEN, registered on the first start of an empty store; a
+ * restart on a store that has tokens registers none: pass expectAdminToken: false).
  */
 function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs = [], env = process.env, dataDir: existingDataDir, expectAdminToken = true } = {}) {
   const dll = resolveSiloDll(env);
@@ -46,7 +55,12 @@ function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs 
   const args = [dll, '--grpc-port', '0', '--data-dir', dataDir, ...storage, ...(demo ? ['--demo'] : []), ...extraArgs];
   const label = `silo (${path.relative(REPO_ROOT, dll)}${demo ? ' --demo' : ''})`;
   return new Promise((resolve, reject) => {
-    const child = spawn('dotnet', args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...env }, cwd: dataDir });
+    const secret = expectAdminToken ? newSecret() : undefined;
+    const childEnv = { ...env };
+    delete childEnv.STRIVE_ADMIN_TOKEN;
+    delete childEnv.STRIVE_ADMIN_TOKEN_FILE;
+    if (secret) childEnv.STRIVE_ADMIN_TOKEN = secret;
+    const child = spawn('dotnet', args, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv, cwd: dataDir });
     let output = '';
     let buffer = '';
     let address;
@@ -67,7 +81,7 @@ function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs 
       reject(new Error(`${message}\n--- ${label} output ---\n${output}`));
     };
     const timer = setTimeout(
-      () => fail(`${label} did not announce 'gRPC listening on' and 'admin token:' within ${READY_TIMEOUT_MS / 1000} s`),
+      () => fail(`${label} did not announce 'gRPC listening on'${expectAdminToken ? " and register the bootstrap admin token" : ''} within ${READY_TIMEOUT_MS / 1000} s`),
       READY_TIMEOUT_MS);
     child.stderr.setEncoding('utf8');
     child.stderr.on('data', capture);
@@ -80,7 +94,7 @@ function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs 
       buffer = lines.pop();
       for (const line of lines) {
         address ??= LISTENING_LINE.exec(line)?.[1];
-        adminToken ??= TOKEN_LINE.exec(line)?.[1];
+        if (TOKEN_LINE.test(line)) adminToken = secret;
       }
       if (address && (adminToken || !expectAdminToken)) {
         settled = true;
@@ -114,4 +128,4 @@ function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs 
   });
 }
 
-module.exports = { startSilo, resolveSiloDll, REPO_ROOT };
+module.exports = { startSilo, resolveSiloDll, newSecret, REPO_ROOT };

@@ -10,7 +10,7 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn } = require('node:child_process');
-const { startSilo, resolveSiloDll } = require('../lib/silo');
+const { startSilo, resolveSiloDll, newSecret } = require('../lib/silo');
 const { connect, call } = require('../lib/client');
 
 const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'strive-e2e-crash-'));
@@ -31,14 +31,16 @@ function storeBytes() {
 
 /** Starts `--demo` and SIGKILLs it once the load has written `bytes` (a full load writes about 20 MB). */
 async function killMidLoad(bytes) {
-  const child = spawn('dotnet', [resolveSiloDll(), '--grpc-port', '0', '--data-dir', dataDir, '--demo'], { stdio: ['ignore', 'pipe', 'pipe'], cwd: dataDir });
+  const admin = newSecret();
+  const child = spawn('dotnet', [resolveSiloDll(), '--grpc-port', '0', '--data-dir', dataDir, '--demo'],
+    { stdio: ['ignore', 'pipe', 'pipe'], cwd: dataDir, env: { ...process.env, STRIVE_ADMIN_TOKEN: admin } });
   let stdout = '';
   child.stdout.setEncoding('utf8');
   child.stdout.on('data', (chunk) => { stdout += chunk; });
   child.stderr.resume();
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
   const deadline = Date.now() + 60_000;
-  while (!/admin token: \S+/.test(stdout) || storeBytes() < bytes) {
+  while (!/bootstrap admin token registered/.test(stdout) || storeBytes() < bytes) {
     if (Date.now() > deadline || child.exitCode !== null) {
       child.kill('SIGKILL');
       throw new Error(`the demo load did not reach ${bytes} bytes within 60 s:\n${stdout}`);
@@ -48,7 +50,7 @@ async function killMidLoad(bytes) {
   child.kill('SIGKILL');
   assert.equal((await exited).signal, 'SIGKILL');
   assert.doesNotMatch(stdout, /demo network loaded/, 'the crash must hit the writes, not the end of the load');
-  return /admin token: (\S+)/.exec(stdout)[1];
+  return admin;
 }
 
 test('crash: a silo killed during the demo load completes it on restart, to the same network, consistently', async () => {
