@@ -4,7 +4,7 @@ namespace StriveNetwork.Providers.Sqlite;
 /// Creates the folders and the database file that the provider owns with owner-only permissions on Unix (0700 and
 /// 0600): the file holds every grain's state. Existing folders and files are left as the operator made them.
 /// </summary>
-internal static class OwnerOnlyPaths
+public static class OwnerOnlyPaths
 {
     private const UnixFileMode OwnerOnlyDirectory = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
     private const UnixFileMode OwnerOnlyFile = UnixFileMode.UserRead | UnixFileMode.UserWrite;

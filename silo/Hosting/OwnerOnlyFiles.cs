@@ -8,37 +8,12 @@ namespace StriveNetwork.Silo.Hosting;
 /// </summary>
 internal static class OwnerOnlyFiles
 {
-    /// <summary>Mode of the folders the silo creates.</summary>
-    public const UnixFileMode DirectoryMode = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute;
-
     /// <summary>Mode of the files the silo creates.</summary>
     public const UnixFileMode FileMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
 
-    /// <summary>Creates <paramref name="directory"/> and its missing parents, each 0700.</summary>
-    public static void CreateDirectory(string directory)
-    {
-        directory = Path.GetFullPath(directory);
-        if (Directory.Exists(directory))
-        {
-            return;
-        }
-
-        var parent = Path.GetDirectoryName(directory);
-        if (!string.IsNullOrEmpty(parent))
-        {
-            CreateDirectory(parent);
-        }
-
-        if (OperatingSystem.IsWindows())
-        {
-            Directory.CreateDirectory(directory);
-            return;
-        }
-
-        Directory.CreateDirectory(directory, DirectoryMode);
-        // The create mode passes through the umask; set it exactly.
-        File.SetUnixFileMode(directory, DirectoryMode);
-    }
+    /// <summary>Creates <paramref name="directory"/> and its missing parents, each 0700 (the SQLite provider's rule).</summary>
+    public static void CreateDirectory(string directory) =>
+        StriveNetwork.Providers.Sqlite.OwnerOnlyPaths.CreateDirectory(Path.GetFullPath(directory));
 
     /// <summary>Options that create a missing file 0600 (the umask can only remove bits).</summary>
     public static FileStreamOptions Create(System.IO.FileMode mode, FileAccess access, FileShare share)
