@@ -397,8 +397,27 @@ public sealed class PartnershipGrain(
         return from.AddMonths((s.Settings ?? RuleSettings).ReevaluationPeriodMonths);
     }
 
-    private Task EnsureReminderAsync() =>
-        this.RegisterOrUpdateReminder(ReevaluationReminder, ReminderPeriod, ReminderPeriod);
+    /// <summary>
+    /// Registers the daily re-evaluation reminder when it is missing. An activation only reads the reminder table, so a
+    /// store that cannot take writes (a full disk) still serves reads; a registration that fails is logged and tried
+    /// again by the next activation, since a late schedule is caught up by <see cref="OnReminderAsync"/>'s due check.
+    /// </summary>
+    private async Task EnsureReminderAsync()
+    {
+        if (await this.GetReminder(ReevaluationReminder) is not null)
+        {
+            return;
+        }
+
+        try
+        {
+            await this.RegisterOrUpdateReminder(ReevaluationReminder, ReminderPeriod, ReminderPeriod);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            PartnershipLog.ReminderNotRegistered(logger, Key, exception.GetType().Name);
+        }
+    }
 
     /// <summary>Records one re-evaluation by the domain ledger and publishes the resulting snapshot, in one write.</summary>
     private async Task<ReevaluationRecord> ReevaluateAsync(

@@ -11,6 +11,14 @@ public sealed class SharedReminderTable : IReminderTable
     private readonly Lock _gate = new();
     private readonly Dictionary<(GrainId GrainId, string Name), ReminderEntry> _rows = [];
     private long _version;
+    private volatile bool _refuseWrites;
+
+    /// <summary>When set, every upsert fails as a full disk would; reads keep working.</summary>
+    public bool RefuseWrites
+    {
+        get => _refuseWrites;
+        set => _refuseWrites = value;
+    }
 
     public Task Init() => Task.CompletedTask;
 
@@ -46,6 +54,11 @@ public sealed class SharedReminderTable : IReminderTable
     public Task<string?> UpsertRow(ReminderEntry entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+        if (_refuseWrites)
+        {
+            throw new IOException("reminder table refuses writes (test)");
+        }
+
         lock (_gate)
         {
             var row = Copy(entry);
