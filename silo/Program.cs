@@ -16,11 +16,14 @@ namespace StriveNetwork.Silo
     {
         private readonly Option<int?> _grpcPort = new("--grpc-port") { Description = "gRPC port on 127.0.0.1 (default 5000; 0 = any free port)" };
         private readonly Option<string?> _dataDir = new("--data-dir") { Description = "SQLite data directory (default ./data)" };
-        private readonly Option<string?> _storage = new("--storage") { Description = "sqlite (default) or postgres" };
+        private readonly Option<string?> _storage = new("--storage") { Description = "sqlite (default, one silo), postgres or azure (silos form a cluster through the store)" };
+        private readonly Option<string?> _clusterId = new("--cluster-id") { Description = "Orleans cluster id with postgres or azure storage (default strive)" };
+        private readonly Option<string?> _listenAddress = new("--listen-address") { Description = "Address of the gRPC front door and dashboard (default 127.0.0.1)" };
+        private readonly Option<string?> _advertiseAddress = new("--advertise-address") { Description = "Address other silos reach this one on (default 127.0.0.1; the pod IP on Kubernetes)" };
         private readonly Option<string?> _postgres = new("--postgres") { Description = "PostgreSQL connection string (with --storage postgres)" };
         private readonly Option<bool> _demo = new("--demo") { Description = "Load the demo network (once)" };
         private readonly Option<int?> _minN = new("--min-n") { Description = "Small-cell suppression minimum n (default 10)" };
-        private readonly Option<int?> _siloPort = new("--silo-port") { Description = "Orleans silo port on 127.0.0.1 (default 0 = any free port)" };
+        private readonly Option<int?> _siloPort = new("--silo-port") { Description = "Orleans silo-to-silo port (default 0 = any free port)" };
         private readonly Option<int?> _dashboardPort = new("--dashboard-port") { Description = "Orleans Dashboard port on 127.0.0.1, admin token required (default 0 = off)" };
         private readonly Option<string?> _adminTokenFile = new("--admin-token-file") { Description = "File holding the bootstrap admin secret (first start only; or env STRIVE_ADMIN_TOKEN)" };
         private readonly Option<string?> _adminTokenTtl = new("--admin-token-ttl") { Description = "Lifetime of the bootstrap admin token (default 24h; 90m, 7d, ... or never)" };
@@ -44,7 +47,7 @@ namespace StriveNetwork.Silo
             _error = error;
             _outputIsTerminal = outputIsTerminal;
             Root = new RootCommand("StriveNetwork silo: Orleans silo + strive.v1 gRPC front door.");
-            foreach (var option in new Option[] { _grpcPort, _dataDir, _storage, _postgres, _demo, _minN, _siloPort, _dashboardPort, _adminTokenFile, _adminTokenTtl })
+            foreach (var option in new Option[] { _grpcPort, _dataDir, _storage, _clusterId, _listenAddress, _advertiseAddress, _postgres, _demo, _minN, _siloPort, _dashboardPort, _adminTokenFile, _adminTokenTtl })
             {
                 option.Recursive = true;
                 Root.Add(option);
@@ -99,6 +102,21 @@ namespace StriveNetwork.Silo
             if (result.GetValue(_storage) is { } storage)
             {
                 options.Storage = storage;
+            }
+
+            if (result.GetValue(_clusterId) is { } clusterId)
+            {
+                options.ClusterId = clusterId;
+            }
+
+            if (result.GetValue(_listenAddress) is { } listenAddress)
+            {
+                options.ListenAddress = listenAddress;
+            }
+
+            if (result.GetValue(_advertiseAddress) is { } advertiseAddress)
+            {
+                options.AdvertiseAddress = advertiseAddress;
             }
 
             var flagProblems = new List<string>();

@@ -31,21 +31,22 @@ public static partial class SiloHost
 
         // Before the store lock: bad limits touch nothing.
         var limits = BindLimits(builder.Configuration);
-        await using var storeLock = await StoreLock.AcquireAsync(options, cancellationToken).ConfigureAwait(false);
+        await using var storeLock = StoreLock.Acquire(options);
         builder.Services.Configure<GatewayLimits>(builder.Configuration.GetSection(GatewayLimits.SectionName));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.ApplyGatewayLimits(limits);
 
             // gRPC over h2c only; the dashboard (when on) speaks HTTP/1.1 and HTTP/2 for browsers.
-            kestrel.Listen(IPAddress.Loopback, options.GrpcPort, listen =>
+            var address = IPAddress.Parse(options.ListenAddress);
+            kestrel.Listen(address, options.GrpcPort, listen =>
             {
                 listen.Protocols = HttpProtocols.Http2;
                 listen.UseClientConnectionLimit(limits);
             });
             if (options.DashboardPort != 0)
             {
-                kestrel.Listen(IPAddress.Loopback, options.DashboardPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+                kestrel.Listen(address, options.DashboardPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
             }
         });
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
@@ -78,13 +79,13 @@ public static partial class SiloHost
         // The listening line comes last: scripts wait for it, and every line before it is then on stdout.
         if (options.DashboardPort != 0)
         {
-            await output.WriteLineAsync($"Orleans Dashboard on http://127.0.0.1:{options.DashboardPort}/ (admin token as password)").ConfigureAwait(false);
+            await output.WriteLineAsync($"Orleans Dashboard on http://{options.ListenAddress}:{options.DashboardPort}/ (admin token as password)").ConfigureAwait(false);
         }
 
-        await output.WriteLineAsync($"gRPC listening on 127.0.0.1:{port}").ConfigureAwait(false);
+        await output.WriteLineAsync($"gRPC listening on {options.ListenAddress}:{port}").ConfigureAwait(false);
 
         await output.FlushAsync(cancellationToken).ConfigureAwait(false);
-        LogStarted(logger, port, options.UsesPostgres ? "postgres" : "sqlite");
+        LogStarted(logger, options.ListenAddress, port, options.Profile);
 
         await app.WaitForShutdownAsync(CancellationToken.None).ConfigureAwait(false);
         LogStopped(logger);
@@ -96,7 +97,7 @@ public static partial class SiloHost
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(work);
-        await using var storeLock = await StoreLock.AcquireAsync(options, cancellationToken).ConfigureAwait(false);
+        await using var storeLock = StoreLock.Acquire(options);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, DisableDefaults = true });
         ConfigureLogging(builder.Logging);
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
@@ -165,8 +166,8 @@ public static partial class SiloHost
         throw new InvalidOperationException("Kestrel reported no bound address.");
     }
 
-    [LoggerMessage(EventId = 6100, EventName = "SiloStarted", Level = LogLevel.Information, Message = "Silo started: gRPC on 127.0.0.1:{Port}, storage {Storage}")]
-    private static partial void LogStarted(ILogger logger, int port, string storage);
+    [LoggerMessage(EventId = 6100, EventName = "SiloStarted", Level = LogLevel.Information, Message = "Silo started: gRPC on {Address}:{Port}, profile {Profile}")]
+    private static partial void LogStarted(ILogger logger, string address, int port, ClusterProfile profile);
 
     [LoggerMessage(EventId = 6101, EventName = "SiloStopped", Level = LogLevel.Information, Message = "Silo stopped; grains deactivated and state written")]
     private static partial void LogStopped(ILogger logger);

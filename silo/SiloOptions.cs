@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Net;
+using System.Text.RegularExpressions;
 using StriveNetwork.Gateway.Tokens;
 
 namespace StriveNetwork.Silo;
@@ -23,13 +25,18 @@ public sealed class SiloOptions
         ["STRIVE_ADMIN_TOKEN_FILE"] = nameof(AdminTokenFile),
         ["STRIVE_ADMIN_TOKEN_TTL"] = nameof(AdminTokenTtl),
         ["STRIVE_POSTGRES_PASSWORD_FILE"] = nameof(PostgresPasswordFile),
+        ["STRIVE_CLUSTER_ID"] = nameof(ClusterId),
+        ["STRIVE_LISTEN_ADDRESS"] = nameof(ListenAddress),
+        ["STRIVE_ADVERTISE_ADDRESS"] = nameof(AdvertiseAddress),
+        ["STRIVE_AZURE_STORAGE_FILE"] = nameof(AzureStorageFile),
+        ["STRIVE_AZURE_STORAGE_ACCOUNT"] = nameof(AzureStorageAccount),
     };
 
     /// <summary>
     /// Secrets read from the environment only (never from appsettings.json or a flag): the bootstrap admin token and
     /// the PostgreSQL password.
     /// </summary>
-    public static IReadOnlyList<string> SecretEnvironmentNames { get; } = ["STRIVE_ADMIN_TOKEN", "STRIVE_POSTGRES_PASSWORD"];
+    public static IReadOnlyList<string> SecretEnvironmentNames { get; } = ["STRIVE_ADMIN_TOKEN", "STRIVE_POSTGRES_PASSWORD", "STRIVE_AZURE_STORAGE"];
 
     /// <summary>Default lifetime of the bootstrap admin token.</summary>
     public static readonly TimeSpan DefaultAdminTokenLifetime = TimeSpan.FromHours(24);
@@ -43,8 +50,32 @@ public sealed class SiloOptions
     /// <summary>Directory of the SQLite database.</summary>
     public string DataDir { get; set; } = "./data";
 
-    /// <summary><c>sqlite</c> or <c>postgres</c>.</summary>
+    /// <summary>
+    /// The store, which is also the cluster profile (<see cref="Profile"/>): <c>sqlite</c> (one silo, the default),
+    /// <c>postgres</c> or <c>azure</c> (silos that form a cluster through the store).
+    /// </summary>
     public string Storage { get; set; } = "sqlite";
+
+    /// <summary>Orleans cluster id of the <c>postgres</c> and <c>azure</c> profiles: silos with the same id on one store form one cluster.</summary>
+    public string ClusterId { get; set; } = "strive";
+
+    /// <summary>Address the gRPC front door and the dashboard listen on (default 127.0.0.1; <c>0.0.0.0</c> in a container).</summary>
+    public string ListenAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>Address other silos reach this silo's silo-to-silo port on (default 127.0.0.1; the pod IP on Kubernetes).</summary>
+    public string AdvertiseAddress { get; set; } = "127.0.0.1";
+
+    /// <summary>File holding the Azure Storage connection string (profile <c>azure</c>; or env <c>STRIVE_AZURE_STORAGE</c>).</summary>
+    public string? AzureStorageFile { get; set; }
+
+    /// <summary>
+    /// Azure Storage account name for a managed identity (profile <c>azure</c>, no connection string): the silo uses
+    /// <c>https://{account}.blob.core.windows.net</c> and <c>.table.core.windows.net</c> with the default Azure credential.
+    /// </summary>
+    public string? AzureStorageAccount { get; set; }
+
+    /// <summary>The Azure Storage connection string, from <c>STRIVE_AZURE_STORAGE</c> or <see cref="AzureStorageFile"/>; a secret.</summary>
+    public string? AzureStorageConnectionString { get; set; }
 
     /// <summary>PostgreSQL connection string (required with <c>postgres</c> storage).</summary>
     public string? Postgres { get; set; }
@@ -105,6 +136,14 @@ public sealed class SiloOptions
     /// <summary>Whether PostgreSQL is the storage.</summary>
     public bool UsesPostgres => string.Equals(Storage, "postgres", StringComparison.OrdinalIgnoreCase);
 
+    /// <summary>The cluster profile the storage selects (<see cref="ClusterProfile.Embedded"/> when it is not valid).</summary>
+    public ClusterProfile Profile => Storage.ToUpperInvariant() switch
+    {
+        "POSTGRES" => ClusterProfile.Postgres,
+        "AZURE" => ClusterProfile.Azure,
+        _ => ClusterProfile.Embedded,
+    };
+
     /// <summary>Every problem of the settings (empty when valid).</summary>
     public IEnumerable<string> Validate()
     {
@@ -127,9 +166,40 @@ public sealed class SiloOptions
             yield return $"dashboard port {DashboardPort} is already the gRPC or silo port";
         }
 
-        if (!string.Equals(Storage, "sqlite", StringComparison.OrdinalIgnoreCase) && !UsesPostgres)
+        if (!string.Equals(Storage, "sqlite", StringComparison.OrdinalIgnoreCase) && Profile == ClusterProfile.Embedded)
         {
-            yield return $"storage must be 'sqlite' or 'postgres' (got '{Storage}')";
+            yield return $"storage must be 'sqlite', 'postgres' or 'azure' (got '{Storage}')";
+        }
+
+        if (!Regex.IsMatch(ClusterId, @"\A[a-z0-9][a-z0-9-]{0,62}\z"))
+        {
+            yield return "cluster id must be 1..63 lower-case letters, digits and '-', starting with a letter or digit";
+        }
+
+        foreach (var (name, value) in new[] { ("listen address", ListenAddress), ("advertise address", AdvertiseAddress) })
+        {
+            if (!IPAddress.TryParse(value, out _))
+            {
+                yield return $"{name} must be an IP address such as 127.0.0.1 or 0.0.0.0 (got '{value}')";
+            }
+        }
+
+        if (IPAddress.TryParse(AdvertiseAddress, out var advertised) && (advertised.Equals(IPAddress.Any) || advertised.Equals(IPAddress.IPv6Any)))
+        {
+            yield return "advertise address must be an address other silos can reach, not 0.0.0.0";
+        }
+
+        if (Profile == ClusterProfile.Azure && AzureStorageConnectionString is null && string.IsNullOrWhiteSpace(AzureStorageAccount))
+        {
+            yield return "storage 'azure' needs a connection string (STRIVE_AZURE_STORAGE or STRIVE_AZURE_STORAGE_FILE) or an account for a managed identity (STRIVE_AZURE_STORAGE_ACCOUNT)";
+        }
+        else if (Profile == ClusterProfile.Azure && AzureStorageConnectionString is not null && !string.IsNullOrWhiteSpace(AzureStorageAccount))
+        {
+            yield return "give storage 'azure' either a connection string or an account (managed identity), not both";
+        }
+        else if (AzureStorageAccount is { Length: > 0 } account && !Regex.IsMatch(account, @"\A[a-z0-9]{3,24}\z"))
+        {
+            yield return "azure storage account must be 3..24 lower-case letters and digits";
         }
 
         if (UsesPostgres && string.IsNullOrWhiteSpace(Postgres))
@@ -243,6 +313,33 @@ public sealed class SiloOptions
         else if (!string.IsNullOrEmpty(PostgresPasswordFile) && ReadSecretFile(PostgresPasswordFile, "postgres password file") is { } read)
         {
             (PostgresPassword, var problem) = read;
+            if (problem is not null)
+            {
+                yield return problem;
+            }
+        }
+
+        foreach (var problem in LoadAzureSecret(environment))
+        {
+            yield return problem;
+        }
+    }
+
+    /// <summary>Reads the Azure Storage connection string from <c>STRIVE_AZURE_STORAGE</c> or <see cref="AzureStorageFile"/>.</summary>
+    private IEnumerable<string> LoadAzureSecret(IReadOnlyDictionary<string, string?> environment)
+    {
+        var fromEnvironment = environment.GetValueOrDefault("STRIVE_AZURE_STORAGE");
+        if (!string.IsNullOrEmpty(fromEnvironment) && !string.IsNullOrEmpty(AzureStorageFile))
+        {
+            yield return "give the Azure Storage connection string either in STRIVE_AZURE_STORAGE or in STRIVE_AZURE_STORAGE_FILE, not both";
+        }
+        else if (!string.IsNullOrEmpty(fromEnvironment))
+        {
+            AzureStorageConnectionString = fromEnvironment.Trim();
+        }
+        else if (!string.IsNullOrEmpty(AzureStorageFile) && ReadSecretFile(AzureStorageFile, "azure storage file") is { } read)
+        {
+            (AzureStorageConnectionString, var problem) = read;
             if (problem is not null)
             {
                 yield return problem;
@@ -370,6 +467,21 @@ public sealed class SiloOptions
                 break;
             case nameof(PostgresPasswordFile):
                 options.PostgresPasswordFile = value;
+                break;
+            case nameof(ClusterId):
+                options.ClusterId = value.Trim();
+                break;
+            case nameof(ListenAddress):
+                options.ListenAddress = value.Trim();
+                break;
+            case nameof(AdvertiseAddress):
+                options.AdvertiseAddress = value.Trim();
+                break;
+            case nameof(AzureStorageFile):
+                options.AzureStorageFile = value;
+                break;
+            case nameof(AzureStorageAccount):
+                options.AzureStorageAccount = value.Trim();
                 break;
             default:
                 throw new ArgumentOutOfRangeException(nameof(setting), setting, "Unknown setting.");

@@ -1,4 +1,3 @@
-using Npgsql;
 using StriveNetwork.Silo.Hosting;
 
 namespace StriveNetwork.Silo;
@@ -7,47 +6,30 @@ namespace StriveNetwork.Silo;
 public sealed class StoreInUseException(string message) : Exception(message);
 
 /// <summary>
-/// Keeps one process per store. The grain directory is in-process, so two silos on one store would both activate
-/// the same grains; and a token command writing beside a running silo would not be seen by it. SQLite: an exclusive
-/// lock on <c>&lt;data dir&gt;/silo.lock</c> (released by the kernel if the process dies); PostgreSQL: a session
-/// advisory lock held on a connection of its own for the life of the process (released when it closes).
+/// Keeps one process per store in the embedded profile, whose localhost clustering keeps the grain directory in the
+/// process: two silos on one SQLite file would both activate the same grains, and a token command writing beside a
+/// running silo would not be seen by it. An exclusive lock on <c>&lt;data dir&gt;/silo.lock</c>, released by the
+/// kernel when the process dies. The cluster profiles need no lock: their silos share a membership table, so a second
+/// silo joins the cluster (ADR 0007, ADR 0013).
 /// </summary>
 public sealed class StoreLock : IAsyncDisposable
 {
-    // Advisory lock keys are per database; this one names "the StriveNetwork silo of this database".
-    private const long AdvisoryKey = 0x5354_5249_5645_0001;
+    private readonly FileStream _file;
 
-    private readonly FileStream? _file;
-    private readonly NpgsqlConnection? _connection;
+    private StoreLock(FileStream file) => _file = file;
 
-    private StoreLock(FileStream? file, NpgsqlConnection? connection)
-    {
-        _file = file;
-        _connection = connection;
-    }
-
-    /// <summary>Takes the store of <paramref name="options"/>, or throws <see cref="StoreInUseException"/>.</summary>
-    public static async Task<StoreLock> AcquireAsync(SiloOptions options, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Takes the store of <paramref name="options"/> (embedded profile), or throws <see cref="StoreInUseException"/>;
+    /// null for the cluster profiles.
+    /// </summary>
+    public static StoreLock? Acquire(SiloOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        return options.UsesPostgres
-            ? await AcquirePostgresAsync(options.PostgresConnectionString!, cancellationToken).ConfigureAwait(false)
-            : AcquireFile(Path.GetFullPath(options.DataDir));
+        return options.Profile == ClusterProfile.Embedded ? AcquireFile(Path.GetFullPath(options.DataDir)) : null;
     }
 
     /// <inheritdoc />
-    public async ValueTask DisposeAsync()
-    {
-        if (_file is not null)
-        {
-            await _file.DisposeAsync().ConfigureAwait(false);
-        }
-
-        if (_connection is not null)
-        {
-            await _connection.DisposeAsync().ConfigureAwait(false);
-        }
-    }
+    public ValueTask DisposeAsync() => _file.DisposeAsync();
 
     private static StoreLock AcquireFile(string dataDir)
     {
@@ -57,38 +39,12 @@ public sealed class StoreLock : IAsyncDisposable
         try
         {
             // FileShare.None is an exclusive flock on Unix and a share-mode lock on Windows.
-            return new StoreLock(new FileStream(path, OwnerOnlyFiles.Create(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)), null);
+            return new StoreLock(new FileStream(path, OwnerOnlyFiles.Create(FileMode.OpenOrCreate, FileAccess.ReadWrite, FileShare.None)));
         }
         catch (IOException)
         {
             throw new StoreInUseException(
                 $"another StriveNetwork process is using the store in {dataDir} (it holds {path}); stop it first, or while it runs manage tokens through AdminService");
         }
-    }
-
-    private static async Task<StoreLock> AcquirePostgresAsync(string connectionString, CancellationToken cancellationToken)
-    {
-        // No pooling: the lock lives exactly as long as this physical connection.
-        var builder = new NpgsqlConnectionStringBuilder(connectionString) { Pooling = false, ApplicationName = "StriveNetwork silo lock" };
-        var connection = new NpgsqlConnection(builder.ConnectionString);
-        try
-        {
-            await connection.OpenAsync(cancellationToken).ConfigureAwait(false);
-            await using var command = new NpgsqlCommand("SELECT pg_try_advisory_lock(@key)", connection);
-            command.Parameters.AddWithValue("key", AdvisoryKey);
-            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is true)
-            {
-                return new StoreLock(null, connection);
-            }
-        }
-        catch
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        await connection.DisposeAsync().ConfigureAwait(false);
-        throw new StoreInUseException(
-            $"another StriveNetwork process is using database '{builder.Database}' on {builder.Host}:{builder.Port}; stop it first, or while it runs manage tokens through AdminService");
     }
 }

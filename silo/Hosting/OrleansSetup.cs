@@ -1,18 +1,28 @@
 using System.Net;
+using Azure.Data.Tables;
+using Azure.Identity;
+using Azure.Storage.Blobs;
 using Orleans.Configuration;
 using Orleans.Dashboard;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Grains;
+using StriveNetwork.Providers;
 using StriveNetwork.Providers.Postgres;
 using StriveNetwork.Providers.Sqlite;
 
 namespace StriveNetwork.Silo.Hosting;
 
-/// <summary>The Orleans silo of the one-machine profile: localhost clustering, SQLite or PostgreSQL state and reminders.</summary>
+/// <summary>
+/// The Orleans silo for each <see cref="ClusterProfile"/>: where state, reminders and membership live, which
+/// addresses the silo uses, and how fast a dead silo is detected.
+/// </summary>
 internal static class OrleansSetup
 {
     /// <summary>Orleans service id: reminders and state belong to it, so it never changes.</summary>
     public const string ServiceId = "strive-network";
+
+    /// <summary>Blob container of grain state in the <c>azure</c> profile.</summary>
+    public const string AzureStateContainer = "strive-grain-state";
 
     /// <summary>The file of the SQLite store in a data directory.</summary>
     public static string SqliteFile(SiloOptions options) => Path.Combine(Path.GetFullPath(options.DataDir), "strive.db");
@@ -23,21 +33,28 @@ internal static class OrleansSetup
         ArgumentNullException.ThrowIfNull(silo);
         ArgumentNullException.ThrowIfNull(options);
 
-        // One silo per store (StoreLock), so localhost clustering is the whole membership. No Orleans client gateway:
-        // the gRPC front door is co-hosted and calls grains in-process.
         var siloPort = FreePort.Or(options.SiloPort);
-        silo.UseLocalhostClustering(siloPort: siloPort, gatewayPort: 0, serviceId: ServiceId, clusterId: "strive-embedded");
-        silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
-        if (options.UsesPostgres)
+        switch (options.Profile)
         {
-            silo.AddPostgresGrainStorageAsDefault(o => o.ConnectionString = options.PostgresConnectionString!);
-            silo.UsePostgresReminderService(o => o.ConnectionString = options.PostgresConnectionString!);
-        }
-        else
-        {
-            var file = SqliteFile(options);
-            silo.AddSqliteGrainStorageAsDefault(o => o.FilePath = file);
-            silo.UseSqliteReminderService(o => o.FilePath = file);
+            case ClusterProfile.Embedded:
+                // One silo per store (StoreLock), so localhost clustering is the whole membership. No Orleans client
+                // gateway: the gRPC front door is co-hosted and calls grains in-process.
+                silo.UseLocalhostClustering(siloPort: siloPort, gatewayPort: 0, serviceId: ServiceId, clusterId: "strive-embedded");
+                silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
+                var file = SqliteFile(options);
+                silo.AddSqliteGrainStorageAsDefault(o => o.FilePath = file);
+                silo.UseSqliteReminderService(o => o.FilePath = file);
+                break;
+            case ClusterProfile.Postgres:
+                ConfigureCluster(silo, options, siloPort);
+                //TEMP silo.UsePostgresClustering(o => o.ConnectionString = options.PostgresConnectionString!);
+                silo.AddPostgresGrainStorageAsDefault(o => o.ConnectionString = options.PostgresConnectionString!);
+                silo.UsePostgresReminderService(o => o.ConnectionString = options.PostgresConnectionString!);
+                break;
+            case ClusterProfile.Azure:
+                ConfigureCluster(silo, options, siloPort);
+                ConfigureAzure(silo, options);
+                break;
         }
 
         if (dashboard)
@@ -50,5 +67,69 @@ internal static class OrleansSetup
         // Env Strive__PartnershipLimits__MaxSystemsChangeExamples=… and the like; validated on start.
         silo.Services.Configure<PartnershipLimits>(silo.Configuration.GetSection("Strive:PartnershipLimits"));
         silo.Services.AddSingleton<TokenIssuer>();
+    }
+
+    /// <summary>Cluster id, addresses and failure detection shared by the profiles whose silos form a cluster.</summary>
+    private static void ConfigureCluster(ISiloBuilder silo, SiloOptions options, int siloPort)
+    {
+        silo.Configure<ClusterOptions>(o =>
+        {
+            o.ServiceId = ServiceId;
+            o.ClusterId = options.ClusterId;
+        });
+        var advertised = IPAddress.Parse(options.AdvertiseAddress);
+        var listen = IPAddress.Parse(options.ListenAddress);
+        silo.Configure<EndpointOptions>(o =>
+        {
+            o.AdvertisedIPAddress = advertised;
+            o.SiloPort = siloPort;
+            o.GatewayPort = 0;
+
+            // In a pod the silo listens on every address and advertises the pod IP; on one machine (tests, several
+            // silos on loopback) it listens where it advertises.
+            o.SiloListeningEndpoint = new IPEndPoint(listen.Equals(IPAddress.Any) ? IPAddress.Any : advertised, siloPort);
+        });
+
+        // Detection of a dead silo: probes every 2 s, three missed probes (by two silos) declare it dead, so its
+        // grains are reachable again on the others within about 10 s of a crash (Orleans' defaults take about 30 s).
+        // Settable under Orleans:Membership (ClusterMembershipOptions) like any Orleans option.
+        silo.Configure<ClusterMembershipOptions>(o =>
+        {
+            o.ProbeTimeout = TimeSpan.FromSeconds(2);
+            o.NumMissedProbesLimit = 3;
+            o.TableRefreshTimeout = TimeSpan.FromSeconds(5);
+            o.IAmAliveTablePublishTimeout = TimeSpan.FromSeconds(30);
+        });
+        silo.Services.AddOptions<ClusterMembershipOptions>().Bind(silo.Configuration.GetSection("Orleans:Membership"));
+
+        // On Kubernetes (the kubelet sets KUBERNETES_SERVICE_HOST in every pod) Orleans watches the silo pods: a pod
+        // that is deleted is declared dead at once, and the pod of a silo declared dead is deleted.
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST")))
+        {
+            silo.UseKubernetesHosting();
+        }
+    }
+
+    private static void ConfigureAzure(ISiloBuilder silo, SiloOptions options)
+    {
+        var connection = options.AzureStorageConnectionString;
+        var account = options.AzureStorageAccount;
+        var credential = connection is null ? new DefaultAzureCredential() : null;
+        TableServiceClient Tables() => connection is not null
+            ? new TableServiceClient(connection)
+            : new TableServiceClient(new Uri($"https://{account}.table.core.windows.net"), credential);
+        silo.UseAzureStorageClustering(o => o.TableServiceClient = Tables());
+        silo.UseAzureTableReminderService(o => o.TableServiceClient = Tables());
+
+        // Blobs, not tables: a partnership's state may exceed a table entity's 1 MB; a blob write is conditional on
+        // its ETag just the same. State is the same JSON as in SQLite and PostgreSQL.
+        silo.AddAzureBlobGrainStorageAsDefault(o =>
+        {
+            o.ContainerName = AzureStateContainer;
+            o.GrainStorageSerializer = StateJsonSerializer.Default;
+            o.BlobServiceClient = connection is not null
+                ? new BlobServiceClient(connection)
+                : new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), credential);
+        });
     }
 }
