@@ -20,6 +20,10 @@ public sealed class SiloOptionsTests : IDisposable
         Assert.False(options.Demo);
         Assert.Equal(10, options.MinN);
         Assert.False(options.UsesPostgres);
+        Assert.Equal(ClusterProfile.Embedded, options.Profile);
+        Assert.Equal("strive", options.ClusterId);
+        Assert.Equal("127.0.0.1", options.ListenAddress);
+        Assert.Equal("127.0.0.1", options.AdvertiseAddress);
     }
 
     [Fact]
@@ -48,6 +52,9 @@ public sealed class SiloOptionsTests : IDisposable
         { "MinN", "5", "STRIVE_MIN_N", "6", ["--min-n", "7"], "7" },
         { "AdminTokenTtl", "\"12h\"", "STRIVE_ADMIN_TOKEN_TTL", "6h", ["--admin-token-ttl", "2h"], "2h" },
         { "AdminTokenFile", "\"file-secret\"", "STRIVE_ADMIN_TOKEN_FILE", "env-secret", ["--admin-token-file", "flag-secret"], "flag-secret" },
+        { "ClusterId", "\"file-cluster\"", "STRIVE_CLUSTER_ID", "env-cluster", ["--cluster-id", "flag-cluster"], "flag-cluster" },
+        { "ListenAddress", "\"10.0.0.1\"", "STRIVE_LISTEN_ADDRESS", "10.0.0.2", ["--listen-address", "0.0.0.0"], "0.0.0.0" },
+        { "AdvertiseAddress", "\"10.0.0.1\"", "STRIVE_ADVERTISE_ADDRESS", "10.0.0.2", ["--advertise-address", "10.0.0.3"], "10.0.0.3" },
     };
 
     [Theory]
@@ -93,12 +100,36 @@ public sealed class SiloOptionsTests : IDisposable
     }
 
     [Fact]
+    public void AzureStorage_TakesItsConnectionStringFromTheEnvironmentOrAFile_OrAnAccountForAManagedIdentity()
+    {
+        var fromEnvironment = new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_AZURE_STORAGE"] = "UseDevelopmentStorage=true" }).Resolve("--storage", "azure");
+        Assert.Empty(fromEnvironment.Problems);
+        Assert.Equal(ClusterProfile.Azure, fromEnvironment.Options.Profile);
+        Assert.Equal("UseDevelopmentStorage=true", fromEnvironment.Options.AzureStorageConnectionString);
+
+        var file = Path.Combine(_dir.Path, "azure-storage");
+        File.WriteAllText(file, "UseDevelopmentStorage=true\n");
+        var fromFile = new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_AZURE_STORAGE_FILE"] = file }).Resolve("--storage", "azure");
+        Assert.Empty(fromFile.Problems);
+        Assert.Equal("UseDevelopmentStorage=true", fromFile.Options.AzureStorageConnectionString);
+
+        var account = new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_AZURE_STORAGE_ACCOUNT"] = "strivenetwork" }).Resolve("--storage", "azure");
+        Assert.Empty(account.Problems);
+        Assert.Null(account.Options.AzureStorageConnectionString);
+
+        var both = new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_AZURE_STORAGE"] = "AccountKey=secret-key", ["STRIVE_AZURE_STORAGE_FILE"] = file }).Resolve("--storage", "azure");
+        Assert.Contains("give the Azure Storage connection string either in STRIVE_AZURE_STORAGE or in STRIVE_AZURE_STORAGE_FILE, not both", both.Problems);
+        Assert.DoesNotContain(both.Problems, p => p.Contains("secret-key", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public void PostgresStorage_IsCaseInsensitiveAndNeedsNoDataDir()
     {
         var (options, problems) = new InProcessCli(_dir.Path).Resolve("--storage", "PostgreS", "--postgres", "Host=x", "--data-dir", "");
 
         Assert.Empty(problems);
         Assert.True(options.UsesPostgres);
+        Assert.Equal(ClusterProfile.Postgres, options.Profile);
     }
 
     public static TheoryData<string[], string, string> InvalidFlags => new()
@@ -106,7 +137,7 @@ public sealed class SiloOptionsTests : IDisposable
         // args, expected message (after "invalid settings: "), description
         { ["--grpc-port", "65536"], "grpc port must be within 0..65535 (got 65536)", "port above range" },
         { ["--grpc-port=-1"], "grpc port must be within 0..65535 (got -1)", "negative port" },
-        { ["--storage", "mysql"], "storage must be 'sqlite' or 'postgres' (got 'mysql')", "unknown storage" },
+        { ["--storage", "mysql"], "storage must be 'sqlite', 'postgres' or 'azure' (got 'mysql')", "unknown storage" },
         { ["--storage", "postgres"], "storage 'postgres' needs a connection string (--postgres or STRIVE_POSTGRES)", "postgres without connection string" },
         { ["--storage", "postgres", "--postgres", "  "], "storage 'postgres' needs a connection string (--postgres or STRIVE_POSTGRES)", "postgres with blank connection string" },
         { ["--min-n", "0"], "min n must be within 1..1000 (got 0)", "min n 0" },
@@ -116,6 +147,11 @@ public sealed class SiloOptionsTests : IDisposable
         { ["--admin-token-ttl", "forever"], "admin token ttl must be a duration such as 24h, 90m, 7d or 1.12:00:00 within 1 minute..400 days, or 'never' (got 'forever')", "unknown ttl" },
         { ["--admin-token-ttl", "30s"], "admin token ttl must be a duration such as 24h, 90m, 7d or 1.12:00:00 within 1 minute..400 days, or 'never' (got '30s')", "ttl too short" },
         { ["--admin-token-ttl", "401d"], "admin token ttl must be a duration such as 24h, 90m, 7d or 1.12:00:00 within 1 minute..400 days, or 'never' (got '401d')", "ttl too long" },
+        { ["--cluster-id", "Strive"], "cluster id must be 1..63 lower-case letters, digits and '-', starting with a letter or digit", "upper-case cluster id" },
+        { ["--cluster-id", "strive\n"], "cluster id must be 1..63 lower-case letters, digits and '-', starting with a letter or digit", "cluster id with a newline" },
+        { ["--listen-address", "localhost"], "listen address must be an IP address such as 127.0.0.1 or 0.0.0.0 (got 'localhost')", "listen address by name" },
+        { ["--advertise-address", "0.0.0.0"], "advertise address must be an address other silos can reach, not 0.0.0.0", "advertise any" },
+        { ["--storage", "azure"], "storage 'azure' needs a connection string (STRIVE_AZURE_STORAGE or STRIVE_AZURE_STORAGE_FILE) or an account for a managed identity (STRIVE_AZURE_STORAGE_ACCOUNT)", "azure without storage" },
         {
             ["--storage", "postgres", "--postgres", "Host=x;Password=hunter2"],
             "--postgres must not contain a password: every user can read a command line (ps); put the password in STRIVE_POSTGRES_PASSWORD or in a file named by STRIVE_POSTGRES_PASSWORD_FILE",
@@ -302,7 +338,7 @@ public sealed class SiloOptionsTests : IDisposable
     {
         var cli = new InProcessCli(_dir.Path);
         Assert.Equal(0, await cli.RunAsync("--help"));
-        foreach (var flag in new[] { "--grpc-port", "--data-dir", "--storage", "--postgres", "--demo", "--min-n", "tokens" })
+        foreach (var flag in new[] { "--grpc-port", "--data-dir", "--storage", "--cluster-id", "--listen-address", "--advertise-address", "--postgres", "--demo", "--min-n", "tokens" })
         {
             Assert.Contains(flag, cli.Output.ToString(), StringComparison.Ordinal);
         }
@@ -329,6 +365,9 @@ public sealed class SiloOptionsTests : IDisposable
         "MinN" => options.MinN.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "AdminTokenTtl" => options.AdminTokenTtl,
         "AdminTokenFile" => options.AdminTokenFile,
+        "ClusterId" => options.ClusterId,
+        "ListenAddress" => options.ListenAddress,
+        "AdvertiseAddress" => options.AdvertiseAddress,
         _ => throw new ArgumentOutOfRangeException(nameof(setting)),
     };
 }

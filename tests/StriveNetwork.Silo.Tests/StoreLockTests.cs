@@ -1,8 +1,14 @@
+using Grpc.Core;
 using Npgsql;
+using StriveNetwork.Gateway.Tokens;
+using StriveNetwork.Gateway.V1;
 
 namespace StriveNetwork.Silo.Tests;
 
-/// <summary>One process per store: a second silo or a token command beside a running silo is refused, clearly.</summary>
+/// <summary>
+/// One process per embedded store: a second silo or a token command beside a running silo is refused, clearly; the
+/// cluster profiles need no lock, their silos form one cluster.
+/// </summary>
 public sealed class StoreLockTests : IDisposable
 {
     private readonly TempDir _dir = new();
@@ -15,46 +21,58 @@ public sealed class StoreLockTests : IDisposable
         var options = new SiloOptions { DataDir = _dir.Sub("data") };
         var other = new SiloOptions { DataDir = _dir.Sub("other") };
 
-        await using (await StoreLock.AcquireAsync(options))
+        await using (StoreLock.Acquire(options))
         {
-            var refused = await Assert.ThrowsAsync<StoreInUseException>(() => StoreLock.AcquireAsync(options));
+            var refused = Assert.Throws<StoreInUseException>(() => StoreLock.Acquire(options));
             Assert.Contains($"another StriveNetwork process is using the store in {Path.GetFullPath(options.DataDir)}", refused.Message, StringComparison.Ordinal);
-            await using (await StoreLock.AcquireAsync(other))
+            await using (StoreLock.Acquire(other))
             {
                 // A different data directory is a different store.
             }
         }
 
-        await using (await StoreLock.AcquireAsync(options))
+        await using (StoreLock.Acquire(options))
         {
             // Released on dispose.
         }
     }
 
     [Fact]
-    public async Task Postgres_SecondHolderOfTheSameDatabaseIsRefused_OtherDatabasesAreNot()
+    public async Task PostgresSilos_OnOneDatabase_FormOneCluster_AndEachServesTheOthersWrites()
     {
         var server = Environment.GetEnvironmentVariable("STRIVE_TEST_POSTGRES");
         Assert.False(string.IsNullOrEmpty(server), "STRIVE_TEST_POSTGRES is not set: scripts/test.sh exports the connection string of the test PostgreSQL server");
-        var first = await CreateDatabaseAsync(server);
-        var second = await CreateDatabaseAsync(server);
-        var options = new SiloOptions { Storage = "postgres", Postgres = first };
+        var database = await CreateDatabaseAsync(server);
+        Assert.Null(StoreLock.Acquire(new SiloOptions { Storage = "postgres", Postgres = database }));
+        var secret = TokenSecrets.NewSecret();
+        var environment = new Dictionary<string, string> { ["STRIVE_POSTGRES"] = database, ["STRIVE_ADMIN_TOKEN"] = secret };
 
-        await using (await StoreLock.AcquireAsync(options))
-        {
-            var refused = await Assert.ThrowsAsync<StoreInUseException>(() => StoreLock.AcquireAsync(options));
-            Assert.Contains("another StriveNetwork process is using database", refused.Message, StringComparison.Ordinal);
-            Assert.DoesNotContain("Password", refused.Message, StringComparison.OrdinalIgnoreCase);
-            await using (await StoreLock.AcquireAsync(new SiloOptions { Storage = "postgres", Postgres = second }))
-            {
-                // Advisory locks are per database.
-            }
-        }
+        // Before the cluster profiles a second silo on one database was refused by a lock that a lost connection
+        // released; now both join one Orleans cluster through the membership table, and a grain lives on one of them.
+        await using var first = SiloProcess.Start(environment, "--storage", "postgres", "--grpc-port", "0", "--data-dir", _dir.Sub("one"));
+        var firstPort = await first.WaitForReadyAsync();
+        await using var second = SiloProcess.Start(environment, "--storage", "postgres", "--grpc-port", "0", "--data-dir", _dir.Sub("two"));
+        var secondPort = await second.WaitForReadyAsync();
 
-        await using (await StoreLock.AcquireAsync(options))
+        using var one = new StriveClient(firstPort);
+        using var two = new StriveClient(secondPort);
+        await one.CallAsync<RegisterPartnershipRequest, RegisterPartnershipResponse>(secret, "PartnershipService/RegisterPartnership", new RegisterPartnershipRequest
         {
-            // The lock went with its connection.
-        }
+            PartnershipId = "written-on-one",
+            Profile = SiloProcessTests.Profile("Written On One"),
+        });
+        var read = await two.CallAsync<GetPartnershipRequest, GetPartnershipResponse>(secret, "PartnershipService/GetPartnership", new GetPartnershipRequest { PartnershipId = "written-on-one" });
+        Assert.Equal("Written On One", read.Partnership.Profile.DisplayName);
+        Assert.Equal(StatusCode.AlreadyExists, (await two.StatusOfAsync<RegisterPartnershipRequest, RegisterPartnershipResponse>(secret, "PartnershipService/RegisterPartnership", new RegisterPartnershipRequest
+        {
+            PartnershipId = "written-on-one",
+            Profile = SiloProcessTests.Profile("Written On One"),
+        })).Code);
+
+        second.Terminate();
+        Assert.Equal(0, await second.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        read = await one.CallAsync<GetPartnershipRequest, GetPartnershipResponse>(secret, "PartnershipService/GetPartnership", new GetPartnershipRequest { PartnershipId = "written-on-one" });
+        Assert.Equal("Written On One", read.Partnership.Profile.DisplayName);
     }
 
     [Fact]

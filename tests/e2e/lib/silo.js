@@ -104,7 +104,14 @@ function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs 
           adminToken,
           dataDir,
           label,
+          pid: child.pid,
           output: () => output,
+          /** Sends `signal` (SIGKILL: a crash) and resolves once the process is gone; the data stays. */
+          async kill(signal = 'SIGKILL') {
+            stopping = true;
+            if (child.exitCode === null && child.signalCode === null) child.kill(signal);
+            return exited;
+          },
           async stop({ keepData = false } = {}) {
             let result = { code: child.exitCode, signal: child.signalCode };
             if (child.exitCode === null && child.signalCode === null) {
