@@ -12,29 +12,32 @@ const ACCOUNT = 'devstoreaccount1';
 const KEY = 'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==';
 const START_TIMEOUT_MS = 60_000;
 
-/** A free TCP port on 127.0.0.1. */
-function freePort() {
+/** A free TCP port on `host` (default 127.0.0.1). */
+function freePort(host = '127.0.0.1') {
   return new Promise((resolve, reject) => {
     const server = net.createServer();
     server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
+    server.listen(0, host, () => {
       const { port } = server.address();
       server.close(() => resolve(port));
     });
   });
 }
 
-/** Starts Azurite; resolves to { connectionString, stop() } once blob and table services listen. */
-async function startAzurite() {
+/**
+ * Starts Azurite on `host` (default 127.0.0.1); resolves to { connectionString, stop() } once blob and table services
+ * listen.
+ */
+async function startAzurite({ host = '127.0.0.1' } = {}) {
   const bin = path.join(__dirname, '..', 'node_modules', '.bin', 'azurite');
   if (!fs.existsSync(bin)) throw new Error(`azurite is not installed (${bin}): run npm ci in tests/e2e (scripts/test.sh does)`);
-  const [blobPort, queuePort, tablePort] = [await freePort(), await freePort(), await freePort()];
+  const [blobPort, queuePort, tablePort] = [await freePort(host), await freePort(host), await freePort(host)];
   const location = fs.mkdtempSync(path.join(os.tmpdir(), 'strive-azurite-'));
   const child = spawn(bin, [
     '--location', location, '--silent', '--skipApiVersionCheck', '--loose', '--disableTelemetry',
-    '--blobHost', '127.0.0.1', '--blobPort', String(blobPort),
-    '--queueHost', '127.0.0.1', '--queuePort', String(queuePort),
-    '--tableHost', '127.0.0.1', '--tablePort', String(tablePort),
+    '--blobHost', host, '--blobPort', String(blobPort),
+    '--queueHost', host, '--queuePort', String(queuePort),
+    '--tableHost', host, '--tablePort', String(tablePort),
   ], { stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout.on('data', (c) => { output += c; });
@@ -55,8 +58,8 @@ async function startAzurite() {
     });
   });
   const connectionString = `DefaultEndpointsProtocol=http;AccountName=${ACCOUNT};AccountKey=${KEY};` +
-    `BlobEndpoint=http://127.0.0.1:${blobPort}/${ACCOUNT};QueueEndpoint=http://127.0.0.1:${queuePort}/${ACCOUNT};` +
-    `TableEndpoint=http://127.0.0.1:${tablePort}/${ACCOUNT};`;
+    `BlobEndpoint=http://${host}:${blobPort}/${ACCOUNT};QueueEndpoint=http://${host}:${queuePort}/${ACCOUNT};` +
+    `TableEndpoint=http://${host}:${tablePort}/${ACCOUNT};`;
   return {
     connectionString,
     async stop() {

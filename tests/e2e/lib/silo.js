@@ -14,7 +14,7 @@ const { spawn } = require('node:child_process');
 
 const REPO_ROOT = path.resolve(__dirname, '..', '..', '..');
 const DLL_NAME = 'StriveNetwork.Silo.dll';
-const LISTENING_LINE = /gRPC listening on (127\.0\.0\.1:\d+)/;
+const LISTENING_LINE = /gRPC listening on (\d+\.\d+\.\d+\.\d+:\d+)/;
 const TOKEN_LINE = /^bootstrap admin token registered from STRIVE_ADMIN_TOKEN$/;
 const READY_TIMEOUT_MS = 120_000;
 const STOP_TIMEOUT_MS = 15_000;
@@ -49,7 +49,7 @@ function newSecret() {
  * fresh store, the admin token (given in STRIVE_ADMIN_TOKEN, registered on the first start of an empty store; a
  * restart on a store that has tokens registers none: pass expectAdminToken: false).
  */
-function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs = [], env = process.env, dataDir: existingDataDir, expectAdminToken = true } = {}) {
+function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs = [], env = process.env, dataDir: existingDataDir, expectAdminToken = true, launcher = [] } = {}) {
   const dll = resolveSiloDll(env);
   const dataDir = existingDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'strive-e2e-'));
   const args = [dll, '--grpc-port', '0', '--data-dir', dataDir, ...storage, ...(demo ? ['--demo'] : []), ...extraArgs];
@@ -60,7 +60,9 @@ function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs 
     delete childEnv.STRIVE_ADMIN_TOKEN;
     delete childEnv.STRIVE_ADMIN_TOKEN_FILE;
     if (secret) childEnv.STRIVE_ADMIN_TOKEN = secret;
-    const child = spawn('dotnet', args, { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv, cwd: dataDir });
+    // `launcher` runs the silo through another command, e.g. ['ip', 'netns', 'exec', ns] for a network namespace.
+    const [command, ...prefix] = [...launcher, 'dotnet'];
+    const child = spawn(command, [...prefix, ...args], { stdio: ['ignore', 'pipe', 'pipe'], env: childEnv, cwd: dataDir });
     let output = '';
     let buffer = '';
     let address;
@@ -106,6 +108,12 @@ function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs 
           label,
           pid: child.pid,
           output: () => output,
+          /** Resolves to { code, signal } when the process ends by itself (or by a kill). */
+          exited: () => exited,
+          /** Marks an exit the test provokes (e.g. a silo declared dead stops itself), so it is not reported. */
+          expectExit() {
+            stopping = true;
+          },
           /** Sends `signal` (SIGKILL: a crash) and resolves once the process is gone; the data stays. */
           async kill(signal = 'SIGKILL') {
             stopping = true;

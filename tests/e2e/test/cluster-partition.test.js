@@ -1,0 +1,125 @@
+'use strict';
+// A partition: silo C runs in a network namespace and is cut off from the storage and from the other two silos,
+// while clients still reach its front door. C must stop acknowledging writes, the others declare it dead and take its
+// grains, and when the partition heals C learns it was declared dead and stops; no write sent through C during the
+// partition is ever stored, and every write the others acknowledged survives (a double commit by C's stale
+// activations would overwrite them). Needs root (iproute2 namespaces); bounded in time.
+const { test } = require('node:test');
+const assert = require('node:assert/strict');
+const { connect, call, eventually, metadata, today } = require('../lib/client');
+const { profile } = require('../lib/fixtures');
+const { startSilo } = require('../lib/silo');
+const { startAzurite, freePort } = require('../lib/azurite');
+const { clusterSiloEnv } = require('../lib/cluster');
+const { createNamespace } = require('../lib/netns');
+
+const PARTNERSHIPS = 12;
+const PARTITION_WRITE_ROUNDS = 3;
+
+async function startMember(azurite, label, { advertise, listen = '127.0.0.1', launcher = [], expectAdminToken = false }) {
+  const dashboardPort = await freePort();
+  const env = await clusterSiloEnv({
+    storage: 'azure',
+    secrets: { 'azure-storage': azurite.connectionString },
+    overrides: { STRIVE_ADVERTISE_ADDRESS: advertise, STRIVE_LISTEN_ADDRESS: listen, STRIVE_DASHBOARD_PORT: String(dashboardPort) },
+    label,
+  });
+  const silo = await startSilo({ storage: [], env: { ...process.env, ...env.variables }, expectAdminToken, launcher });
+  return { silo, clients: connect(silo.address), cleanup: env.cleanup, dashboardPort };
+}
+
+async function hosts(member, adminToken) {
+  const response = await fetch(`http://127.0.0.1:${member.dashboardPort}/DashboardCounters`, { headers: { authorization: `Bearer ${adminToken}` }, signal: AbortSignal.timeout(5_000) });
+  return (await response.json());
+}
+
+function record(stub, partnershipId, exampleId, token, deadlineMs) {
+  const md = metadata(token);
+  md.set('strive-request-id', exampleId);
+  const request = { partnershipId, systemsChangeExamples: [{ exampleId, description: exampleId, occurrenceDate: today() }] };
+  return new Promise((resolve, reject) => stub.recordAssessment(request, md, { deadline: Date.now() + deadlineMs }, (err, res) => (err ? reject(err) : resolve(res))));
+}
+
+test('cluster (azure): a silo cut off from storage and peers stops acknowledging, is declared dead, and never commits later', { timeout: 300_000 }, async () => {
+  const ns = createNamespace();
+  const members = {};
+  let azurite;
+  try {
+    azurite = await startAzurite({ host: ns.peers[0] });
+    members.a = await startMember(azurite, 'part-a', { advertise: ns.peers[1], expectAdminToken: true });
+    members.b = await startMember(azurite, 'part-b', { advertise: ns.peers[2] });
+    // C's dashboard listens inside the namespace too; the test reads the cluster view from A.
+    members.c = await startMember(azurite, 'part-c', { advertise: ns.inside, listen: ns.inside, launcher: ns.launcher });
+    const admin = members.a.silo.adminToken;
+    const ids = Array.from({ length: PARTNERSHIPS }, (_, i) => `partition-${i}`);
+    const acknowledged = new Map(ids.map((id) => [id, new Set()]));
+    for (const [i, id] of ids.entries()) {
+      await call(members.a.clients.PartnershipService, 'registerPartnership', { partnershipId: id, profile: profile(`Partition ${i}`, 'MN') }, admin);
+      // Writes through C's front door before the partition, so some grains live on C.
+      await record(members.c.clients.PartnershipService, id, `before-${i}`, admin, 15_000);
+      acknowledged.get(id).add(`before-${i}`);
+    }
+    const cAddress = (view) => view.hosts.find((h) => h.siloAddress.startsWith(`${ns.inside}:`));
+    await eventually(async () => {
+      const view = await hosts(members.a, admin);
+      const c = cAddress(view);
+      return c && view.simpleGrainStats.some((g) => g.siloAddress === c.siloAddress && g.grainType === 'StriveNetwork.Grains.PartnershipGrain' && g.activationCount > 0);
+    }, { timeoutMs: 30_000, intervalMs: 500, what: 'C to hold partnership activations' });
+
+    // The partition: C can reach neither the storage nor A nor B; the client still reaches C.
+    ns.cut(ns.peers);
+    const cAcknowledged = [];
+    for (let round = 0; round < PARTITION_WRITE_ROUNDS; round += 1) {
+      await Promise.all(ids.map(async (id, i) => {
+        const exampleId = `c-${round}-${i}`;
+        try {
+          await record(members.c.clients.PartnershipService, id, exampleId, admin, 4_000);
+          cAcknowledged.push(exampleId);
+        } catch {
+          // Expected: C cannot commit.
+        }
+      }));
+    }
+    assert.deepEqual(cAcknowledged, [], 'C acknowledged writes while cut off from the storage');
+
+    // A and B declare C dead; its grains answer again on them, and writes through A are acknowledged.
+    // The dashboard lists the silos that are not dead: C drops out of it once it is declared dead.
+    await eventually(async () => {
+      const view = await hosts(members.a, admin);
+      return view.hosts.length === 2 && !view.hosts.some((h) => h.siloAddress.startsWith(`${ns.inside}:`) && h.status !== 'Dead');
+    }, { timeoutMs: 60_000, intervalMs: 500, what: 'A to see C dead' });
+    for (const [i, id] of ids.entries()) {
+      await eventually(async () => {
+        await record(members.a.clients.PartnershipService, id, `after-${i}`, admin, 5_000);
+        return true;
+      }, { timeoutMs: 30_000, intervalMs: 200, what: `a write to ${id} through A after C's death` });
+      acknowledged.get(id).add(`after-${i}`);
+    }
+
+    // The partition heals: C learns from the membership table that it was declared dead and stops.
+    members.c.silo.expectExit();
+    ns.heal();
+    const exit = await Promise.race([
+      members.c.silo.exited().then(() => 'exited'),
+      new Promise((r) => setTimeout(() => r('still running'), 60_000)),
+    ]);
+    assert.equal(exit, 'exited', `C kept running after it could see it was declared dead:\n${members.c.silo.output().slice(-3000)}`);
+
+    // Nothing C was sent during the partition is stored; everything acknowledged by A and B is.
+    await new Promise((r) => setTimeout(r, 2_000));
+    for (const id of ids) {
+      const progress = await call(members.b.clients.PartnershipService, 'getProgress', { partnershipId: id }, admin);
+      const stored = new Set(progress.systemsChangeExamples.map((e) => e.exampleId));
+      assert.deepEqual([...acknowledged.get(id)].filter((e) => !stored.has(e)), [], `${id}: acknowledged writes lost`);
+      assert.deepEqual([...stored].filter((e) => e.startsWith('c-')), [], `${id}: a write sent through the partitioned silo was committed`);
+    }
+  } finally {
+    for (const m of Object.values(members)) {
+      m.clients.close();
+      await m.silo.stop();
+      m.cleanup();
+    }
+    await azurite?.stop();
+    ns.remove();
+  }
+});
