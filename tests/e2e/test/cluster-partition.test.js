@@ -16,13 +16,15 @@ const { createNamespace } = require('../lib/netns');
 const PARTNERSHIPS = 12;
 const PARTITION_WRITE_ROUNDS = 3;
 
-async function startMember(azurite, label, { advertise, listen = '127.0.0.1', launcher = [], expectAdminToken = false }) {
+async function startMember(azurite, label, { podIp, listen = 'loopback', launcher = [], expectAdminToken = false }) {
   const dashboardPort = await freePort();
   const env = await clusterSiloEnv({
     storage: 'azure',
     secrets: { 'azure-storage': azurite.connectionString },
-    overrides: { STRIVE_ADVERTISE_ADDRESS: advertise, STRIVE_LISTEN_ADDRESS: listen, STRIVE_DASHBOARD_PORT: String(dashboardPort) },
+    overrides: { STRIVE_DASHBOARD_PORT: String(dashboardPort) },
     label,
+    podIp,
+    listen,
   });
   const silo = await startSilo({ storage: [], env: { ...process.env, ...env.variables }, expectAdminToken, launcher });
   return { silo, clients: connect(silo.address), cleanup: env.cleanup, dashboardPort };
@@ -46,10 +48,10 @@ test('cluster (azure): a silo cut off from storage and peers stops acknowledging
   let azurite;
   try {
     azurite = await startAzurite({ host: ns.peers[0] });
-    members.a = await startMember(azurite, 'part-a', { advertise: ns.peers[1], expectAdminToken: true });
-    members.b = await startMember(azurite, 'part-b', { advertise: ns.peers[2] });
+    members.a = await startMember(azurite, 'part-a', { podIp: ns.peers[1], expectAdminToken: true });
+    members.b = await startMember(azurite, 'part-b', { podIp: ns.peers[2] });
     // C's dashboard listens inside the namespace too; the test reads the cluster view from A.
-    members.c = await startMember(azurite, 'part-c', { advertise: ns.inside, listen: ns.inside, launcher: ns.launcher });
+    members.c = await startMember(azurite, 'part-c', { podIp: ns.inside, listen: 'pod', launcher: ns.launcher });
     const admin = members.a.silo.adminToken;
     const ids = Array.from({ length: PARTNERSHIPS }, (_, i) => `partition-${i}`);
     const acknowledged = new Map(ids.map((id) => [id, new Set()]));
