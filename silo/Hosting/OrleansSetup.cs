@@ -7,6 +7,7 @@ using Orleans.Dashboard;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Grains;
 using StriveNetwork.Providers;
+using StriveNetwork.Providers.Azure;
 using StriveNetwork.Providers.Postgres;
 using StriveNetwork.Providers.Sqlite;
 
@@ -123,7 +124,7 @@ internal static class OrleansSetup
 
         // Blobs, not tables: a partnership's state may exceed a table entity's 1 MB; a blob write is conditional on
         // its ETag just the same. State is the same JSON as in SQLite and PostgreSQL.
-        silo.AddAzureBlobGrainStorageAsDefault(o =>
+        silo.AddAzureGrainStateAsDefault(o =>
         {
             o.ContainerName = AzureStateContainer;
             o.GrainStorageSerializer = StateJsonSerializer.Default;

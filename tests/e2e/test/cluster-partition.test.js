@@ -6,7 +6,7 @@
 // activations would overwrite them). Needs root (iproute2 namespaces); bounded in time.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { connect, call, eventually, metadata, today } = require('../lib/client');
+const { connect, call, eventually, metadata, today, Status } = require('../lib/client');
 const { profile } = require('../lib/fixtures');
 const { startSilo } = require('../lib/silo');
 const { startAzurite, freePort } = require('../lib/azurite');
@@ -71,18 +71,21 @@ test('cluster (azure): a silo cut off from storage and peers stops acknowledging
     // The partition: C can reach neither the storage nor A nor B; the client still reaches C.
     ns.cut(ns.peers);
     const cAcknowledged = [];
+    const cStatuses = new Set();
     for (let round = 0; round < PARTITION_WRITE_ROUNDS; round += 1) {
       await Promise.all(ids.map(async (id, i) => {
         const exampleId = `c-${round}-${i}`;
         try {
           await record(members.c.clients.PartnershipService, id, exampleId, admin, 4_000);
           cAcknowledged.push(exampleId);
-        } catch {
-          // Expected: C cannot commit.
+        } catch (err) {
+          // Expected: C cannot commit; the status says "try again" (another silo will serve it).
+          cStatuses.add(Status[err.code] ?? String(err.code));
         }
       }));
     }
     assert.deepEqual(cAcknowledged, [], 'C acknowledged writes while cut off from the storage');
+    assert.deepEqual([...cStatuses].filter((c) => c !== 'UNAVAILABLE' && c !== 'DEADLINE_EXCEEDED'), [], `C answered with ${[...cStatuses].join(', ')}`);
 
     // A and B declare C dead; its grains answer again on them, and writes through A are acknowledged.
     // The dashboard lists the silos that are not dead: C drops out of it once it is declared dead.
