@@ -100,8 +100,9 @@ public sealed class PostgresClusterTests : IAsyncLifetime
 
         // What a partitioned silo meets: the others declared it dead in the table (Orleans' own path for that, a
         // conditional UpdateRow carrying the declaring silo's vote) while it kept running.
+        // TryKill queues the declaration; the declaring silo writes it in the background.
         Assert.True(await a.Services.GetRequiredService<IClusterMembershipService>().TryKill(b.Services.GetRequiredService<ILocalSiloDetails>().SiloAddress));
-        Assert.Equal("Dead", (await StatusesInTableAsync())[siloB]);
+        await WaitAsync(async () => (await StatusesInTableAsync())[siloB] == "Dead", "the declaration in the table");
         Assert.Contains(siloA, await TestPostgres.ScalarAsync<string[]>(
             $"SELECT suspecting_silos FROM \"{_schema}\".membership WHERE cluster_id = '{_clusterId}' AND silo_address = '{siloB}'"));
         await b.Services.GetRequiredService<IClusterMembershipService>().Refresh(default, CancellationToken.None);
