@@ -1,11 +1,13 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Options;
+using Orleans.Configuration;
 using Orleans.Providers;
 using Orleans.Serialization.Serializers;
 
 namespace StriveNetwork.Providers.Postgres;
 
-/// <summary>Registers the PostgreSQL grain storage and reminder table on a silo, the way Orleans registers its own providers.</summary>
+/// <summary>Registers the PostgreSQL grain storage, reminder table and membership table on a silo, the way Orleans registers its own providers.</summary>
 public static class PostgresSiloBuilderExtensions
 {
     /// <summary>
@@ -54,4 +56,40 @@ public static class PostgresSiloBuilderExtensions
             configureOptions,
             options => new PostgresReminderTableOptionsValidator(options),
             (sp, serviceId, options) => new PostgresReminderTable(serviceId, options, sp.GetRequiredService<ILogger<PostgresReminderTable>>(), sp.GetService<TimeProvider>()));
+
+    /// <summary>
+    /// Clusters the silo through the PostgreSQL membership table (<see cref="PostgresMembershipTable"/>) for the cluster
+    /// id of <c>ClusterOptions</c>: every silo of the cluster must name the same database and schema (which may be the
+    /// grain storage's). Orleans creates or upgrades the schema when it initializes the table, and a database that cannot
+    /// be reached fails the silo start with a message naming host, port and database. Options are validated at start.
+    /// </summary>
+    public static ISiloBuilder UsePostgresClustering(this ISiloBuilder builder, Action<PostgresClusteringOptions> configureOptions)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.UsePostgresClustering(configureOptions);
+        return builder;
+    }
+
+    /// <summary>Registers the PostgreSQL membership table as the silo's <see cref="IMembershipTable"/>.</summary>
+    public static IServiceCollection UsePostgresClustering(this IServiceCollection services, Action<PostgresClusteringOptions> configureOptions)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        ArgumentNullException.ThrowIfNull(configureOptions);
+        services.AddOptions<PostgresClusteringOptions>().Configure(configureOptions);
+        services.AddSingleton<IConfigurationValidator>(sp => new PostgresClusteringOptionsValidator(sp.GetRequiredService<IOptions<PostgresClusteringOptions>>()));
+        services.ConfigureFormatter<PostgresClusteringOptions>();
+        services.AddSingleton(sp =>
+        {
+            // Validated here too: Orleans may build the table before it runs the configuration validators.
+            var options = sp.GetRequiredService<IOptions<PostgresClusteringOptions>>();
+            new PostgresClusteringOptionsValidator(options).ValidateConfiguration();
+            return new PostgresMembershipTable(
+                sp.GetRequiredService<IOptions<ClusterOptions>>().Value.ClusterId,
+                options.Value,
+                sp.GetRequiredService<ILogger<PostgresMembershipTable>>(),
+                sp.GetService<TimeProvider>());
+        });
+        services.AddSingleton<IMembershipTable>(sp => sp.GetRequiredService<PostgresMembershipTable>());
+        return services;
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Orleans.Configuration;
 using Orleans.Providers;
 using Orleans.Storage;
 using StriveNetwork.Providers.Postgres;
@@ -11,7 +12,7 @@ namespace StriveNetwork.Providers.Tests.Cluster;
 
 /// <summary>
 /// The registration API in a silo host (<c>Host.CreateApplicationBuilder().UseOrleans(...)</c>): keyed by provider
-/// name as Orleans does, the default alias, the lifecycle participants, the reminder table, validation at start and
+/// name as Orleans does, the default alias, the lifecycle participants, the reminder and membership tables, validation at start and
 /// option logging without passwords.
 /// </summary>
 public sealed class RegistrationTests : IDisposable
@@ -64,6 +65,35 @@ public sealed class RegistrationTests : IDisposable
     }
 
     [Fact]
+    public void Postgres_UsePostgresClustering_RegistersTheMembershipTableForTheClusterId()
+    {
+        var connectionString = TestPostgres.ConnectionString;
+        using var host = Build(
+            silo => silo.UsePostgresClustering(o =>
+            {
+                o.ConnectionString = connectionString;
+                o.Schema = "cluster_schema";
+            }),
+            localhostClustering: false);
+
+        var table = Assert.IsType<PostgresMembershipTable>(host.Services.GetRequiredService<IMembershipTable>());
+        Assert.Same(table, host.Services.GetRequiredService<PostgresMembershipTable>());
+        Assert.Equal("registration-cluster", table.ClusterId);
+        Assert.Equal("cluster_schema", table.Schema);
+    }
+
+    [Fact]
+    public async Task Postgres_InvalidClusteringOptions_FailTheStartNamingTheOption()
+    {
+        using var host = Build(silo => silo.UsePostgresClustering(o => o.Schema = "Bad-Schema"), localhostClustering: false);
+
+        var ex = await Assert.ThrowsAsync<OrleansConfigurationException>(() => host.StartAsync());
+
+        Assert.Contains("PostgresClusteringOptions for the membership table need exactly one of ConnectionString or DataSource", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("PostgresClusteringOptions.Schema 'Bad-Schema'", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Sqlite_InvalidOptions_FailTheStartNamingTheOption()
     {
         using var host = Build(silo => silo
@@ -93,22 +123,37 @@ public sealed class RegistrationTests : IDisposable
         using var host = Build(silo => silo
             .AddPostgresGrainStorage("main", o => o.ConnectionString = connectionString)
             .UsePostgresReminderService(o => o.ConnectionString = connectionString)
+            .UsePostgresClustering(o => o.ConnectionString = connectionString)
             .AddSqliteGrainStorage("local", o => o.FilePath = "data/strive.db"));
 
         var formatted = host.Services.GetServices<IOptionFormatter>().Select(f => (f.Name, Lines: string.Join("\n", f.Format()))).ToList();
 
         Assert.Contains(formatted, f => f.Name.Contains(nameof(PostgresGrainStorageOptions), StringComparison.Ordinal) && f.Lines.Contains("Schema: strive", StringComparison.Ordinal));
         Assert.Contains(formatted, f => f.Name.Contains(nameof(PostgresReminderTableOptions), StringComparison.Ordinal));
+        Assert.Contains(formatted, f => f.Name.Contains(nameof(PostgresClusteringOptions), StringComparison.Ordinal) && f.Lines.Contains("Schema: strive", StringComparison.Ordinal));
         Assert.Contains(formatted, f => f.Name.Contains(nameof(SqliteGrainStorageOptions), StringComparison.Ordinal) && f.Lines.Contains("data/strive.db", StringComparison.Ordinal));
         Assert.All(formatted, f => Assert.DoesNotContain(Password, f.Lines, StringComparison.Ordinal));
     }
 
-    private static IHost Build(Action<ISiloBuilder> configure)
+    private static IHost Build(Action<ISiloBuilder> configure, bool localhostClustering = true)
     {
         var builder = Host.CreateApplicationBuilder();
         builder.UseOrleans(silo =>
         {
-            silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "registration-service");
+            if (localhostClustering)
+            {
+                silo.UseLocalhostClustering(FreePort(), FreePort(), serviceId: "registration-service");
+            }
+            else
+            {
+                silo.Configure<ClusterOptions>(o =>
+                {
+                    o.ClusterId = "registration-cluster";
+                    o.ServiceId = "registration-service";
+                });
+                silo.ConfigureEndpoints(IPAddress.Loopback, FreePort(), FreePort());
+            }
+
             configure(silo);
         });
         return builder.Build();

@@ -40,10 +40,10 @@ public sealed class PostgresProviderTests : IAsyncLifetime
         await Reminders(schema).StartAsync(CancellationToken.None);
 
         Assert.Equal(
-            "1:initial,2:reminders",
+            "1:initial,2:reminders,3:membership",
             await TestPostgres.ScalarAsync<string>($"SELECT string_agg(version || ':' || name, ',' ORDER BY version) FROM \"{schema}\".schema_version"));
         Assert.Equal(
-            "grain_state,reminder,schema_version",
+            "grain_state,membership,membership_version,reminder,schema_version",
             await TestPostgres.ScalarAsync<string>($"SELECT string_agg(tablename, ',' ORDER BY tablename) FROM pg_tables WHERE schemaname = '{schema}'"));
     }
 
@@ -58,7 +58,7 @@ public sealed class PostgresProviderTests : IAsyncLifetime
             storages.Select(s => Task.Run(() => s.InitializeAsync()))
                 .Concat(tables.Select(t => Task.Run(() => t.StartAsync(CancellationToken.None)))));
 
-        Assert.Equal(2L, await TestPostgres.ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".schema_version"));
+        Assert.Equal(3L, await TestPostgres.ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".schema_version"));
         await storages[0].WriteStateAsync("s", GrainId.Create("t", "k"), new GrainState<Doc>(new Doc { Count = 1 }));
         var read = new GrainState<Doc>();
         await storages[3].ReadStateAsync("s", GrainId.Create("t", "k"), read);
@@ -66,7 +66,7 @@ public sealed class PostgresProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Initialize_OnAnOldRuntimeSchema_AddsRemindersKeepsItsRowsAndLeavesTheStreamTables()
+    public async Task Initialize_OnAnOldRuntimeSchema_AddsRemindersAndMembershipKeepsItsRowsAndLeavesTheStreamTables()
     {
         var schema = NewSchema();
         await TestPostgres.ExecuteAsync(
@@ -83,7 +83,7 @@ public sealed class PostgresProviderTests : IAsyncLifetime
         Assert.True(state.RecordExists);
         Assert.Equal("3", state.ETag);
         Assert.Equal("old", state.State!.Name);
-        Assert.Equal(2, await TestPostgres.ScalarAsync<int>($"SELECT max(version) FROM \"{schema}\".schema_version"));
+        Assert.Equal(3, await TestPostgres.ScalarAsync<int>($"SELECT max(version) FROM \"{schema}\".schema_version"));
         // The old stream log stays as it was: undelivered events are not dropped by an upgrade.
         Assert.Equal(1L, await TestPostgres.ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".stream_event"));
     }
