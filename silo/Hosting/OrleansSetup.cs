@@ -48,7 +48,7 @@ internal static class OrleansSetup
                 break;
             case ClusterProfile.Postgres:
                 ConfigureCluster(silo, options, siloPort);
-                //TEMP silo.UsePostgresClustering(o => o.ConnectionString = options.PostgresConnectionString!);
+                silo.UsePostgresClustering(o => o.ConnectionString = options.PostgresConnectionString!);
                 silo.AddPostgresGrainStorageAsDefault(o => o.ConnectionString = options.PostgresConnectionString!);
                 silo.UsePostgresReminderService(o => o.ConnectionString = options.PostgresConnectionString!);
                 break;
