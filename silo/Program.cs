@@ -193,7 +193,7 @@ namespace StriveNetwork.Silo
             {
                 // A clear one-line reason instead of a stack trace (e.g. storage unreachable). Storage exceptions
                 // do not carry the connection string, so no password reaches the output.
-                var reason = exception is GrainDomainException or StoreInUseException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
+                var reason = exception is GrainDomainException or StoreInUseException or StriveNetwork.Providers.GrainStorageUnavailableException ? exception.Message : $"{exception.GetType().Name}: {exception.Message}";
                 await _error.WriteLineAsync($"silo failed: {reason}").ConfigureAwait(false);
                 return 1;
             }

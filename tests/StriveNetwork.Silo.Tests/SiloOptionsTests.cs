@@ -250,7 +250,7 @@ public sealed class SiloOptionsTests : IDisposable
         Assert.Equal(
             [
                 "invalid settings: grpc port must be within 0..65535 (got 70000)",
-                "invalid settings: storage must be 'sqlite' or 'postgres' (got 'oracle')",
+                "invalid settings: storage must be 'sqlite', 'postgres' or 'azure' (got 'oracle')",
                 "invalid settings: min n must be within 1..1000 (got 0)",
             ],
             Lines(cli.Error));
@@ -265,7 +265,7 @@ public sealed class SiloOptionsTests : IDisposable
         { "STRIVE_DEMO", "maybe", "STRIVE_DEMO must be 'true' or 'false' (got 'maybe')" },
         { "STRIVE_GRPC_PORT", "70000", "grpc port must be within 0..65535 (got 70000)" },
         { "STRIVE_MIN_N", "0", "min n must be within 1..1000 (got 0)" },
-        { "STRIVE_STORAGE", "mongo", "storage must be 'sqlite' or 'postgres' (got 'mongo')" },
+        { "STRIVE_STORAGE", "mongo", "storage must be 'sqlite', 'postgres' or 'azure' (got 'mongo')" },
     };
 
     [Theory]
