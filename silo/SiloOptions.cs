@@ -200,13 +200,14 @@ public sealed class SiloOptions
             yield return $"metrics port {MetricsPort} is already the gRPC, silo or dashboard port";
         }
 
-        if (ExportsOtlp && !(Uri.TryCreate(OtlpEndpoint!.Trim(), UriKind.Absolute, out var otlp) && (otlp.Scheme == Uri.UriSchemeHttp || otlp.Scheme == Uri.UriSchemeHttps)))
+        // Checked as the OpenTelemetry SDK will read them: untrimmed.
+        if (ExportsOtlp && !(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var otlp) && (otlp.Scheme == Uri.UriSchemeHttp || otlp.Scheme == Uri.UriSchemeHttps)))
         {
             // The value is not echoed: an endpoint may carry credentials in its user info.
             yield return "OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http:// or https:// URL such as http://otel-collector:4317";
         }
 
-        if (!string.IsNullOrWhiteSpace(OtlpProtocol) && OtlpProtocol.Trim() is not ("grpc" or "http/protobuf"))
+        if (OtlpProtocol is not (null or "grpc" or "http/protobuf"))
         {
             yield return $"OTEL_EXPORTER_OTLP_PROTOCOL must be 'grpc' or 'http/protobuf' (got '{OtlpProtocol}')";
         }

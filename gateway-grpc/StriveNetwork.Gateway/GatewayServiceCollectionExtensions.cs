@@ -17,8 +17,8 @@ public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
     /// Adds Grpc.AspNetCore with the gateway's interceptors (outermost first: call metrics, call logging, status
-    /// mapping, bearer tokens, request limits), the front door's <see cref="GatewayMetrics"/>, the message size limits of <see cref="GatewayLimits"/> (configure them with
-    /// <c>services.Configure&lt;GatewayLimits&gt;</c>; they are validated when the host starts), every strive.v1
+    /// mapping, bearer tokens, request limits), the front door's <see cref="GatewayMetrics"/>, the message size limits
+    /// of <see cref="GatewayLimits"/> (configure them with <c>services.Configure&lt;GatewayLimits&gt;</c>; they are validated when the host starts), every strive.v1
     /// service, the token issuer and authenticator, the revocation watcher (a hosted service), <see cref="GatewayHealth"/> and
     /// reflection. Needs an Orleans <c>IGrainFactory</c> (a silo or a client) with the grains. Map the endpoints with
     /// <see cref="GatewayEndpointRouteBuilderExtensions.MapStriveGateway"/>; health stays NOT_SERVING until the host

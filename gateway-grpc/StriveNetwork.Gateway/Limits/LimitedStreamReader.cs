@@ -77,15 +77,15 @@ internal sealed class LimitedStreamReader<T>(IAsyncStreamReader<T> inner, Gatewa
     {
         metrics.LimitRefused(nameof(GatewayLimits.StreamIdleTimeout));
         return GatewayErrors.Of(StatusCode.DeadlineExceeded, string.Create(
-        CultureInfo.InvariantCulture,
-        $"the client stream was idle for longer than {limits.StreamIdleTimeout.TotalSeconds:0.###} s (limit StreamIdleTimeout); send messages more often or half-close"));
+            CultureInfo.InvariantCulture,
+            $"the client stream was idle for longer than {limits.StreamIdleTimeout.TotalSeconds:0.###} s (limit StreamIdleTimeout); send messages more often or half-close"));
     }
 
     private RpcException Lifetime()
     {
         metrics.LimitRefused(lifetimeName);
         return GatewayErrors.Of(StatusCode.DeadlineExceeded, string.Create(
-        CultureInfo.InvariantCulture,
-        $"the stream is older than {lifetime.TotalSeconds:0.###} s (limit {lifetimeName}); call again"));
+            CultureInfo.InvariantCulture,
+            $"the stream is older than {lifetime.TotalSeconds:0.###} s (limit {lifetimeName}); call again"));
     }
 }
