@@ -25,6 +25,7 @@ namespace StriveNetwork.Silo
         private readonly Option<int?> _minN = new("--min-n") { Description = "Small-cell suppression minimum n (default 10)" };
         private readonly Option<int?> _siloPort = new("--silo-port") { Description = "Orleans silo-to-silo port (default 0 = any free port)" };
         private readonly Option<int?> _dashboardPort = new("--dashboard-port") { Description = "Orleans Dashboard port on 127.0.0.1, admin token required (default 0 = off)" };
+        private readonly Option<int?> _metricsPort = new("--metrics-port") { Description = "Prometheus scrape endpoint /metrics on the listen address, no authentication (default 0 = off)" };
         private readonly Option<string?> _adminTokenFile = new("--admin-token-file") { Description = "File holding the bootstrap admin secret (first start only; or env STRIVE_ADMIN_TOKEN)" };
         private readonly Option<string?> _adminTokenTtl = new("--admin-token-ttl") { Description = "Lifetime of the bootstrap admin token (default 24h; 90m, 7d, ... or never)" };
         private readonly string _baseDirectory;
@@ -47,7 +48,7 @@ namespace StriveNetwork.Silo
             _error = error;
             _outputIsTerminal = outputIsTerminal;
             Root = new RootCommand("StriveNetwork silo: Orleans silo + strive.v1 gRPC front door.");
-            foreach (var option in new Option[] { _grpcPort, _dataDir, _storage, _clusterId, _listenAddress, _advertiseAddress, _postgres, _demo, _minN, _siloPort, _dashboardPort, _adminTokenFile, _adminTokenTtl })
+            foreach (var option in new Option[] { _grpcPort, _dataDir, _storage, _clusterId, _listenAddress, _advertiseAddress, _postgres, _demo, _minN, _siloPort, _dashboardPort, _metricsPort, _adminTokenFile, _adminTokenTtl })
             {
                 option.Recursive = true;
                 Root.Add(option);
@@ -159,6 +160,12 @@ namespace StriveNetwork.Silo
                 options.DashboardPort = dashboardPort;
             }
 
+            if (result.GetValue(_metricsPort) is { } metricsPort)
+            {
+                options.MetricsPort = metricsPort;
+            }
+
+            options.LoadTelemetry(_environment);
             return (options, [.. loadProblems, .. flagProblems, .. options.LoadSecrets(_environment), .. options.Validate()]);
         }
 

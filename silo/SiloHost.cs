@@ -48,13 +48,21 @@ public static partial class SiloHost
             {
                 kestrel.Listen(address, options.DashboardPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
             }
+
+            // Prometheus scrapes over HTTP/1.1; this port serves /metrics and nothing else (SiloTelemetry.MapMetrics).
+            if (options.MetricsPort != 0)
+            {
+                kestrel.Listen(address, options.MetricsPort, listen => listen.Protocols = HttpProtocols.Http1);
+            }
         });
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, dashboard: options.DashboardPort != 0));
         builder.Services.AddStriveGateway();
+        SiloTelemetry.Configure(builder.Services, options);
 
         await using var app = builder.Build();
         OperatorDashboard.Map(app, options.DashboardPort);
+        SiloTelemetry.MapMetrics(app, options.MetricsPort);
         app.MapStriveGateway();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
         var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("StriveNetwork.Silo");
@@ -75,11 +83,21 @@ public static partial class SiloHost
 
         // Health turns SERVING only now: the silo is active, the admin token exists, the demo (if asked) is loaded.
         app.Services.GetRequiredService<GatewayHealth>().SetServing(true);
-        var port = BoundPort(app, options.DashboardPort);
+        var port = BoundPort(app, options);
         // The listening line comes last: scripts wait for it, and every line before it is then on stdout.
         if (options.DashboardPort != 0)
         {
             await output.WriteLineAsync($"Orleans Dashboard on http://{options.ListenAddress}:{options.DashboardPort}/ (admin token as password)").ConfigureAwait(false);
+        }
+
+        if (options.MetricsPort != 0)
+        {
+            await output.WriteLineAsync($"Prometheus metrics on http://{options.ListenAddress}:{options.MetricsPort}{SiloTelemetry.MetricsPath} (no authentication)").ConfigureAwait(false);
+        }
+
+        if (options.ExportsOtlp)
+        {
+            LogOtlpExport(logger, options.OtlpProtocol ?? "grpc");
         }
 
         await output.WriteLineAsync($"gRPC listening on {options.ListenAddress}:{port}").ConfigureAwait(false);
@@ -152,12 +170,15 @@ public static partial class SiloHost
         logging.AddFilter("Grpc", LogLevel.Warning);
     }
 
-    private static int BoundPort(WebApplication app, int dashboardPort)
+    // The gRPC port (possibly picked by the system): the bound address that is neither the dashboard's nor the metrics'.
+    private static int BoundPort(WebApplication app, SiloOptions options)
     {
         var addresses = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses ?? [];
         foreach (var address in addresses)
         {
-            if (Uri.TryCreate(address, UriKind.Absolute, out var uri) && (dashboardPort == 0 || uri.Port != dashboardPort))
+            if (Uri.TryCreate(address, UriKind.Absolute, out var uri)
+                && (options.DashboardPort == 0 || uri.Port != options.DashboardPort)
+                && (options.MetricsPort == 0 || uri.Port != options.MetricsPort))
             {
                 return uri.Port;
             }
@@ -171,4 +192,8 @@ public static partial class SiloHost
 
     [LoggerMessage(EventId = 6101, EventName = "SiloStopped", Level = LogLevel.Information, Message = "Silo stopped; grains deactivated and state written")]
     private static partial void LogStopped(ILogger logger);
+
+    // The endpoint is not logged: it may carry credentials in its user info.
+    [LoggerMessage(EventId = 6102, EventName = "OtlpExportOn", Level = LogLevel.Information, Message = "Exporting traces and metrics by OTLP ({Protocol}) to OTEL_EXPORTER_OTLP_ENDPOINT")]
+    private static partial void LogOtlpExport(ILogger logger, string protocol);
 }

@@ -22,6 +22,7 @@ public sealed class SiloOptions
         ["STRIVE_MIN_N"] = nameof(MinN),
         ["STRIVE_SILO_PORT"] = nameof(SiloPort),
         ["STRIVE_DASHBOARD_PORT"] = nameof(DashboardPort),
+        ["STRIVE_METRICS_PORT"] = nameof(MetricsPort),
         ["STRIVE_ADMIN_TOKEN_FILE"] = nameof(AdminTokenFile),
         ["STRIVE_ADMIN_TOKEN_TTL"] = nameof(AdminTokenTtl),
         ["STRIVE_POSTGRES_PASSWORD_FILE"] = nameof(PostgresPasswordFile),
@@ -37,6 +38,12 @@ public sealed class SiloOptions
     /// the PostgreSQL password.
     /// </summary>
     public static IReadOnlyList<string> SecretEnvironmentNames { get; } = ["STRIVE_ADMIN_TOKEN", "STRIVE_POSTGRES_PASSWORD", "STRIVE_AZURE_STORAGE"];
+
+    /// <summary>
+    /// The standard OpenTelemetry variables the silo checks at start (the OpenTelemetry SDK reads them, and the
+    /// other <c>OTEL_*</c> ones, itself): the OTLP endpoint turns export on, the protocol must be one the exporter speaks.
+    /// </summary>
+    public static IReadOnlyList<string> TelemetryEnvironmentNames { get; } = ["OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_PROTOCOL"];
 
     /// <summary>Default lifetime of the bootstrap admin token.</summary>
     public static readonly TimeSpan DefaultAdminTokenLifetime = TimeSpan.FromHours(24);
@@ -91,6 +98,24 @@ public sealed class SiloOptions
 
     /// <summary>Port of the Orleans Dashboard on 127.0.0.1 (operators, admin token required); 0 = off (default).</summary>
     public int DashboardPort { get; set; }
+
+    /// <summary>
+    /// Port of the Prometheus scrape endpoint (<c>GET /metrics</c>, HTTP/1.1, no authentication) on the listen
+    /// address; 0 = off (default).
+    /// </summary>
+    public int MetricsPort { get; set; }
+
+    /// <summary>
+    /// Where traces and metrics are exported by OTLP, from <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>; null (unset) = no
+    /// export.
+    /// </summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>The OTLP protocol from <c>OTEL_EXPORTER_OTLP_PROTOCOL</c>: <c>grpc</c> (the SDK's default when unset) or <c>http/protobuf</c>.</summary>
+    public string? OtlpProtocol { get; set; }
+
+    /// <summary>Whether traces and metrics are exported by OTLP.</summary>
+    public bool ExportsOtlp => !string.IsNullOrWhiteSpace(OtlpEndpoint);
 
     /// <summary>
     /// File holding the bootstrap admin secret (<c>snt_…</c>), e.g. a mounted Kubernetes Secret; used only on the
@@ -164,6 +189,27 @@ public sealed class SiloOptions
         else if (DashboardPort != 0 && (DashboardPort == GrpcPort || DashboardPort == SiloPort))
         {
             yield return $"dashboard port {DashboardPort} is already the gRPC or silo port";
+        }
+
+        if (MetricsPort is < 0 or > 65535)
+        {
+            yield return $"metrics port must be within 0..65535 (got {MetricsPort})";
+        }
+        else if (MetricsPort != 0 && (MetricsPort == GrpcPort || MetricsPort == SiloPort || MetricsPort == DashboardPort))
+        {
+            yield return $"metrics port {MetricsPort} is already the gRPC, silo or dashboard port";
+        }
+
+        // Checked as the OpenTelemetry SDK will read them: untrimmed.
+        if (ExportsOtlp && !(Uri.TryCreate(OtlpEndpoint, UriKind.Absolute, out var otlp) && (otlp.Scheme == Uri.UriSchemeHttp || otlp.Scheme == Uri.UriSchemeHttps)))
+        {
+            // The value is not echoed: an endpoint may carry credentials in its user info.
+            yield return "OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http:// or https:// URL such as http://otel-collector:4317";
+        }
+
+        if (OtlpProtocol is not (null or "grpc" or "http/protobuf"))
+        {
+            yield return $"OTEL_EXPORTER_OTLP_PROTOCOL must be 'grpc' or 'http/protobuf' (got '{OtlpProtocol}')";
         }
 
         if (!string.Equals(Storage, "sqlite", StringComparison.OrdinalIgnoreCase) && Profile == ClusterProfile.Embedded)
@@ -325,6 +371,17 @@ public sealed class SiloOptions
         }
     }
 
+    /// <summary>
+    /// Reads <see cref="TelemetryEnvironmentNames"/>: the OTLP endpoint and protocol. An empty variable counts as
+    /// unset. Checked by <see cref="Validate"/>.
+    /// </summary>
+    public void LoadTelemetry(IReadOnlyDictionary<string, string?> environment)
+    {
+        ArgumentNullException.ThrowIfNull(environment);
+        OtlpEndpoint = environment.GetValueOrDefault("OTEL_EXPORTER_OTLP_ENDPOINT") is { Length: > 0 } endpoint ? endpoint : null;
+        OtlpProtocol = environment.GetValueOrDefault("OTEL_EXPORTER_OTLP_PROTOCOL") is { Length: > 0 } protocol ? protocol : null;
+    }
+
     /// <summary>Reads the Azure Storage connection string from <c>STRIVE_AZURE_STORAGE</c> or <see cref="AzureStorageFile"/>.</summary>
     private IEnumerable<string> LoadAzureSecret(IReadOnlyDictionary<string, string?> environment)
     {
@@ -425,7 +482,7 @@ public sealed class SiloOptions
 
     private static string? ProblemOf(string setting, string value) => setting switch
     {
-        nameof(GrpcPort) or nameof(MinN) or nameof(SiloPort) or nameof(DashboardPort) when !int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _) =>
+        nameof(GrpcPort) or nameof(MinN) or nameof(SiloPort) or nameof(DashboardPort) or nameof(MetricsPort) when !int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _) =>
             $"must be an integer (got '{value}')",
         nameof(Demo) when !bool.TryParse(value.Trim(), out _) => $"must be 'true' or 'false' (got '{value}')",
         _ => null,
@@ -458,6 +515,9 @@ public sealed class SiloOptions
                 break;
             case nameof(DashboardPort):
                 options.DashboardPort = int.Parse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+                break;
+            case nameof(MetricsPort):
+                options.MetricsPort = int.Parse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
                 break;
             case nameof(AdminTokenFile):
                 options.AdminTokenFile = value;

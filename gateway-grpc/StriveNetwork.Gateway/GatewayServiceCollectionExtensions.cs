@@ -7,6 +7,7 @@ using StriveNetwork.Gateway.Auth;
 using StriveNetwork.Gateway.Interceptors;
 using StriveNetwork.Gateway.Limits;
 using StriveNetwork.Gateway.Services;
+using StriveNetwork.Gateway.Telemetry;
 using StriveNetwork.Gateway.Tokens;
 
 namespace StriveNetwork.Gateway;
@@ -15,9 +16,9 @@ namespace StriveNetwork.Gateway;
 public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds Grpc.AspNetCore with the gateway's interceptors (outermost first: call logging, status mapping, bearer
-    /// tokens, request limits), the message size limits of <see cref="GatewayLimits"/> (configure them with
-    /// <c>services.Configure&lt;GatewayLimits&gt;</c>; they are validated when the host starts), every strive.v1
+    /// Adds Grpc.AspNetCore with the gateway's interceptors (outermost first: call metrics, call logging, status
+    /// mapping, bearer tokens, request limits), the front door's <see cref="GatewayMetrics"/>, the message size limits
+    /// of <see cref="GatewayLimits"/> (configure them with <c>services.Configure&lt;GatewayLimits&gt;</c>; they are validated when the host starts), every strive.v1
     /// service, the token issuer and authenticator, the revocation watcher (a hosted service), <see cref="GatewayHealth"/> and
     /// reflection. Needs an Orleans <c>IGrainFactory</c> (a silo or a client) with the grains. Map the endpoints with
     /// <see cref="GatewayEndpointRouteBuilderExtensions.MapStriveGateway"/>; health stays NOT_SERVING until the host
@@ -30,6 +31,8 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.TryAddSingleton(FrameworkCatalog.Embedded);
         services.TryAddSingleton<TokenIssuer>();
+        services.AddMetrics();
+        services.TryAddSingleton<GatewayMetrics>();
         services.TryAddSingleton<OpenCallRegistry>();
         services.TryAddSingleton<TokenAuthenticator>();
 
@@ -43,6 +46,7 @@ public static class GatewayServiceCollectionExtensions
 
         // Singletons: Grpc.AspNetCore resolves registered interceptors and services from DI instead of creating one
         // per call, and none of them holds per-call state.
+        services.TryAddSingleton<CallMetricsInterceptor>();
         services.TryAddSingleton<CallLoggingInterceptor>();
         services.TryAddSingleton<GrainErrorInterceptor>();
         services.TryAddSingleton<TokenAuthInterceptor>();
@@ -52,8 +56,9 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayLimits>, GatewayLimitsValidation>());
         services.AddGrpc(options =>
         {
-            // Outermost first: the log sees the final status, the mapping also covers the token lookup's grain call,
-            // and the limits run after the token check so an unauthenticated caller learns only that.
+            // Outermost first: metrics and the log see the final status, the mapping also covers the token lookup's
+            // grain call, and the limits run after the token check so an unauthenticated caller learns only that.
+            options.Interceptors.Add<CallMetricsInterceptor>();
             options.Interceptors.Add<CallLoggingInterceptor>();
             options.Interceptors.Add<GrainErrorInterceptor>();
             options.Interceptors.Add<TokenAuthInterceptor>();

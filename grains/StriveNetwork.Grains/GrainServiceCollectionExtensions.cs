@@ -11,8 +11,8 @@ public static class GrainServiceCollectionExtensions
     /// <summary>
     /// Adds <see cref="SuppressionSettings"/>, <see cref="OutboxOptions"/> and <see cref="PartnershipLimits"/> (validated
     /// on start; configure the limits with <c>services.Configure&lt;PartnershipLimits&gt;</c>), a system
-    /// <see cref="TimeProvider"/> when none is registered, and Orleans' own serializer as the default grain storage
-    /// serializer.
+    /// <see cref="TimeProvider"/> when none is registered, the <see cref="OutboxMetrics"/>, and Orleans' own serializer as
+    /// the default grain storage serializer.
     /// </summary>
     /// <remarks>
     /// The states hold collections built by collection expressions (compiler-generated types such as
@@ -36,6 +36,10 @@ public static class GrainServiceCollectionExtensions
             .ValidateDataAnnotations()
             .ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
+
+        // The outbox's counters; instruments cost nothing until a listener (the silo's exporters) subscribes.
+        services.AddMetrics();
+        services.TryAddSingleton<OutboxMetrics>();
         services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();
         return services;
     }

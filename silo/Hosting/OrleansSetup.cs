@@ -63,6 +63,13 @@ internal static class OrleansSetup
             silo.AddDashboard();
         }
 
+        // Carries the caller's trace context into grain calls (and from grain to grain), so a gRPC call's trace
+        // shows the grain calls it made. Only when traces are exported: otherwise the filters would be pure cost.
+        if (options.ExportsOtlp)
+        {
+            silo.AddActivityPropagation();
+        }
+
         silo.Services.AddStriveGrains(s => s.MinimumN = options.MinN);
 
         // Env Strive__PartnershipLimits__MaxSystemsChangeExamples=… and the like; validated on start.

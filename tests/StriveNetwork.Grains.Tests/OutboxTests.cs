@@ -1,4 +1,7 @@
+using System.Diagnostics.Metrics;
+using Microsoft.Extensions.DependencyInjection;
 using StriveNetwork.Domain.Frameworks;
+using StriveNetwork.Gateway.Tests;
 using StriveNetwork.Grains.Abstractions;
 using StriveNetwork.Grains.Outbox;
 
@@ -17,6 +20,7 @@ public sealed class OutboxTests
     public async Task FailingReceivers_GetTheEventOnceInEffect()
     {
         await using var c = await GrainCluster.StartAsync();
+        using var metrics = new MetricRecorder([.. c.Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<IMeterFactory>())]);
         await c.Partnership("racine").RegisterAsync(Sample.Profile());
         var before = await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(), r => r.PartnershipCount == 1, "registration reaches the network");
 
@@ -29,6 +33,11 @@ public sealed class OutboxTests
         Assert.Equal(3, c.DeliveryFaults.Rejected(ApplyDelta));
         Assert.Equal(before.Version + 1, rollup.Version);
         Assert.Equal(2, rollup.Gateways.Single(g => g.Gateway == GatewayStage.Exploring).Count);
+
+        // Each rejected delivery is one retry, counted by the receiver kind (the outbox's operator signal).
+        Assert.Equal(2, metrics.Sum("strive.outbox.delivery.retries", ("strive.outbox.target", "network_shard")));
+        Assert.Equal(3, metrics.Sum("strive.outbox.delivery.retries", ("strive.outbox.target", "network")));
+        Assert.Equal(5, metrics.Sum("strive.outbox.delivery.retries"));
         var report = await Flows.SettledAsync(c);
         Assert.Equal(2, report.PartnershipCount);
         Assert.Equal(rollup.Gateways, report.Recomputed.Gateways);
@@ -154,6 +163,32 @@ public sealed class OutboxTests
             () => c.ReadStoredAsync<NetworkShardState>("network-shard", shard), s => s!.Outbox.Entries.Count == 0, "the reminder prunes the outbox");
         await GrainCluster.EventuallyAsync(
             () => c.ReminderNamesAsync(shard), names => names.Count == 0, "the reminder unregisters itself");
+        Assert.Equal(2, (await Flows.SettledAsync(c)).PartnershipCount);
+    }
+
+    [Fact]
+    public async Task EntriesLeftByADeactivation_AreResumedByTheNextActivation_AndCounted()
+    {
+        const string Resumed = "strive.outbox.entries.resumed";
+        await using var c = await GrainCluster.StartAsync();
+        using var metrics = new MetricRecorder([.. c.Cluster.Silos.Select(s => s.ServiceProvider.GetRequiredService<IMeterFactory>())]);
+        await c.Partnership("racine").RegisterAsync(Sample.Profile());
+        await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(), r => r.PartnershipCount == 1, "registration reaches the network");
+        var shard = c.Shard(GrainKeys.NetworkShardKey("dayton"));
+
+        c.DeliveryFaults.Block(ApplyDelta);
+        await c.Partnership("dayton").RegisterAsync(Sample.Profile("Dayton", "OH"));
+        await GrainCluster.EventuallyAsync(() => Task.FromResult(c.DeliveryFaults.Rejected(ApplyDelta)), n => n >= 1, "delivery is tried");
+        Assert.Equal(0, metrics.Sum(Resumed));
+
+        // The activation ends with its delta undelivered; the next one finds it stored and delivers it.
+        await c.Cluster.DeactivateAsync(shard);
+        c.DeliveryFaults.Unblock(ApplyDelta);
+        await shard.GetCountsAsync();
+        await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(), r => r.PartnershipCount == 2, "dayton reaches the network");
+        Assert.Equal(1, metrics.Sum(Resumed, ("strive.outbox.target", "network")));
+        Assert.Equal(1, metrics.Sum(Resumed));
+        Assert.True(metrics.Sum("strive.outbox.delivery.retries", ("strive.outbox.target", "network")) >= 1);
         Assert.Equal(2, (await Flows.SettledAsync(c)).PartnershipCount);
     }
 

@@ -104,6 +104,12 @@ public sealed partial class SiloProcess : IAsyncDisposable
             start.Environment.Remove(name);
         }
 
+        // Nor an OpenTelemetry setup of the machine (an OTLP endpoint would turn export on).
+        foreach (var name in start.Environment.Keys.Where(k => k.StartsWith("OTEL_", StringComparison.Ordinal)).ToList())
+        {
+            start.Environment.Remove(name);
+        }
+
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

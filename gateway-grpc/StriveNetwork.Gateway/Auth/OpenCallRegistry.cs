@@ -1,13 +1,15 @@
 using System.Collections.Concurrent;
+using StriveNetwork.Gateway.Telemetry;
 
 namespace StriveNetwork.Gateway.Auth;
 
 /// <summary>
 /// The authenticated calls open in this process, by token: what <see cref="TokenRevocationWatcher"/> ends when their
 /// token is revoked or expires. <see cref="TokenAuthInterceptor"/> registers every call and disposes its
-/// registration when the call ends, so the registry holds exactly the calls in progress.
+/// registration when the call ends, so the registry holds exactly the calls in progress. Every call it ends is
+/// counted in <paramref name="metrics"/> when given.
 /// </summary>
-public sealed class OpenCallRegistry
+public sealed class OpenCallRegistry(GatewayMetrics? metrics = null)
 {
     private readonly ConcurrentDictionary<long, OpenCall> _calls = new();
     private long _nextId;
@@ -60,6 +62,8 @@ public sealed class OpenCallRegistry
     }
 
     internal void Remove(long id) => _calls.TryRemove(id, out _);
+
+    internal void Ended(TokenRejection reason) => metrics?.CallEnded(reason);
 }
 
 /// <summary>One open call of <see cref="OpenCallRegistry"/>.</summary>
@@ -121,6 +125,8 @@ public sealed class OpenCall : IDisposable
             // The reason is set before the cancellation, so whoever observes the cancellation can read it.
             _endReason = reason;
         }
+
+        _registry.Ended(reason);
 
         try
         {

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Net;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.Extensions.Logging;
+using StriveNetwork.Gateway.Telemetry;
 
 namespace StriveNetwork.Gateway.Limits;
 
@@ -10,8 +11,9 @@ namespace StriveNetwork.Gateway.Limits;
 /// <see cref="GatewayLimits.MaxConnectionsPerClient"/> open ones, so one client cannot take the server's
 /// connections (<see cref="GatewayLimits.MaxConnections"/>) for itself. A connection counts from accept until it
 /// closes, whatever way it closes. Install with <see cref="GatewayKestrelExtensions.UseClientConnectionLimit"/>.
+/// Refusals are counted in <paramref name="metrics"/> when given.
 /// </summary>
-public sealed partial class ClientConnectionLimit(int maxPerClient, ILogger logger)
+public sealed partial class ClientConnectionLimit(int maxPerClient, ILogger logger, GatewayMetrics? metrics = null)
 {
     private readonly ConcurrentDictionary<IPAddress, int> _open = new();
 
@@ -26,6 +28,7 @@ public sealed partial class ClientConnectionLimit(int maxPerClient, ILogger logg
         if (!TryEnter(address))
         {
             LogConnectionRefused(logger, maxPerClient);
+            metrics?.LimitRefused(nameof(GatewayLimits.MaxConnectionsPerClient));
             // Closing before any HTTP/2 frame: the client sees the connection closed and may retry later.
             connection.Abort(new ConnectionAbortedException("too many connections from this address"));
             return;

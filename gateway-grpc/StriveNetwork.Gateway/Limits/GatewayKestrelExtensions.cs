@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
+using StriveNetwork.Gateway.Telemetry;
 
 namespace StriveNetwork.Gateway.Limits;
 
@@ -33,7 +34,7 @@ public static class GatewayKestrelExtensions
         ArgumentNullException.ThrowIfNull(limits);
         var logger = listen.ApplicationServices.GetService<ILoggerFactory>()?.CreateLogger<ClientConnectionLimit>()
             ?? Microsoft.Extensions.Logging.Abstractions.NullLogger<ClientConnectionLimit>.Instance;
-        var limit = new ClientConnectionLimit(limits.MaxConnectionsPerClient, logger);
+        var limit = new ClientConnectionLimit(limits.MaxConnectionsPerClient, logger, listen.ApplicationServices.GetService<GatewayMetrics>());
         listen.Use(limit.Wrap);
         return listen;
     }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Google.Protobuf;
 using Grpc.Core;
 using StriveNetwork.Gateway.Errors;
+using StriveNetwork.Gateway.Telemetry;
 
 namespace StriveNetwork.Gateway.Limits;
 
@@ -11,9 +12,10 @@ namespace StriveNetwork.Gateway.Limits;
 /// decompressed bytes (RESOURCE_EXHAUSTED), no wait for the next message longer than
 /// <see cref="GatewayLimits.StreamIdleTimeout"/> and no stream older than <paramref name="lifetime"/>
 /// (DEADLINE_EXCEEDED). Grpc.AspNetCore turns Kestrel's minimum request data rate off for these calls, so the idle
-/// timeout is what ends a client that opens a stream and sends nothing.
+/// timeout is what ends a client that opens a stream and sends nothing. Each refusal is counted in
+/// <see cref="GatewayMetrics"/> under the limit's name.
 /// </summary>
-internal sealed class LimitedStreamReader<T>(IAsyncStreamReader<T> inner, GatewayLimits limits, TimeSpan lifetime, string lifetimeName, TimeProvider time) : IAsyncStreamReader<T>
+internal sealed class LimitedStreamReader<T>(IAsyncStreamReader<T> inner, GatewayLimits limits, TimeSpan lifetime, string lifetimeName, TimeProvider time, GatewayMetrics metrics) : IAsyncStreamReader<T>
 {
     private readonly long _started = time.GetTimestamp();
     private long _bytes;
@@ -49,6 +51,7 @@ internal sealed class LimitedStreamReader<T>(IAsyncStreamReader<T> inner, Gatewa
 
         if (++_messages > limits.MaxStreamMessages)
         {
+            metrics.LimitRefused(nameof(GatewayLimits.MaxStreamMessages));
             throw GatewayErrors.Of(StatusCode.ResourceExhausted, string.Create(
                 CultureInfo.InvariantCulture,
                 $"a client stream carries at most {limits.MaxStreamMessages} messages (limit MaxStreamMessages)"));
@@ -59,6 +62,7 @@ internal sealed class LimitedStreamReader<T>(IAsyncStreamReader<T> inner, Gatewa
             _bytes += message.CalculateSize();
             if (_bytes > limits.MaxStreamBytes)
             {
+                metrics.LimitRefused(nameof(GatewayLimits.MaxStreamBytes));
                 throw GatewayErrors.Of(StatusCode.ResourceExhausted, string.Create(
                     CultureInfo.InvariantCulture,
                     $"a client stream carries at most {limits.MaxStreamBytes} bytes (decompressed; limit MaxStreamBytes)"));
@@ -69,11 +73,19 @@ internal sealed class LimitedStreamReader<T>(IAsyncStreamReader<T> inner, Gatewa
         return true;
     }
 
-    private RpcException Idle() => GatewayErrors.Of(StatusCode.DeadlineExceeded, string.Create(
-        CultureInfo.InvariantCulture,
-        $"the client stream was idle for longer than {limits.StreamIdleTimeout.TotalSeconds:0.###} s (limit StreamIdleTimeout); send messages more often or half-close"));
+    private RpcException Idle()
+    {
+        metrics.LimitRefused(nameof(GatewayLimits.StreamIdleTimeout));
+        return GatewayErrors.Of(StatusCode.DeadlineExceeded, string.Create(
+            CultureInfo.InvariantCulture,
+            $"the client stream was idle for longer than {limits.StreamIdleTimeout.TotalSeconds:0.###} s (limit StreamIdleTimeout); send messages more often or half-close"));
+    }
 
-    private RpcException Lifetime() => GatewayErrors.Of(StatusCode.DeadlineExceeded, string.Create(
-        CultureInfo.InvariantCulture,
-        $"the stream is older than {lifetime.TotalSeconds:0.###} s (limit {lifetimeName}); call again"));
+    private RpcException Lifetime()
+    {
+        metrics.LimitRefused(lifetimeName);
+        return GatewayErrors.Of(StatusCode.DeadlineExceeded, string.Create(
+            CultureInfo.InvariantCulture,
+            $"the stream is older than {lifetime.TotalSeconds:0.###} s (limit {lifetimeName}); call again"));
+    }
 }

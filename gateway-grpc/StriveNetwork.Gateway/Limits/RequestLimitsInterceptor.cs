@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using StriveNetwork.Gateway.Auth;
 using StriveNetwork.Gateway.Errors;
+using StriveNetwork.Gateway.Telemetry;
 
 namespace StriveNetwork.Gateway.Limits;
 
@@ -18,6 +19,7 @@ public sealed partial class RequestLimitsInterceptor(
     IOptions<GatewayLimits> options,
     OpenStreamCounter openStreams,
     TimeProvider timeProvider,
+    GatewayMetrics metrics,
     ILogger<RequestLimitsInterceptor> logger) : Interceptor
 {
     private readonly GatewayLimits _limits = options.Value;
@@ -75,8 +77,8 @@ public sealed partial class RequestLimitsInterceptor(
 
     private LimitedStreamReader<T> Limited<T>(IAsyncStreamReader<T> requestStream, ServerCallContext context) =>
         AccessPolicy.IsPublic(context.Method)
-            ? new(requestStream, _limits, _limits.PublicStreamLifetime, nameof(GatewayLimits.PublicStreamLifetime), timeProvider)
-            : new(requestStream, _limits, _limits.MaxStreamDuration, nameof(GatewayLimits.MaxStreamDuration), timeProvider);
+            ? new(requestStream, _limits, _limits.PublicStreamLifetime, nameof(GatewayLimits.PublicStreamLifetime), timeProvider, metrics)
+            : new(requestStream, _limits, _limits.MaxStreamDuration, nameof(GatewayLimits.MaxStreamDuration), timeProvider, metrics);
 
     private IDisposable AcquireStreamSlot(ServerCallContext context)
     {
@@ -85,18 +87,21 @@ public sealed partial class RequestLimitsInterceptor(
             var address = RemoteAddress(context);
             return openStreams.TryAcquire("ip:" + address, _limits.MaxPublicStreamsPerClient) ?? throw Refused(
                 context,
+                nameof(GatewayLimits.MaxPublicStreamsPerClient),
                 $"at most {_limits.MaxPublicStreamsPerClient} open health and reflection streams per client address (limit MaxPublicStreamsPerClient)");
         }
 
         var tokenId = context.GetCaller().TokenId;
         return openStreams.TryAcquire("token:" + tokenId, _limits.MaxStreamsPerToken) ?? throw Refused(
             context,
+            nameof(GatewayLimits.MaxStreamsPerToken),
             $"at most {_limits.MaxStreamsPerToken} open streaming calls per token (limit MaxStreamsPerToken); end one first");
     }
 
-    private RpcException Refused(ServerCallContext context, FormattableString message)
+    private RpcException Refused(ServerCallContext context, string limit, FormattableString message)
     {
         LogStreamRefused(logger, context.Method);
+        metrics.LimitRefused(limit);
         return GatewayErrors.Of(StatusCode.ResourceExhausted, message.ToString(CultureInfo.InvariantCulture));
     }
 

@@ -23,14 +23,18 @@ public sealed partial class OutboxDelivery<T>
     private readonly Func<OutboxEntry<T>, Task> _deliver;
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
+    private readonly OutboxMetrics? _metrics;
     private readonly HashSet<long> _delivered = [];
     private IReadOnlyList<OutboxEntry<T>> _entries = [];
     private Task _loop = Task.CompletedTask;
     private bool _reminderRegistered;
     private bool _stopped;
 
-    /// <summary>Creates the delivery of one activation; <paramref name="deliver"/> calls the receiver of an entry.</summary>
-    public OutboxDelivery(Grain grain, Func<OutboxEntry<T>, Task> deliver, OutboxOptions options, ILogger logger, TimeProvider time)
+    /// <summary>
+    /// Creates the delivery of one activation; <paramref name="deliver"/> calls the receiver of an entry;
+    /// <paramref name="metrics"/> (optional) counts retries, resumed and refused entries.
+    /// </summary>
+    public OutboxDelivery(Grain grain, Func<OutboxEntry<T>, Task> deliver, OutboxOptions options, ILogger logger, TimeProvider time, OutboxMetrics? metrics = null)
     {
         ArgumentNullException.ThrowIfNull(grain);
         ArgumentNullException.ThrowIfNull(options);
@@ -42,6 +46,7 @@ public sealed partial class OutboxDelivery<T>
         _deliver = deliver;
         _logger = logger;
         _time = time;
+        _metrics = metrics;
     }
 
     /// <summary>True while an entry handed to <see cref="Start"/> is not acknowledged.</summary>
@@ -65,6 +70,21 @@ public sealed partial class OutboxDelivery<T>
             await _grain.RegisterOrUpdateReminder(ReminderName, _options.ReminderPeriod, _options.ReminderPeriod);
             _reminderRegistered = true;
         }
+    }
+
+    /// <summary>On activation: counts the entries a previous activation left stored, then <see cref="Start"/>s delivering them.</summary>
+    public void Resume(Outbox<T> stored)
+    {
+        ArgumentNullException.ThrowIfNull(stored);
+        if (_metrics is not null)
+        {
+            foreach (var target in stored.Entries.GroupBy(e => e.Target))
+            {
+                _metrics.Resumed(target.Key, target.Count());
+            }
+        }
+
+        Start(stored);
     }
 
     /// <summary>Starts (or feeds) the delivery loop with the stored outbox; call after each successful write and on activation.</summary>
@@ -127,6 +147,7 @@ public sealed partial class OutboxDelivery<T>
             {
                 // The receiver refused the event itself: retrying cannot change that. Recorded, then skipped.
                 LogRefused(_logger, entry.Target, entry.TargetKey, entry.Sequence, exception);
+                _metrics?.Refused(entry.Target);
                 _delivered.Add(entry.Sequence);
             }
             catch (Exception exception)
@@ -134,6 +155,7 @@ public sealed partial class OutboxDelivery<T>
                 failures++;
                 var backoff = TimeSpan.FromMilliseconds(Math.Min(_options.MaxBackoff.TotalMilliseconds, 100 * Math.Pow(2, Math.Min(failures, 16))));
                 LogRetry(_logger, entry.Target, entry.TargetKey, entry.Sequence, failures, backoff, exception);
+                _metrics?.Retried(entry.Target);
                 await Task.Delay(backoff, _time);
             }
         }

@@ -36,12 +36,17 @@ public abstract partial class OutboxGrain<TState, TEvent> : Grain, IRemindable
     protected TimeProvider Time => _time;
 
     private OutboxDelivery<TEvent> Delivery => _delivery ??= new OutboxDelivery<TEvent>(
-        this, DeliverAsync, ServiceProvider.GetService<IOptions<OutboxOptions>>()?.Value ?? new OutboxOptions(), _logger, _time);
+        this,
+        DeliverAsync,
+        ServiceProvider.GetService<IOptions<OutboxOptions>>()?.Value ?? new OutboxOptions(),
+        _logger,
+        _time,
+        ServiceProvider.GetService<OutboxMetrics>());
 
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        Delivery.Start(Stored.State.Outbox);
+        Delivery.Resume(Stored.State.Outbox);
         return base.OnActivateAsync(cancellationToken);
     }
 

@@ -33,6 +33,7 @@ async function clusterSiloEnv({ storage, secrets = {}, overrides = {}, label = '
       STRIVE_LISTEN_ADDRESS: listen === 'pod' ? podIp : '127.0.0.1',
       STRIVE_SILO_PORT: '0',
       STRIVE_DASHBOARD_PORT: '0',
+      STRIVE_METRICS_PORT: '0',
       STRIVE_DATA_DIR: null,
       ...overrides,
     },

@@ -114,6 +114,7 @@ test('k8sSiloEnv: the dev overlay\'s silo environment, with the pod IP, cluster 
     STRIVE_GRPC_PORT: '5000',
     STRIVE_SILO_PORT: '11111',
     STRIVE_DASHBOARD_PORT: '8080',
+    STRIVE_METRICS_PORT: '9090',
     STRIVE_MIN_N: '10',
     STRIVE_DATA_DIR: '/var/lib/strive',
     STRIVE_ADMIN_TOKEN_FILE: '/local/admin-token',
@@ -185,12 +186,13 @@ test('k8sSiloEnv: a silo process started with the dev overlay\'s environment acc
   fs.writeFileSync(path.join(dir, 'admin-token'), `${secret}\n`, { mode: 0o600 });
   fs.writeFileSync(path.join(dir, 'postgres-password'), 'not-used-by-sqlite\n', { mode: 0o600 });
   const dashboardPort = await freePort();
+  const metricsPort = await freePort();
   // What differs on one machine: loopback instead of 0.0.0.0, free ports, a data directory, and SQLite instead of
   // the overlay's PostgreSQL (the cluster profiles have their own multi-process tests); the rest is the pod's.
   const env = K.k8sSiloEnv({
     overlay: 'dev',
     secretFiles: { 'admin-token': path.join(dir, 'admin-token'), 'postgres-password': path.join(dir, 'postgres-password') },
-    overrides: { STRIVE_STORAGE: 'sqlite', STRIVE_LISTEN_ADDRESS: '127.0.0.1', STRIVE_GRPC_PORT: 0, STRIVE_SILO_PORT: 0, STRIVE_DASHBOARD_PORT: dashboardPort, STRIVE_DATA_DIR: path.join(dir, 'data') },
+    overrides: { STRIVE_STORAGE: 'sqlite', STRIVE_LISTEN_ADDRESS: '127.0.0.1', STRIVE_GRPC_PORT: 0, STRIVE_SILO_PORT: 0, STRIVE_DASHBOARD_PORT: dashboardPort, STRIVE_METRICS_PORT: metricsPort, STRIVE_DATA_DIR: path.join(dir, 'data') },
   });
   const inherited = Object.fromEntries(Object.entries(process.env).filter(([k]) => ['PATH', 'HOME', 'TMPDIR'].includes(k) || k.startsWith('DOTNET_')));
   const child = spawn('dotnet', [resolveSiloDll()], { cwd: dir, env: { ...inherited, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -216,6 +218,11 @@ test('k8sSiloEnv: a silo process started with the dev overlay\'s environment acc
     const tokens = await call(api.AdminService, 'listTokens', {}, secret);
     assert.equal(tokens.tokens.length, 1, 'the bootstrap token from the Secret file works');
     assert.ok(!output.includes(secret), 'the secret is never printed');
+    // The port the pod's prometheus.io annotations name serves Prometheus text (here on a free port instead of 9090).
+    assert.match(output, new RegExp(`Prometheus metrics on http://127\\.0\\.0\\.1:${metricsPort}/metrics`));
+    const scrape = await fetch(`http://127.0.0.1:${metricsPort}/metrics`);
+    assert.equal(scrape.status, 200);
+    assert.match(await scrape.text(), /^# TYPE orleans_/m);
   } finally {
     api?.close();
     child.kill('SIGTERM');

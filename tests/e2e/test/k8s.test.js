@@ -3,7 +3,8 @@
 // the Kubernetes API schemas (npm kubernetes-models, plus unknown fields), every kustomization renders, and the
 // rendered objects keep the invariants the silo depends on, read from the silo's own source where it has them:
 // setting names (silo/SiloOptions.cs), shutdown timeout (silo/SiloHost.cs), Orleans service id
-// (silo/Hosting/OrleansSetup.cs), image name and ports (silo/StriveNetwork.Silo.csproj). Each check is a function
+// (silo/Hosting/OrleansSetup.cs), the metrics path (silo/Hosting/SiloTelemetry.cs), image name and ports
+// (silo/StriveNetwork.Silo.csproj). Each check is a function
 // returning its problems; the last tests break a rendered copy on purpose to show every check can fail.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
@@ -24,20 +25,22 @@ function siloFacts() {
   const secretBlock = /SecretEnvironmentNames \{ get; \} = \[([^\]]*)\]/.exec(options);
   const shutdown = /ShutdownTimeout = TimeSpan\.FromSeconds\((\d+)\)/.exec(source('silo/SiloHost.cs'));
   const serviceId = /const string ServiceId = "([^"]+)"/.exec(source('silo/Hosting/OrleansSetup.cs'));
+  const metricsPath = /const string MetricsPath = "([^"]+)"/.exec(source('silo/Hosting/SiloTelemetry.cs'));
   const csproj = source('silo/StriveNetwork.Silo.csproj');
   const property = (name) => new RegExp(`<${name}>([^<]+)</${name}>`).exec(csproj)?.[1];
-  assert.ok(block && secretBlock && shutdown && serviceId, 'the silo source no longer has the shapes this test reads');
+  assert.ok(block && secretBlock && shutdown && serviceId && metricsPath, 'the silo source no longer has the shapes this test reads');
   const facts = {
     settingNames: new Set([...block[1].matchAll(/\["(STRIVE_[A-Z0-9_]+)"\]/g)].map((m) => m[1])),
     secretNames: new Set([...secretBlock[1].matchAll(/"(STRIVE_[A-Z0-9_]+)"/g)].map((m) => m[1])),
     shutdownSeconds: Number(shutdown[1]),
     serviceId: serviceId[1],
+    metricsPath: metricsPath[1],
     image: `${property('ContainerRepository')}:${property('ContainerImageTag')}`,
     imagePorts: new Set([...csproj.matchAll(/<ContainerPort Include="(\d+)"/g)].map((m) => Number(m[1]))),
     containerUser: property('ContainerUser'),
   };
   assert.ok(facts.settingNames.size >= 10 && facts.secretNames.size >= 2, 'too few setting names parsed from SiloOptions.cs');
-  assert.ok(facts.imagePorts.size === 3 && facts.containerUser, 'container properties missing from the silo project');
+  assert.ok(facts.imagePorts.size === 4 && facts.containerUser, 'container properties missing from the silo project');
   return facts;
 }
 
@@ -47,8 +50,11 @@ const SECRET = K.loadYamlFile(SECRET_TEMPLATE)[0];
 const SECRET_KEYS = new Set(Object.keys(SECRET.stringData ?? {}));
 // The UID of the `app` user of the mcr.microsoft.com/dotnet images (ContainerUser).
 const APP_UID = 1654;
-// Variables the silo container may have besides STRIVE_* settings: Downward API and Orleans' Kubernetes hosting.
+// Variables the silo container may have besides STRIVE_* settings: Downward API and Orleans' Kubernetes hosting; and
+// OpenTelemetry's standard OTEL_* ones (OTLP export, docs/service.md), which an overlay may add.
 const OTHER_SILO_ENV = new Set(['POD_NAME', 'POD_NAMESPACE', 'POD_IP', 'ORLEANS_SERVICE_ID', 'ORLEANS_CLUSTER_ID', 'ASPNETCORE_HTTP_PORTS']);
+// The namespace label that admits a scraper to the unauthenticated metrics port (networkpolicy.yaml).
+const MONITORING_LABEL = ['strive.network/monitoring', 'true'];
 const LOOKS_SECRET = /password\s*=|accountkey\s*=|sharedaccesssignature\s*=|\bsig=|snt_[A-Za-z0-9_-]{20,}/i;
 
 const RENDERS = ['base', ...K.overlayNames()];
@@ -73,7 +79,7 @@ function siloConfig(objects) {
   const refs = (container.envFrom ?? []).map((s) => s.configMapRef?.name).filter(Boolean);
   const data = Object.assign({}, ...refs.map((name) => find(objects, 'ConfigMap', name)?.data ?? {}));
   const port = (name) => container.ports?.find((p) => p.name === name)?.containerPort;
-  return { deployment, container, podSpec, data, ports: { grpc: port('grpc'), silo: port('silo'), dashboard: port('dashboard') } };
+  return { deployment, container, podSpec, data, ports: { grpc: port('grpc'), silo: port('silo'), dashboard: port('dashboard'), metrics: port('metrics') } };
 }
 
 // --- checks: each returns a list of problems ----------------------------------------------------------------------
@@ -113,7 +119,7 @@ function checkSelectors(objects) {
 function checkSiloProbesAndShutdown(objects) {
   const problems = [];
   const { container, podSpec, data, ports } = siloConfig(objects);
-  for (const [name, setting] of [['grpc', 'STRIVE_GRPC_PORT'], ['silo', 'STRIVE_SILO_PORT'], ['dashboard', 'STRIVE_DASHBOARD_PORT']]) {
+  for (const [name, setting] of [['grpc', 'STRIVE_GRPC_PORT'], ['silo', 'STRIVE_SILO_PORT'], ['dashboard', 'STRIVE_DASHBOARD_PORT'], ['metrics', 'STRIVE_METRICS_PORT']]) {
     if (ports[name] === undefined) problems.push(`silo container has no port named ${name}`);
     else if (String(ports[name]) !== data[setting]) problems.push(`silo port ${name} ${ports[name]} differs from ${setting}=${data[setting]}`);
   }
@@ -146,7 +152,7 @@ function checkSiloEnvironment(objects) {
   for (const name of names) {
     if (FACTS.secretNames.has(name)) problems.push(`${name} is a secret in the environment; mount it as a file (*_FILE)`);
     else if (name.startsWith('STRIVE_') && !FACTS.settingNames.has(name)) problems.push(`${name} is not a silo setting (SiloOptions.EnvironmentNames)`);
-    else if (!name.startsWith('STRIVE_') && !OTHER_SILO_ENV.has(name) && !/^(Strive|Orleans)__/.test(name)) problems.push(`${name} is not a variable the silo reads`);
+    else if (!name.startsWith('STRIVE_') && !OTHER_SILO_ENV.has(name) && !/^((Strive|Orleans)__|OTEL_)/.test(name)) problems.push(`${name} is not a variable the silo reads`);
   }
   for (const e of env) {
     if (e.valueFrom?.secretKeyRef) problems.push(`${e.name} takes a Secret key into the environment`);
@@ -203,6 +209,8 @@ function checkNetworkPolicy(objects) {
   if (!policies.some((p) => (p.spec.policyTypes ?? ['Ingress']).includes('Ingress'))) problems.push('no NetworkPolicy restricts ingress to the silo pods');
   const admits = (rule, port, name) => !rule.ports || rule.ports.length === 0 || rule.ports.some((p) =>
     p.port === undefined || p.port === port || p.port === name || (typeof p.port === 'number' && p.endPort >= port && p.port <= port));
+  const onlyMonitoring = (peer) => peer.namespaceSelector && !peer.namespaceSelector.matchExpressions?.length
+    && peer.namespaceSelector.matchLabels?.[MONITORING_LABEL[0]] === MONITORING_LABEL[1] && !peer.ipBlock;
   const onlySilos = (peer) => Object.keys(peer).join() === 'podSelector' && !peer.podSelector.matchExpressions?.length
     && Object.entries(siloSelector).every(([k, v]) => peer.podSelector.matchLabels?.[k] === v);
   for (const policy of policies) {
@@ -211,13 +219,30 @@ function checkNetworkPolicy(objects) {
       if (!rule.from || rule.from.length === 0) problems.push(`NetworkPolicy ${policy.metadata.name} rule ${i} admits the silo port from anywhere`);
       else if (!rule.from.every(onlySilos)) problems.push(`NetworkPolicy ${policy.metadata.name} rule ${i} admits the silo port from pods that are not silos`);
     }
-    for (const [name, port] of [['grpc', ports.grpc], ['dashboard', ports.dashboard]]) {
+    for (const [name, port] of [['grpc', ports.grpc], ['dashboard', ports.dashboard], ['metrics', ports.metrics]]) {
       if (!(policy.spec.ingress ?? []).some((r) => admits(r, port, name))) problems.push(`NetworkPolicy ${policy.metadata.name} leaves the ${name} port ${port} unreachable`);
+    }
+    // The metrics port answers without authentication: only from namespaces labelled for monitoring.
+    for (const [i, rule] of (policy.spec.ingress ?? []).entries()) {
+      if (!admits(rule, ports.metrics, 'metrics')) continue;
+      if (!rule.from || rule.from.length === 0) problems.push(`NetworkPolicy ${policy.metadata.name} rule ${i} admits the metrics port from anywhere`);
+      else if (!rule.from.every(onlyMonitoring)) problems.push(`NetworkPolicy ${policy.metadata.name} rule ${i} admits the metrics port from outside the monitoring namespaces`);
     }
   }
   for (const s of objects.filter((o) => o.kind === 'Service' && selects({ matchLabels: o.spec.selector }, siloPods))) {
     if (s.spec.ports.some((p) => p.port === ports.silo || p.targetPort === ports.silo || p.targetPort === 'silo')) problems.push(`Service ${s.metadata.name} exposes the silo-to-silo port`);
   }
+  return problems;
+}
+
+/** The pods tell a scraper where their metrics are: the prometheus.io annotations name the metrics port and path. */
+function checkMetricsScrape(objects) {
+  const problems = [];
+  const { deployment, ports } = siloConfig(objects);
+  const annotations = deployment.spec.template.metadata.annotations ?? {};
+  if (annotations['prometheus.io/scrape'] !== 'true') problems.push('the silo pods are not marked prometheus.io/scrape: "true"');
+  if (annotations['prometheus.io/port'] !== String(ports.metrics)) problems.push(`prometheus.io/port '${annotations['prometheus.io/port']}' is not the metrics port ${ports.metrics}`);
+  if (annotations['prometheus.io/path'] !== FACTS.metricsPath) problems.push(`prometheus.io/path '${annotations['prometheus.io/path']}' is not the silo's ${FACTS.metricsPath}`);
   return problems;
 }
 
@@ -332,7 +357,7 @@ function checkProfile(objects) {
   return problems;
 }
 
-const CHECKS = { checkSelectors, checkSiloProbesAndShutdown, checkSiloEnvironment, checkNetworkPolicy, checkScaling, checkPodsHardened, checkRbac };
+const CHECKS = { checkSelectors, checkSiloProbesAndShutdown, checkSiloEnvironment, checkNetworkPolicy, checkMetricsScrape, checkScaling, checkPodsHardened, checkRbac };
 
 // --- tests --------------------------------------------------------------------------------------------------------
 
@@ -461,9 +486,16 @@ test('k8s checks: a broken copy is caught by the check that guards it', () => {
     [checkSiloEnvironment, (o) => { find(o, 'ConfigMap', 'strive-silo').data.STRIVE_ADMIN_TOKEN_FILE = '/var/run/secrets/strive/admin'; }, /names the key admin/],
     [checkSiloEnvironment, (o, s) => { delete s.podSpec.enableServiceLinks; }, /enableServiceLinks/],
     [checkNetworkPolicy, (o) => { find(o, 'NetworkPolicy', 'strive-silo').spec.ingress[0].from.push({ namespaceSelector: {} }); }, /silo port from pods that are not silos/],
-    [checkNetworkPolicy, (o) => { find(o, 'NetworkPolicy', 'strive-silo').spec.ingress.push({ from: [{ podSelector: {} }] }); }, /rule 3 admits the silo port from pods that are not silos/],
+    [checkNetworkPolicy, (o) => { find(o, 'NetworkPolicy', 'strive-silo').spec.ingress.push({ from: [{ podSelector: {} }] }); }, /rule 4 admits the silo port from pods that are not silos/],
     [checkNetworkPolicy, (o) => { delete find(o, 'NetworkPolicy', 'strive-silo').spec.ingress[0].from; }, /from anywhere/],
     [checkNetworkPolicy, (o) => { find(o, 'Service', 'strive-silo').spec.ports.push({ name: 'silo', port: 11111, targetPort: 'silo' }); }, /exposes the silo-to-silo port/],
+    [checkNetworkPolicy, (o) => { find(o, 'NetworkPolicy', 'strive-silo').spec.ingress[3].from.push({ podSelector: {} }); }, /rule 3 admits the metrics port from outside the monitoring namespaces/],
+    [checkNetworkPolicy, (o) => { find(o, 'NetworkPolicy', 'strive-silo').spec.ingress[2].ports.push({ port: 9090, protocol: 'TCP' }); }, /rule 2 admits the metrics port from outside/],
+    [checkNetworkPolicy, (o) => { find(o, 'NetworkPolicy', 'strive-silo').spec.ingress.splice(3, 1); }, /leaves the metrics port 9090 unreachable/],
+    [checkSiloProbesAndShutdown, (o) => { find(o, 'ConfigMap', 'strive-silo').data.STRIVE_METRICS_PORT = '9091'; }, /differs from STRIVE_METRICS_PORT/],
+    [checkMetricsScrape, (o, s) => { s.deployment.spec.template.metadata.annotations['prometheus.io/port'] = '8080'; }, /is not the metrics port 9090/],
+    [checkMetricsScrape, (o, s) => { s.deployment.spec.template.metadata.annotations['prometheus.io/path'] = '/'; }, /is not the silo's \/metrics/],
+    [checkSiloEnvironment, (o, s) => { s.container.env.push({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://collector:4317' }, { name: 'OTLP_ENDPOINT', value: 'x' }); }, /^OTLP_ENDPOINT is not a variable the silo reads/],
     [checkSelectors, (o) => { find(o, 'Service', 'strive-silo').spec.selector['app.kubernetes.io/component'] = 'gateway'; }, /selects no pods/],
     [checkSelectors, (o) => { find(o, 'HorizontalPodAutoscaler', 'strive-silo').spec.scaleTargetRef.name = 'silo'; }, /target Deployment silo does not exist/],
     [checkScaling, (o) => { find(o, 'PodDisruptionBudget', 'strive-silo').spec = { minAvailable: 3, selector: find(o, 'PodDisruptionBudget', 'strive-silo').spec.selector }; }, /allows 0 silos down/],
@@ -480,5 +512,7 @@ test('k8s checks: a broken copy is caught by the check that guards it', () => {
     const problems = check(broken(overlay, mutate));
     assert.ok(problems.some((p) => expected.test(p)), `${check.name} missed ${expected}: ${JSON.stringify(problems)}`);
   }
+  // OpenTelemetry's standard variables are the silo's to read: an overlay may add them.
+  assert.deepEqual(checkSiloEnvironment(broken('base', (o, s) => { s.container.env.push({ name: 'OTEL_EXPORTER_OTLP_ENDPOINT', value: 'http://collector:4317' }); })), []);
 });
 
