@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using StriveNetwork.Grains.Outbox;
 using StriveNetwork.Grains.Requests;
@@ -38,9 +39,8 @@ public static class GrainServiceCollectionExtensions
         services.AddOptions<PartnershipLimits>()
             .ValidateDataAnnotations()
             .ValidateOnStart();
-        services.AddOptions<RequestLogOptions>()
-            .ValidateDataAnnotations()
-            .ValidateOnStart();
+        services.AddOptions<RequestLogOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RequestLogOptions>, RequestLogOptionsValidation>());
         services.TryAddSingleton<RequestRecorder>();
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<IGrainStorageSerializer, OrleansGrainStorageSerializer>();

@@ -1,5 +1,3 @@
-using System.ComponentModel.DataAnnotations;
-
 namespace StriveNetwork.Grains.Requests;
 
 /// <summary>
@@ -12,14 +10,38 @@ public sealed class RequestLogOptions
     /// <summary>Configuration section the silo binds.</summary>
     public const string SectionName = "Strive:Requests";
 
+    /// <summary>Shortest accepted <see cref="Window"/>.</summary>
+    public static readonly TimeSpan MinWindow = TimeSpan.FromMinutes(1);
+
+    /// <summary>Longest accepted <see cref="Window"/>.</summary>
+    public static readonly TimeSpan MaxWindow = TimeSpan.FromDays(30);
+
+    /// <summary>Largest accepted <see cref="MaxEntries"/>.</summary>
+    public const int MaxEntriesLimit = 10_000;
+
     /// <summary>How long a grain remembers a request id (default 24 hours; 1 minute..30 days).</summary>
-    [Range(typeof(TimeSpan), "00:01:00", "30.00:00:00")]
     public TimeSpan Window { get; set; } = TimeSpan.FromHours(24);
 
     /// <summary>
     /// Request ids a grain remembers at most, the latest (default 256; 1..10,000). The log is part of the grain's state
     /// row, rewritten by every write, so it is bounded in count as well as in time.
     /// </summary>
-    [Range(1, 10_000)]
     public int MaxEntries { get; set; } = 256;
+
+    /// <summary>Every problem with the settings, each naming its configuration key; empty when they are valid.</summary>
+    public IReadOnlyList<string> Validate()
+    {
+        var problems = new List<string>();
+        if (Window < MinWindow || Window > MaxWindow)
+        {
+            problems.Add($"{SectionName}:Window must be within {MinWindow}..{MaxWindow} (got {Window})");
+        }
+
+        if (MaxEntries is < 1 or > MaxEntriesLimit)
+        {
+            problems.Add($"{SectionName}:MaxEntries must be within 1..{MaxEntriesLimit} (got {MaxEntries})");
+        }
+
+        return problems;
+    }
 }
