@@ -145,6 +145,25 @@ public sealed class UploadBatchingTests(SmallBatchFixture fixture) : IClassFixtu
         Assert.Equal(111, (await indicator.GetAsync(0)).Indicator.Years.Count);
     }
 
+    [Fact]
+    public async Task TheBatcher_KeepsItsBound_WhenBatchesCompleteAtOnce()
+    {
+        // Rows whose indicator id is malformed need no grain call: each batch completes as it starts.
+        var (partnership, _) = await IndicatorAsync();
+        var options = new UploadOptions { BatchRows = 10, MaxBufferedRows = 1_010 };
+        await using var batcher = new UploadBatcher(F.Grains, options, new UploadHeader { PartnershipId = partnership }, null, maxReportedErrors: 5);
+        for (var chunk = 0; chunk < 5; chunk++)
+        {
+            await batcher.AddAsync([.. Enumerable.Range(0, 1_000).Select(_ => new UploadRow { IndicatorId = "Not An Id" })], CancellationToken.None);
+            Assert.True(batcher.HeldRows < options.BatchRows, $"{batcher.HeldRows} rows held after chunk {chunk}");
+        }
+
+        var response = await batcher.CompleteAsync(CancellationToken.None);
+        Assert.Equal((5_000, 0, 5_000, 5, true), (response.ReceivedCount, response.AcceptedCount, response.RejectedCount, response.Errors.Count, response.ErrorsTruncated));
+        Assert.Equal(ObservationErrorCode.UnknownIndicator, response.Errors[0].Code);
+        Assert.Equal(500, batcher.BatchCount);
+    }
+
     private async Task<(string Partnership, IIndicatorGrain Indicator)> IndicatorAsync()
     {
         var partnership = "u-" + Guid.NewGuid().ToString("N")[..20];

@@ -93,13 +93,16 @@ public sealed class UploadBatcher : IAsyncDisposable
             if (_inFlight.IsCompleted)
             {
                 await SettleAsync().ConfigureAwait(false);
-                if (_pending.Count >= _options.BatchRows)
+                if (_pending.Count < _options.BatchRows)
                 {
-                    Start(_options.BatchRows, cancellationToken);
+                    return; // nothing in flight and less than a batch held: a chunk fits (MaxBufferedRows >= BatchRows + a chunk)
                 }
+
+                Start(_options.BatchRows, cancellationToken);
+                continue; // the batch may have completed already (e.g. rows of unknown indicators only)
             }
 
-            if (_inFlight.IsCompleted || HeldRows + UploadOptions.MaxChunkRows <= _options.MaxBufferedRows)
+            if (HeldRows + UploadOptions.MaxChunkRows <= _options.MaxBufferedRows)
             {
                 return;
             }
