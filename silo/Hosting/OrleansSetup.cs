@@ -3,6 +3,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Grains;
+using StriveNetwork.Grains.Requests;
 using StriveNetwork.Providers.Postgres;
 using StriveNetwork.Providers.Sqlite;
 
@@ -49,6 +50,9 @@ internal static class OrleansSetup
 
         // Env Strive__PartnershipLimits__MaxSystemsChangeExamples=… and the like; validated on start.
         silo.Services.Configure<PartnershipLimits>(silo.Configuration.GetSection("Strive:PartnershipLimits"));
+
+        // Env Strive__Requests__Window=1.00:00:00 and Strive__Requests__MaxEntries=256; validated on start.
+        silo.Services.Configure<RequestLogOptions>(silo.Configuration.GetSection(RequestLogOptions.SectionName));
         silo.Services.AddSingleton<TokenIssuer>();
     }
 }
