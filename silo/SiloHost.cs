@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Server.Kestrel.Core;
 using StriveNetwork.Gateway;
 using StriveNetwork.Gateway.Limits;
 using StriveNetwork.Gateway.Tokens;
+using StriveNetwork.Gateway.Uploads;
+using StriveNetwork.Grains.Requests;
 using StriveNetwork.Silo.Demo;
 using StriveNetwork.Silo.Hosting;
 
@@ -31,6 +33,7 @@ public static partial class SiloHost
 
         // Before the store lock: bad limits touch nothing.
         var limits = BindLimits(builder.Configuration);
+        CheckSections(builder.Configuration);
         await using var storeLock = StoreLock.Acquire(options);
         builder.Services.Configure<GatewayLimits>(builder.Configuration.GetSection(GatewayLimits.SectionName));
         builder.WebHost.ConfigureKestrel(kestrel =>
@@ -154,6 +157,31 @@ public static partial class SiloHost
 
         var problems = limits.Validate();
         return problems.Count == 0 ? limits : throw new InvalidLimitsException(problems);
+    }
+
+    /// <summary>
+    /// Checks the sections the silo's services read when they start (<c>Strive:Requests</c>, the grains' request log;
+    /// <c>Strive:Uploads</c>, the upload batches), so that a bad value stops the silo before it touches the store, as a
+    /// bad <c>Strive:Limits</c> value does; throws <see cref="InvalidLimitsException"/> naming every key.
+    /// </summary>
+    internal static void CheckSections(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var problems = new List<string>();
+        try
+        {
+            problems.AddRange((configuration.GetSection(RequestLogOptions.SectionName).Get<RequestLogOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new()).Validate());
+            problems.AddRange((configuration.GetSection(UploadOptions.SectionName).Get<UploadOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new()).Validate());
+        }
+        catch (InvalidOperationException exception)
+        {
+            problems.Add(exception.Message);
+        }
+
+        if (problems.Count > 0)
+        {
+            throw new InvalidLimitsException(problems);
+        }
     }
 
     private static void ConfigureLogging(ILoggingBuilder logging)

@@ -54,7 +54,7 @@ public static class TokenCommands
                     label ?? $"issued by the silo admin command on {DateTime.UtcNow:yyyy-MM-dd}",
                     DateTimeOffset.UtcNow.AddDays(365),
                     string.Empty,
-                    ct).ConfigureAwait(false);
+                    cancellationToken: ct).ConfigureAwait(false);
             }
             catch (GrainDomainException exception)
             {
@@ -88,7 +88,7 @@ public static class TokenCommands
         {
             try
             {
-                var token = await services.GetRequiredService<TokenIssuer>().RevokeAsync(tokenId, reason ?? "revoked by the silo admin command", string.Empty, ct).ConfigureAwait(false);
+                var token = await services.GetRequiredService<TokenIssuer>().RevokeAsync(tokenId, reason ?? "revoked by the silo admin command", string.Empty, cancellationToken: ct).ConfigureAwait(false);
                 await output.WriteLineAsync($"revoked {token.TokenId} at {token.RevokeTime:u}").ConfigureAwait(false);
                 return 0;
             }

@@ -9,6 +9,7 @@ using StriveNetwork.Gateway.Limits;
 using StriveNetwork.Gateway.Services;
 using StriveNetwork.Gateway.Telemetry;
 using StriveNetwork.Gateway.Tokens;
+using StriveNetwork.Gateway.Uploads;
 
 namespace StriveNetwork.Gateway;
 
@@ -53,6 +54,10 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddSingleton<RequestLimitsInterceptor>();
         services.TryAddSingleton<OpenStreamCounter>();
         services.AddOptions<GatewayLimits>().ValidateOnStart();
+
+        // Uploads apply in bounded batches (Strive:Uploads, e.g. env Strive__Uploads__BatchRows).
+        services.AddOptions<UploadOptions>().BindConfiguration(UploadOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<UploadOptions>, UploadOptionsValidation>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayLimits>, GatewayLimitsValidation>());
         services.AddGrpc(options =>
         {

@@ -38,13 +38,16 @@ public sealed record CohortRollup(
     IReadOnlyList<CohortMemberView> Members,
     DateTimeOffset UpdateTime);
 
-/// <summary>A peer-learning cohort (key: cohort id).</summary>
+/// <summary>
+/// A peer-learning cohort (key: cohort id). Its writes take an optional <see cref="RequestKey"/>: a retry of a recorded
+/// write answers with the first result (the cohort as it is now, and whether the first call changed the membership).
+/// </summary>
 [Alias("strive.ICohortGrain")]
 public interface ICohortGrain : IGrainWithStringKey
 {
     /// <summary>Creates the cohort with its first members. Errors: validation, <see cref="NotFoundException"/> (member, named), <see cref="AlreadyExistsException"/>.</summary>
     [Alias("CreateAsync")]
-    Task<CohortInfo> CreateAsync(string displayName, string description, IReadOnlyList<string> memberIds, CancellationToken cancellationToken = default);
+    Task<CohortInfo> CreateAsync(string displayName, string description, IReadOnlyList<string> memberIds, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>The cohort. Errors: <see cref="NotFoundException"/>.</summary>
     [Alias("GetAsync")]
@@ -52,11 +55,11 @@ public interface ICohortGrain : IGrainWithStringKey
 
     /// <summary>Adds a member (idempotent). Errors: <see cref="NotFoundException"/> (cohort or partnership), <see cref="PreconditionFailedException"/> (500 members).</summary>
     [Alias("AddMemberAsync")]
-    Task<MembershipChange> AddMemberAsync(string partnershipId, CancellationToken cancellationToken = default);
+    Task<MembershipChange> AddMemberAsync(string partnershipId, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>Removes a member (idempotent). Errors: <see cref="NotFoundException"/> (cohort).</summary>
     [Alias("RemoveMemberAsync")]
-    Task<MembershipChange> RemoveMemberAsync(string partnershipId, CancellationToken cancellationToken = default);
+    Task<MembershipChange> RemoveMemberAsync(string partnershipId, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>Comparison matrices, one per framework (optionally one gateway). Errors: <see cref="NotFoundException"/>.</summary>
     [Alias("CompareBenchmarksAsync")]

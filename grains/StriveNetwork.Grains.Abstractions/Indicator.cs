@@ -59,8 +59,13 @@ public sealed record DefineOutcome(IndicatorInfo Indicator, DefineResult Result)
 public sealed record ObservationRow(int Year, string Gender, string Population, long? Numerator, long? Denominator, bool SuppressedAtSource, string SourceMarker);
 
 /// <summary>An upload row for one indicator; <see cref="RowIndex"/> is its index in the whole upload.</summary>
+/// <param name="CellSeenEarlier">
+/// True when an earlier batch of the same upload stored (or, validating only, accepted) a row for the same cell: a
+/// row that is otherwise valid is then rejected as a duplicate, the earlier row wins (the gateway applies an upload in
+/// batches and knows what the earlier ones accepted).
+/// </param>
 [GenerateSerializer, Immutable, Alias("strive.UploadRowInput")]
-public sealed record UploadRowInput(int RowIndex, int DefinitionVersionGuard, ObservationRow? Observation, string ClientRef);
+public sealed record UploadRowInput(int RowIndex, int DefinitionVersionGuard, ObservationRow? Observation, string ClientRef, bool CellSeenEarlier = false);
 
 /// <summary>Counts of a stored batch.</summary>
 [GenerateSerializer, Immutable, Alias("strive.SubmitReceipt")]
@@ -131,24 +136,27 @@ public sealed record IndicatorSummary(
     IReadOnlyList<IndicatorYearSummary> ByYear,
     IReadOnlyList<string>? FocalGroups = null);
 
-/// <summary>An indicator of a partnership (key <c>{partnershipId}/{indicatorId}</c>).</summary>
+/// <summary>
+/// An indicator of a partnership (key <c>{partnershipId}/{indicatorId}</c>). Its writes take an optional
+/// <see cref="RequestKey"/>: a retry of a recorded write answers with the first result and stores nothing.
+/// </summary>
 [Alias("strive.IIndicatorGrain")]
 public interface IIndicatorGrain : IGrainWithStringKey
 {
     /// <summary>Creates, updates in place or versions the definition. Errors: validation, <see cref="NotFoundException"/> (partnership), <see cref="PreconditionFailedException"/>.</summary>
     [Alias("DefineAsync")]
-    Task<DefineOutcome> DefineAsync(IndicatorSpec definition, CancellationToken cancellationToken = default);
+    Task<DefineOutcome> DefineAsync(IndicatorSpec definition, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores a batch, all or nothing. Errors: <see cref="GrainValidationException"/> with <c>Rows</c> (nothing
     /// stored), <see cref="NotFoundException"/> (indicator), <see cref="PreconditionFailedException"/> (version guard &gt; 0 and stale).
     /// </summary>
     [Alias("SubmitAsync")]
-    Task<SubmitReceipt> SubmitAsync(int definitionVersionGuard, IReadOnlyList<ObservationRow> rows, CancellationToken cancellationToken = default);
+    Task<SubmitReceipt> SubmitAsync(int definitionVersionGuard, IReadOnlyList<ObservationRow> rows, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>Stores the valid rows and reports the invalid ones (per-row semantics); stores nothing with <paramref name="validateOnly"/>. Errors: <see cref="NotFoundException"/> (indicator).</summary>
     [Alias("UploadAsync")]
-    Task<UploadResult> UploadAsync(IReadOnlyList<UploadRowInput> rows, bool validateOnly, CancellationToken cancellationToken = default);
+    Task<UploadResult> UploadAsync(IReadOnlyList<UploadRowInput> rows, bool validateOnly, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>True when the indicator is defined.</summary>
     [Alias("ExistsAsync")]

@@ -88,9 +88,13 @@ public interface INetworkGrain : IGrainWithStringKey
     [Alias("ListPartnershipsAsync")]
     Task<PartnershipPage> ListPartnershipsAsync(PartnershipFilter filter, int pageSize, string pageToken, CancellationToken cancellationToken = default);
 
-    /// <summary>Asks every known partnership for a fresh snapshot, recomputes and reports differences; <paramref name="apply"/> replaces the streamed state.</summary>
+    /// <summary>
+    /// Asks every known partnership for a fresh snapshot, recomputes and reports differences; <paramref name="apply"/>
+    /// replaces the streamed state. With <paramref name="apply"/> and a <paramref name="request"/> key, a retry of a
+    /// recorded call answers its first report (with the rollup as it is now) and applies nothing again.
+    /// </summary>
     [Alias("RecomputeAsync")]
-    Task<RecomputeReport> RecomputeAsync(bool apply, CancellationToken cancellationToken = default);
+    Task<RecomputeReport> RecomputeAsync(bool apply, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Applies one snapshot as if it came from the stream (idempotent by sequence), through its shard, and the

@@ -200,14 +200,15 @@ public enum DerivedState
 
 /// <summary>
 /// A member partnership (key: partnership id). Its methods cover every PartnershipService
-/// RPC; stream and membership methods are for other grains).
+/// RPC; stream and membership methods are for other grains). The writes of the RPCs take an optional
+/// <see cref="RequestKey"/>: a retry of a recorded write answers with the first result and writes nothing.
 /// </summary>
 [Alias("strive.IPartnershipGrain")]
 public interface IPartnershipGrain : IGrainWithStringKey
 {
     /// <summary>Registers the partnership. Errors: <see cref="GrainValidationException"/>, <see cref="NotFoundException"/> (framework), <see cref="AlreadyExistsException"/>.</summary>
     [Alias("RegisterAsync")]
-    Task<PartnershipInfo> RegisterAsync(PartnershipProfile profile, CancellationToken cancellationToken = default);
+    Task<PartnershipInfo> RegisterAsync(PartnershipProfile profile, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>The partnership. Errors: <see cref="NotFoundException"/>.</summary>
     [Alias("GetAsync")]
@@ -224,11 +225,11 @@ public interface IPartnershipGrain : IGrainWithStringKey
     /// Errors: validation, <see cref="NotFoundException"/>, <see cref="ConflictException"/> (etag).
     /// </summary>
     [Alias("UpdateProfileAsync")]
-    Task<PartnershipInfo> UpdateProfileAsync(PartnershipProfile profile, IReadOnlyList<string> fields, string etag, CancellationToken cancellationToken = default);
+    Task<PartnershipInfo> UpdateProfileAsync(PartnershipProfile profile, IReadOnlyList<string> fields, string etag, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>Records assessments and examples atomically. Errors: validation (message names the benchmark), <see cref="NotFoundException"/>, <see cref="ConflictException"/>.</summary>
     [Alias("RecordAssessmentAsync")]
-    Task<AssessmentReceipt> RecordAssessmentAsync(AssessmentBatch batch, CancellationToken cancellationToken = default);
+    Task<AssessmentReceipt> RecordAssessmentAsync(AssessmentBatch batch, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>Progress: gateway, benchmarks by gateway and pillar, designations with criteria. Errors: <see cref="NotFoundException"/>.</summary>
     [Alias("GetProgressAsync")]
@@ -263,7 +264,7 @@ public interface IPartnershipGrain : IGrainWithStringKey
     /// on the date of the last one, that record is returned unchanged. Errors: validation, <see cref="NotFoundException"/>.
     /// </summary>
     [Alias("ReevaluateDesignationsAsync")]
-    Task<ReevaluationRecord> ReevaluateDesignationsAsync(DateOnly? asOf, string triggeredBy, CancellationToken cancellationToken = default);
+    Task<ReevaluationRecord> ReevaluateDesignationsAsync(DateOnly? asOf, string triggeredBy, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>The partnership's rule settings, their etag and every recorded change. Errors: <see cref="NotFoundException"/>.</summary>
     [Alias("GetSettingsAsync")]
@@ -283,7 +284,7 @@ public interface IPartnershipGrain : IGrainWithStringKey
     /// <see cref="NotFoundException"/>, <see cref="ConflictException"/> (etag).
     /// </summary>
     [Alias("UpdateSettingsAsync")]
-    Task<PartnershipSettingsView> UpdateSettingsAsync(PartnershipSettings settings, string etag, string changedBy, CancellationToken cancellationToken = default);
+    Task<PartnershipSettingsView> UpdateSettingsAsync(PartnershipSettings settings, string etag, string changedBy, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>Ids of the partnership's indicators known from their summaries, ascending.</summary>
     [Alias("GetIndicatorIdsAsync")]

@@ -60,13 +60,17 @@ public sealed record TokenRevocation(long Epoch, string TokenId);
 [GenerateSerializer, Immutable, Alias("strive.TokenRevocations")]
 public sealed record TokenRevocations(long Epoch, IReadOnlyList<string> TokenIds, bool Complete);
 
-/// <summary>The token store (key <see cref="GrainKeys.TokensKey"/>).</summary>
+/// <summary>The token store (key <see cref="GrainKeys.TokensKey"/>). Its writes take an optional <see cref="RequestKey"/> (duplicate suppression of retries).</summary>
 [Alias("strive.ITokenRegistryGrain")]
 public interface ITokenRegistryGrain : IGrainWithStringKey
 {
-    /// <summary>Stores a token. Errors: validation (role/partnership/description/expiry/hash), <see cref="AlreadyExistsException"/> (same hash).</summary>
+    /// <summary>
+    /// Stores a token. Errors: validation (role/partnership/description/expiry/hash), <see cref="AlreadyExistsException"/>
+    /// (same hash; or a retry of a recorded <paramref name="request"/>: the secret of the token issued then was never
+    /// stored, so it cannot be answered again; the message names that token's id, for the caller to revoke it and issue anew).
+    /// </summary>
     [Alias("IssueAsync")]
-    Task<TokenRecord> IssueAsync(TokenIssue issue, CancellationToken cancellationToken = default);
+    Task<TokenRecord> IssueAsync(TokenIssue issue, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Stores the bootstrap admin token only when the store holds no token at all; returns it, or null when the store
@@ -79,9 +83,9 @@ public interface ITokenRegistryGrain : IGrainWithStringKey
     [Alias("ListAsync")]
     Task<TokenPage> ListAsync(TokenFilter filter, int pageSize, string pageToken, CancellationToken cancellationToken = default);
 
-    /// <summary>Revokes (idempotent, keeps the first revoke time). Errors: <see cref="NotFoundException"/>, <see cref="PreconditionFailedException"/> (caller's own token).</summary>
+    /// <summary>Revokes (idempotent, keeps the first revoke time; a retried <paramref name="request"/> answers the token as it is now). Errors: <see cref="NotFoundException"/>, <see cref="PreconditionFailedException"/> (caller's own token).</summary>
     [Alias("RevokeAsync")]
-    Task<TokenRecord> RevokeAsync(string tokenId, string reason, string callerTokenId, CancellationToken cancellationToken = default);
+    Task<TokenRecord> RevokeAsync(string tokenId, string reason, string callerTokenId, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>The token with this secret hash, active or not; null when unknown. The caller checks <see cref="TokenRecord.IsActive"/>.</summary>
     [AlwaysInterleave]

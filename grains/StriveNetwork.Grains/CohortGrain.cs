@@ -2,6 +2,7 @@ using StriveNetwork.Domain.Assessments;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grains.Requests;
 using StriveNetwork.Domain.Identifiers;
 
 namespace StriveNetwork.Grains;
@@ -31,12 +32,17 @@ public sealed record CohortState
 
     [Id(6)]
     public DateTimeOffset UpdateTime { get; init; }
+
+    /// <summary>The client request ids of recent writes, recorded in the write itself (docs/adr/0011).</summary>
+    [Id(20)]
+    public RequestLog Requests { get; init; } = RequestLog.Empty;
 }
 
 /// <summary>A peer-learning cohort (key: cohort id): members, their latest snapshots, comparison matrix and rollup.</summary>
 [GrainType("cohort")]
 public sealed class CohortGrain(
     [PersistentState("cohort")] IPersistentState<CohortState> state,
+    RequestRecorder requests,
     TimeProvider time) : Grain, ICohortGrain
 {
     private string Key => this.GetPrimaryKeyString();
@@ -44,9 +50,15 @@ public sealed class CohortGrain(
 
     private const int MaxMembers = 500;
 
-    public async Task<CohortInfo> CreateAsync(string displayName, string description, IReadOnlyList<string> memberIds, CancellationToken cancellationToken = default)
+    public async Task<CohortInfo> CreateAsync(string displayName, string description, IReadOnlyList<string> memberIds, RequestKey? request = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(memberIds);
+        if (requests.Replay(state.State.Requests, request) is not null)
+        {
+            RequireCreated();
+            return Info();
+        }
+
         Require(StriveId.IsValid(Key), "cohort_id", $"is not a valid id ({StriveId.Rule}).");
         Require(!string.IsNullOrWhiteSpace(displayName) && displayName.Length <= 200, "display_name", "must be 1..200 characters.");
         Require((description ?? string.Empty).Length <= 2000, "description", "must be at most 2,000 characters.");
@@ -87,6 +99,7 @@ public sealed class CohortGrain(
                 Snapshots = snapshots,
                 CreateTime = now,
                 UpdateTime = now,
+                Requests = requests.Record(state.State.Requests, request, RequestResult.Done),
             },
             cancellationToken);
         return Info();
@@ -98,12 +111,19 @@ public sealed class CohortGrain(
         return Task.FromResult(Info());
     }
 
-    public async Task<MembershipChange> AddMemberAsync(string partnershipId, CancellationToken cancellationToken = default)
+    public async Task<MembershipChange> AddMemberAsync(string partnershipId, RequestKey? request = null, CancellationToken cancellationToken = default)
     {
         Require(StriveId.IsValid(partnershipId), "partnership_id", $"is not a valid partnership id ({StriveId.Rule}).");
+        if (requests.Replay(state.State.Requests, request) is { } replay)
+        {
+            RequireCreated();
+            return new MembershipChange(Info(), replay.Changed ?? throw RequestRecorder.Reused());
+        }
+
         RequireCreated();
         if (state.State.MemberIds.Contains(partnershipId, StringComparer.Ordinal))
         {
+            await RecordOnlyAsync(request, changed: false, cancellationToken);
             return new MembershipChange(Info(), false);
         }
 
@@ -131,17 +151,32 @@ public sealed class CohortGrain(
                 MemberIds = [.. state.State.MemberIds.Append(partnershipId).Order(StringComparer.Ordinal)],
                 Snapshots = snapshots,
                 UpdateTime = time.GetUtcNow(),
+                Requests = requests.Record(state.State.Requests, request, new RequestResult { Changed = true }),
             },
             cancellationToken);
         return new MembershipChange(Info(), true);
     }
 
-    public async Task<MembershipChange> RemoveMemberAsync(string partnershipId, CancellationToken cancellationToken = default)
+    public async Task<MembershipChange> RemoveMemberAsync(string partnershipId, RequestKey? request = null, CancellationToken cancellationToken = default)
     {
         Require(StriveId.IsValid(partnershipId), "partnership_id", $"is not a valid partnership id ({StriveId.Rule}).");
+        if (requests.Replay(state.State.Requests, request) is { } replay)
+        {
+            RequireCreated();
+            var changed = replay.Changed ?? throw RequestRecorder.Reused();
+            if (changed && !state.State.MemberIds.Contains(partnershipId, StringComparer.Ordinal))
+            {
+                // The first call's message to the partnership may not have gone out; it is idempotent.
+                await GrainFactory.GetGrain<IPartnershipGrain>(partnershipId).LeaveCohortAsync(Key, cancellationToken);
+            }
+
+            return new MembershipChange(Info(), changed);
+        }
+
         RequireCreated();
         if (!state.State.MemberIds.Contains(partnershipId, StringComparer.Ordinal))
         {
+            await RecordOnlyAsync(request, changed: false, cancellationToken);
             return new MembershipChange(Info(), false);
         }
 
@@ -152,6 +187,7 @@ public sealed class CohortGrain(
                 MemberIds = [.. state.State.MemberIds.Where(m => m != partnershipId)],
                 Snapshots = snapshots,
                 UpdateTime = time.GetUtcNow(),
+                Requests = requests.Record(state.State.Requests, request, new RequestResult { Changed = true }),
             },
             cancellationToken);
 
@@ -232,6 +268,12 @@ public sealed class CohortGrain(
 
     private Task WriteAsync(CohortState next, CancellationToken cancellationToken) =>
         StateWrites.ReplaceAsync(state, next, DeactivateOnIdle, cancellationToken);
+
+    /// <summary>Records a request that changed nothing (a write of the log alone); nothing without a key.</summary>
+    private Task RecordOnlyAsync(RequestKey? request, bool changed, CancellationToken cancellationToken) =>
+        request is null
+            ? Task.CompletedTask
+            : WriteAsync(state.State with { Requests = requests.Record(state.State.Requests, request, new RequestResult { Changed = changed }) }, cancellationToken);
 
     private void RequireCreated()
     {

@@ -1,7 +1,9 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
 using Orleans.Storage;
 using StriveNetwork.Grains.Outbox;
+using StriveNetwork.Grains.Requests;
 
 namespace StriveNetwork.Grains;
 
@@ -9,10 +11,12 @@ namespace StriveNetwork.Grains;
 public static class GrainServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds <see cref="SuppressionSettings"/>, <see cref="OutboxOptions"/> and <see cref="PartnershipLimits"/> (validated
-    /// on start; configure the limits with <c>services.Configure&lt;PartnershipLimits&gt;</c>), a system
-    /// <see cref="TimeProvider"/> when none is registered, the <see cref="OutboxMetrics"/>, and Orleans' own serializer as
-    /// the default grain storage serializer.
+    /// Adds <see cref="SuppressionSettings"/>, <see cref="OutboxOptions"/>, <see cref="PartnershipLimits"/> and
+    /// <see cref="RequestLogOptions"/> (validated on start; configure the limits with
+    /// <c>services.Configure&lt;PartnershipLimits&gt;</c>, the request log with <c>services.Configure&lt;RequestLogOptions&gt;</c>),
+    /// the <see cref="RequestRecorder"/> of the grains' duplicate suppression, a system
+    /// <see cref="TimeProvider"/> when none is registered, the <see cref="OutboxMetrics"/>, and Orleans' own serializer as the default grain storage
+    /// serializer.
     /// </summary>
     /// <remarks>
     /// The states hold collections built by collection expressions (compiler-generated types such as
@@ -35,6 +39,9 @@ public static class GrainServiceCollectionExtensions
         services.AddOptions<PartnershipLimits>()
             .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.AddOptions<RequestLogOptions>().ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<RequestLogOptions>, RequestLogOptionsValidation>());
+        services.TryAddSingleton<RequestRecorder>();
         services.TryAddSingleton(TimeProvider.System);
 
         // The outbox's counters; instruments cost nothing until a listener (the silo's exporters) subscribes.

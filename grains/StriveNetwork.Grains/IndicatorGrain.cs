@@ -5,6 +5,7 @@ using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Domain.Suppression;
 using StriveNetwork.Grains.Abstractions;
 using StriveNetwork.Grains.Outbox;
+using StriveNetwork.Grains.Requests;
 
 namespace StriveNetwork.Grains;
 
@@ -40,6 +41,10 @@ public sealed record IndicatorState : IOutboxState<IndicatorState, IndicatorSumm
     [Id(5)]
     public PartnershipSettings? Settings { get; init; }
 
+    /// <summary>The client request ids of recent writes (an upload's batches: <c>{id}/{n}</c>), recorded in the write itself (docs/adr/0011).</summary>
+    [Id(20)]
+    public RequestLog Requests { get; init; } = RequestLog.Empty;
+
     /// <inheritdoc />
     public IndicatorState WithOutbox(Outbox<IndicatorSummary> outbox) => this with { Outbox = outbox };
 }
@@ -50,6 +55,7 @@ public sealed class IndicatorGrain(
     [PersistentState("indicator")] IPersistentState<IndicatorState> state,
     IOptions<SuppressionSettings> settings,
     IOptions<PartnershipLimits> limits,
+    RequestRecorder requests,
     ILogger<IndicatorGrain> logger,
     TimeProvider time) : OutboxGrain<IndicatorState, IndicatorSummary>(state, logger, time), IIndicatorGrain
 {
@@ -68,9 +74,16 @@ public sealed class IndicatorGrain(
 
     private IndicatorSpec? Current => Stored.State.Versions.Count == 0 ? null : Stored.State.Versions[^1];
 
-    public async Task<DefineOutcome> DefineAsync(IndicatorSpec definition, CancellationToken cancellationToken = default)
+    public async Task<DefineOutcome> DefineAsync(IndicatorSpec definition, RequestKey? request = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(definition);
+        if (requests.Replay(Stored.State.Requests, request) is { } replay)
+        {
+            var version = replay.DefinitionVersion ?? throw RequestRecorder.Reused();
+            var defined = Stored.State.Versions.FirstOrDefault(v => v.DefinitionVersion == version) ?? RequireDefined();
+            return new DefineOutcome(Info(defined), replay.Define ?? throw RequestRecorder.Reused());
+        }
+
         IndicatorValidation.ValidateDefinition(IndicatorId, definition);
         var partnership = GrainFactory.GetGrain<IPartnershipGrain>(PartnershipId);
         if (Current is null)
@@ -113,6 +126,11 @@ public sealed class IndicatorGrain(
 
             if (SameJson(spec, current))
             {
+                if (request is not null)
+                {
+                    await RecordOnlyAsync(request, Defined(DefineResult.Unchanged, current), cancellationToken);
+                }
+
                 return new DefineOutcome(Info(current), DefineResult.Unchanged);
             }
 
@@ -131,7 +149,7 @@ public sealed class IndicatorGrain(
             versions = [.. Stored.State.Versions, spec];
         }
 
-        var next = Stored.State with { Versions = versions };
+        var next = Stored.State with { Versions = versions, Requests = requests.Record(Stored.State.Requests, request, Defined(result, spec)) };
         if (current is null)
         {
             // A new indicator computes with its partnership's settings from the start.
@@ -145,9 +163,14 @@ public sealed class IndicatorGrain(
         return new DefineOutcome(Info(spec), result);
     }
 
-    public async Task<SubmitReceipt> SubmitAsync(int definitionVersionGuard, IReadOnlyList<ObservationRow> rows, CancellationToken cancellationToken = default)
+    public async Task<SubmitReceipt> SubmitAsync(int definitionVersionGuard, IReadOnlyList<ObservationRow> rows, RequestKey? request = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
+        if (requests.Replay(Stored.State.Requests, request) is { } replay)
+        {
+            return replay.Observations ?? throw RequestRecorder.Reused();
+        }
+
         var current = RequireDefined();
         if (definitionVersionGuard > 0 && definitionVersionGuard != current.DefinitionVersion)
         {
@@ -184,14 +207,51 @@ public sealed class IndicatorGrain(
             };
         }
 
-        var (accepted, replaced) = await StoreAsync(current, rows, cancellationToken);
+        var (accepted, replaced) = await StoreAsync(current, rows, request, cancellationToken);
         return new SubmitReceipt(accepted, replaced, current.DefinitionVersion);
     }
 
-    public async Task<UploadResult> UploadAsync(IReadOnlyList<UploadRowInput> rows, bool validateOnly, CancellationToken cancellationToken = default)
+    public async Task<UploadResult> UploadAsync(IReadOnlyList<UploadRowInput> rows, bool validateOnly, RequestKey? request = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(rows);
+
+        // Validating stores nothing, so there is nothing to record or replay.
+        request = validateOnly ? null : request;
+        if (requests.Replay(Stored.State.Requests, request) is { } replay)
+        {
+            // The row errors are not stored (up to one per row): they are found again, as the first call found them,
+            // against the definition version it checked the rows with.
+            var counts = replay.Observations ?? throw RequestRecorder.Reused();
+            var checkedAgainst = Stored.State.Versions.FirstOrDefault(v => v.DefinitionVersion == counts.DefinitionVersion) ?? RequireDefined();
+            return new UploadResult(counts.AcceptedCount, counts.ReplacedCount, Classify(checkedAgainst, rows).Errors);
+        }
+
         var current = RequireDefined();
+        var (valid, errors) = Classify(current, rows);
+        if (validateOnly)
+        {
+            var existing = ExistingCells(current.DefinitionVersion);
+            var wouldReplace = valid.Count(r => existing.Contains((r.Year, r.Gender, r.Population)));
+            return new UploadResult(valid.Count, wouldReplace, errors);
+        }
+
+        if (valid.Count == 0)
+        {
+            if (request is not null)
+            {
+                await RecordOnlyAsync(request, new RequestResult { Observations = new SubmitReceipt(0, 0, current.DefinitionVersion) }, cancellationToken);
+            }
+
+            return new UploadResult(0, 0, errors);
+        }
+
+        var (accepted, replaced) = await StoreAsync(current, valid, request, cancellationToken);
+        return new UploadResult(accepted, replaced, errors);
+    }
+
+    /// <summary>The valid rows of an upload and the errors of the others, against <paramref name="current"/>.</summary>
+    private (List<ObservationRow> Valid, List<RowError> Errors) Classify(IndicatorSpec current, IReadOnlyList<UploadRowInput> rows)
+    {
         var errors = new List<RowError>();
         var valid = new List<ObservationRow>();
         var seen = new HashSet<(int, string, string)>();
@@ -210,6 +270,10 @@ public sealed class IndicatorGrain(
             else
             {
                 error = IndicatorValidation.ValidateRow(current, row.Observation, "observation", row.RowIndex, IndicatorId, row.ClientRef, seen);
+                if (error is null && row.CellSeenEarlier)
+                {
+                    error = IndicatorValidation.Duplicate(row.Observation, "observation", row.RowIndex, IndicatorId, row.ClientRef);
+                }
             }
 
             if (error is null)
@@ -222,20 +286,7 @@ public sealed class IndicatorGrain(
             }
         }
 
-        if (valid.Count == 0)
-        {
-            return new UploadResult(0, 0, errors);
-        }
-
-        if (validateOnly)
-        {
-            var existing = ExistingCells(current.DefinitionVersion);
-            var wouldReplace = valid.Count(r => existing.Contains((r.Year, r.Gender, r.Population)));
-            return new UploadResult(valid.Count, wouldReplace, errors);
-        }
-
-        var (accepted, replaced) = await StoreAsync(current, valid, cancellationToken);
-        return new UploadResult(accepted, replaced, errors);
+        return (valid, errors);
     }
 
     public Task<bool> ExistsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Current is not null);
@@ -272,7 +323,7 @@ public sealed class IndicatorGrain(
     private HashSet<(int, string, string)> ExistingCells(int version) =>
         [.. Stored.State.Observations.Where(o => o.Version == version).Select(o => (o.Year, o.Gender, o.Population))];
 
-    private async Task<(int Accepted, int Replaced)> StoreAsync(IndicatorSpec current, IReadOnlyList<ObservationRow> rows, CancellationToken cancellationToken)
+    private async Task<(int Accepted, int Replaced)> StoreAsync(IndicatorSpec current, IReadOnlyList<ObservationRow> rows, RequestKey? request, CancellationToken cancellationToken)
     {
         var version = current.DefinitionVersion;
         var cells = Stored.State.Observations.ToDictionary(o => (o.Version, o.Year, o.Gender, o.Population));
@@ -290,7 +341,11 @@ public sealed class IndicatorGrain(
                 : new StoredObservation(version, r.Year, r.Gender, r.Population, r.Numerator, r.Denominator, false, string.Empty);
         }
 
-        var next = Stored.State with { Observations = [.. cells.Values.OrderBy(o => o.Version).ThenBy(o => o.Year)] };
+        var next = Stored.State with
+        {
+            Observations = [.. cells.Values.OrderBy(o => o.Version).ThenBy(o => o.Year)],
+            Requests = requests.Record(Stored.State.Requests, request, new RequestResult { Observations = new SubmitReceipt(rows.Count, replaced, version) }),
+        };
 
         // The domain validator is the last word: a batch it rejects never lands.
         try
@@ -322,6 +377,12 @@ public sealed class IndicatorGrain(
             throw;
         }
     }
+
+    /// <summary>Records a request that changed nothing: a state write of the log alone, publishing nothing.</summary>
+    private Task RecordOnlyAsync(RequestKey request, RequestResult result, CancellationToken cancellationToken) =>
+        CommitAsync(Stored.State with { Requests = requests.Record(Stored.State.Requests, request, result) }, [], cancellationToken);
+
+    private static RequestResult Defined(DefineResult result, IndicatorSpec spec) => new() { Define = result, DefinitionVersion = spec.DefinitionVersion };
 
     public async Task ApplySettingsAsync(PartnershipSettings partnershipSettings, CancellationToken cancellationToken = default)
     {

@@ -137,10 +137,13 @@ internal static class IndicatorValidation
             return Error(ObservationErrorCode.MissingValue, "suppressed_at_source.marker", "the marker is longer than 20 characters.");
         }
 
-        return seen.Add((row.Year, row.Gender, row.Population))
-            ? null
-            : Error(ObservationErrorCode.DuplicateCell, "year", $"cell {row.Gender}/{row.Population} for {row.Year} appears earlier in the same request; the earlier row wins.");
+        return seen.Add((row.Year, row.Gender, row.Population)) ? null : Duplicate(row, at, index, indicatorId, clientRef);
     }
+
+    /// <summary>The error of a row whose cell an earlier row of the same request or upload took (the earlier row wins).</summary>
+    public static RowError Duplicate(ObservationRow row, string at, int index, string indicatorId, string clientRef) =>
+        new(index, indicatorId, clientRef ?? string.Empty, ObservationErrorCode.DuplicateCell, $"{at}.year",
+            $"cell {row.Gender}/{row.Population} for {row.Year} appears earlier in the same request; the earlier row wins.");
 
     private static void Require(bool condition, string field, string message)
     {

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grains.Requests;
 
 namespace StriveNetwork.Grains;
 
@@ -27,6 +28,10 @@ public sealed record NetworkState
     /// <summary>When the rollup last changed.</summary>
     [Id(3)]
     public DateTimeOffset UpdateTime { get; init; }
+
+    /// <summary>The client request ids of recent applied recomputations, recorded in the write itself (docs/adr/0011).</summary>
+    [Id(20)]
+    public RequestLog Requests { get; init; } = RequestLog.Empty;
 }
 
 /// <summary>
@@ -37,6 +42,7 @@ public sealed record NetworkState
 [GrainType("network")]
 public sealed class NetworkGrain(
     [PersistentState("network")] IPersistentState<NetworkState> state,
+    RequestRecorder requests,
     ILogger<NetworkGrain> logger,
     TimeProvider time) : Grain, INetworkGrain
 {
@@ -102,21 +108,35 @@ public sealed class NetworkGrain(
         return new PartnershipPage(items, next, pages.Sum(p => p.MatchingCount));
     }
 
-    public async Task<RecomputeReport> RecomputeAsync(bool apply, CancellationToken cancellationToken = default)
+    public async Task<RecomputeReport> RecomputeAsync(bool apply, RequestKey? request = null, CancellationToken cancellationToken = default)
     {
+        // Without apply the call only reads: nothing to record, and a retry simply compares again.
+        request = apply ? request : null;
+        if (requests.Replay(state.State.Requests, request) is { } replay)
+        {
+            var first = replay.Recompute ?? throw RequestRecorder.Reused();
+            return new RecomputeReport(first.Consistent, first.Differences, Rollup(), first.Applied, first.PartnershipCount);
+        }
+
         var shards = await Task.WhenAll(Shards().Select(shard => shard.RecomputeAsync(apply, cancellationToken)));
         var recomputed = RollupCounter.FromCounts(shards.SelectMany(s => s.Fresh.Counts));
         var differences = RollupCounter.Compare(RollupCounter.FromCounts(state.State.Counts), recomputed);
-        var applied = false;
-        if (apply && (differences.Count > 0 || shards.Any(s => s.Applied)))
+        var applied = apply && (differences.Count > 0 || shards.Any(s => s.Applied));
+        var partnershipCount = shards.Sum(s => s.Fresh.PartnershipCount);
+        var logged = requests.Record(
+            state.State.Requests, request, new RequestResult { Recompute = new RecomputeOutcome(differences.Count == 0, differences, applied, partnershipCount) });
+        if (applied)
         {
             // Deltas still in flight carry sequences at or below the ones taken here, so they are skipped later.
-            await ReplaceAsync(recomputed, shards.Select(s => s.Fresh), cancellationToken);
-            applied = true;
+            await ReplaceAsync(recomputed, shards.Select(s => s.Fresh), logged, cancellationToken);
+        }
+        else if (request is not null)
+        {
+            await StateWrites.ReplaceAsync(state, state.State with { Requests = logged }, DeactivateOnIdle, cancellationToken);
         }
 
         var rollup = recomputed.Materialize(state.State.Version, state.State.UpdateTime, time.GetUtcNow().Year);
-        return new RecomputeReport(differences.Count == 0, differences, rollup, applied, shards.Sum(s => s.Fresh.PartnershipCount));
+        return new RecomputeReport(differences.Count == 0, differences, rollup, applied, partnershipCount);
     }
 
     public async Task<bool> ApplySnapshotAsync(PartnershipSnapshot snapshot, CancellationToken cancellationToken = default)
@@ -150,7 +170,7 @@ public sealed class NetworkGrain(
         {
             // A delta went missing (e.g. dead-lettered): take every shard's current contribution instead.
             var counts = await Task.WhenAll(Shards().Select(shard => shard.GetCountsAsync(cancellationToken)));
-            await ReplaceAsync(RollupCounter.FromCounts(counts.SelectMany(c => c.Counts)), counts, cancellationToken);
+            await ReplaceAsync(RollupCounter.FromCounts(counts.SelectMany(c => c.Counts)), counts, state.State.Requests, cancellationToken);
             return;
         }
 
@@ -159,13 +179,14 @@ public sealed class NetworkGrain(
         await CommitAsync(
             next,
             new Dictionary<string, long>(state.State.ShardSequences, StringComparer.Ordinal) { [delta.ShardKey] = delta.Sequence },
+            state.State.Requests,
             cancellationToken);
     }
 
-    private Task ReplaceAsync(RollupCounter counts, IEnumerable<ShardCounts> shards, CancellationToken cancellationToken) =>
-        CommitAsync(counts, shards.ToDictionary(s => s.ShardKey, s => s.Sequence, StringComparer.Ordinal), cancellationToken);
+    private Task ReplaceAsync(RollupCounter counts, IEnumerable<ShardCounts> shards, RequestLog requestLog, CancellationToken cancellationToken) =>
+        CommitAsync(counts, shards.ToDictionary(s => s.ShardKey, s => s.Sequence, StringComparer.Ordinal), requestLog, cancellationToken);
 
-    private async Task CommitAsync(RollupCounter counts, Dictionary<string, long> sequences, CancellationToken cancellationToken)
+    private async Task CommitAsync(RollupCounter counts, Dictionary<string, long> sequences, RequestLog requestLog, CancellationToken cancellationToken)
     {
         var next = new NetworkState
         {
@@ -173,6 +194,7 @@ public sealed class NetworkGrain(
             ShardSequences = sequences,
             Version = state.State.Version + 1,
             UpdateTime = time.GetUtcNow(),
+            Requests = requestLog,
         };
         await StateWrites.ReplaceAsync(state, next, DeactivateOnIdle, cancellationToken);
         Changed();

@@ -8,6 +8,7 @@ using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Domain.Progress;
 using StriveNetwork.Grains.Abstractions;
 using StriveNetwork.Grains.Outbox;
+using StriveNetwork.Grains.Requests;
 using StriveNetwork.Domain.Identifiers;
 
 namespace StriveNetwork.Grains;
@@ -83,6 +84,10 @@ public sealed record PartnershipState : IOutboxState<PartnershipState, Partnersh
     [Id(14)]
     public IReadOnlyList<string> IndicatorIds { get; init; } = [];
 
+    /// <summary>The client request ids of recent writes, recorded in the write itself (docs/adr/0011).</summary>
+    [Id(20)]
+    public RequestLog Requests { get; init; } = RequestLog.Empty;
+
     /// <inheritdoc />
     public PartnershipState WithOutbox(Outbox<PartnershipSnapshot> outbox) => this with { Outbox = outbox };
 }
@@ -93,6 +98,7 @@ public sealed class PartnershipGrain(
     [PersistentState("partnership")] IPersistentState<PartnershipState> state,
     IOptions<SuppressionSettings> settings,
     IOptions<PartnershipLimits> limits,
+    RequestRecorder requests,
     ILogger<PartnershipGrain> logger,
     TimeProvider time) : OutboxGrain<PartnershipState, PartnershipSnapshot>(state, logger, time), IPartnershipGrain
 {
@@ -117,9 +123,17 @@ public sealed class PartnershipGrain(
 
     public Task<PartnershipSettings> GetRuleSettingsAsync(CancellationToken cancellationToken = default) => Task.FromResult(RuleSettings);
 
-    public async Task<PartnershipSettingsView> UpdateSettingsAsync(PartnershipSettings update, string etag, string changedBy, CancellationToken cancellationToken = default)
+    public async Task<PartnershipSettingsView> UpdateSettingsAsync(PartnershipSettings update, string etag, string changedBy, RequestKey? request = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
+        if (requests.Replay(Stored.State.Requests, request) is not null)
+        {
+            // Stored by the first call; its push to the indicators may not have finished, so it runs again.
+            RequireRegistered();
+            await PushSettingsAsync(RuleSettings, cancellationToken);
+            return SettingsView();
+        }
+
         RequireRegistered();
         if (string.IsNullOrEmpty(etag))
         {
@@ -138,6 +152,7 @@ public sealed class PartnershipGrain(
         }
 
         var before = RuleSettings;
+        var logged = requests.Record(Stored.State.Requests, request, RequestResult.Done);
         if (update != before)
         {
             await CommitAsync(
@@ -146,17 +161,26 @@ public sealed class PartnershipGrain(
                     Settings = update,
                     SettingsRevision = Stored.State.SettingsRevision + 1,
                     SettingsChanges = [.. Stored.State.SettingsChanges.TakeLast(limits.Value.MaxSettingsChanges - 1), new SettingsChange(Time.GetUtcNow(), changedBy, before, update)],
+                    Requests = logged,
                 },
                 cancellationToken);
         }
+        else if (request is not null)
+        {
+            await CommitAsync(Stored.State with { Requests = logged }, cancellationToken);
+        }
 
-        // Push to every indicator (idempotent: an indicator that has them already does nothing).
+        await PushSettingsAsync(update, cancellationToken);
+        return SettingsView();
+    }
+
+    // Push to every indicator (idempotent: an indicator that has them already does nothing).
+    private async Task PushSettingsAsync(PartnershipSettings update, CancellationToken cancellationToken)
+    {
         foreach (var indicatorId in Stored.State.Indicators.Keys.Order(StringComparer.Ordinal))
         {
             await GrainFactory.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(Key, indicatorId)).ApplySettingsAsync(update, cancellationToken);
         }
-
-        return SettingsView();
     }
 
     private PartnershipSettingsView SettingsView() => new(Key, RuleSettings, SettingsEtag, Stored.State.SettingsChanges);
@@ -176,11 +200,21 @@ public sealed class PartnershipGrain(
 
     private bool Registered => Stored.State.Profile is not null;
 
-    private string Etag => "r" + Stored.State.Revision.ToString(CultureInfo.InvariantCulture);
+    private string Etag => EtagOf(Stored.State.Revision);
 
-    public async Task<PartnershipInfo> RegisterAsync(PartnershipProfile profile, CancellationToken cancellationToken = default)
+    private static string EtagOf(long revision) => "r" + revision.ToString(CultureInfo.InvariantCulture);
+
+    public async Task<PartnershipInfo> RegisterAsync(PartnershipProfile profile, RequestKey? request = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(profile);
+        if (requests.Replay(Stored.State.Requests, request) is not null)
+        {
+            // Registered by the first call, whose reminder registration may not have run.
+            RequireRegistered();
+            await EnsureReminderAsync();
+            return Info();
+        }
+
         if (!StriveId.IsValid(Key))
         {
             throw new GrainValidationException("partnership_id", $"is not a valid id ({StriveId.Rule}).");
@@ -193,7 +227,17 @@ public sealed class PartnershipGrain(
         }
 
         var now = Time.GetUtcNow();
-        await CommitAsync(Stored.State with { Profile = Normalize(profile), CreateTime = now, UpdateTime = now, Revision = 1, Reevaluations = [] }, cancellationToken);
+        await CommitAsync(
+            Stored.State with
+            {
+                Profile = Normalize(profile),
+                CreateTime = now,
+                UpdateTime = now,
+                Revision = 1,
+                Reevaluations = [],
+                Requests = requests.Record(Stored.State.Requests, request, RequestResult.Done),
+            },
+            cancellationToken);
         await EnsureReminderAsync();
         return Info();
     }
@@ -206,10 +250,16 @@ public sealed class PartnershipGrain(
 
     public Task<bool> ExistsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Registered);
 
-    public async Task<PartnershipInfo> UpdateProfileAsync(PartnershipProfile profile, IReadOnlyList<string> fields, string etag, CancellationToken cancellationToken = default)
+    public async Task<PartnershipInfo> UpdateProfileAsync(PartnershipProfile profile, IReadOnlyList<string> fields, string etag, RequestKey? request = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(profile);
         ArgumentNullException.ThrowIfNull(fields);
+        if (requests.Replay(Stored.State.Requests, request) is not null)
+        {
+            RequireRegistered();
+            return Info();
+        }
+
         RequireRegistered();
         if (string.IsNullOrEmpty(etag))
         {
@@ -223,13 +273,28 @@ public sealed class PartnershipGrain(
             throw new ConflictException($"etag does not match the current etag '{Etag}'; re-read the partnership and retry.");
         }
 
-        await CommitAsync(Stored.State with { Profile = Normalize(merged), UpdateTime = Time.GetUtcNow(), Revision = Stored.State.Revision + 1 }, cancellationToken);
+        await CommitAsync(
+            Stored.State with
+            {
+                Profile = Normalize(merged),
+                UpdateTime = Time.GetUtcNow(),
+                Revision = Stored.State.Revision + 1,
+                Requests = requests.Record(Stored.State.Requests, request, RequestResult.Done),
+            },
+            cancellationToken);
         return Info();
     }
 
-    public async Task<AssessmentReceipt> RecordAssessmentAsync(AssessmentBatch batch, CancellationToken cancellationToken = default)
+    public async Task<AssessmentReceipt> RecordAssessmentAsync(AssessmentBatch batch, RequestKey? request = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(batch);
+
+        // Before any check: the first call's write made the batch's etag stale, and its dates may be "yesterday" now.
+        if (requests.Replay(Stored.State.Requests, request) is { } replay)
+        {
+            return replay.Assessment ?? throw RequestRecorder.Reused();
+        }
+
         RequireRegistered();
         var framework = PartnershipRules.Framework(Stored.State.Profile!.FrameworkId);
         PartnershipRules.ValidateBatch(batch, framework, DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime));
@@ -251,6 +316,8 @@ public sealed class PartnershipGrain(
                 $"systems_change_examples: a partnership holds at most {limits.Value.MaxSystemsChangeExamples} systems-change examples; re-send an existing example_id to replace it.");
         }
 
+        var revision = Stored.State.Revision + 1;
+        var receipt = new AssessmentReceipt(assessments.Count, EtagOf(revision));
         await CommitAsync(
             Stored.State with
             {
@@ -258,10 +325,11 @@ public sealed class PartnershipGrain(
                     [.. Stored.State.Assessments, .. assessments], a => a.BenchmarkId, a => a.AssessmentDate, limits.Value.RecentAssessmentsPerBenchmark),
                 Examples = [.. examples.Values.OrderBy(e => e.ExampleId, StringComparer.Ordinal)],
                 UpdateTime = Time.GetUtcNow(),
-                Revision = Stored.State.Revision + 1,
+                Revision = revision,
+                Requests = requests.Record(Stored.State.Requests, request, new RequestResult { Assessment = receipt }),
             },
             cancellationToken);
-        return new AssessmentReceipt(assessments.Count, Etag);
+        return receipt;
     }
 
     public Task<PartnershipProgress> GetProgressAsync(CancellationToken cancellationToken = default)
@@ -314,8 +382,16 @@ public sealed class PartnershipGrain(
             NextDue(Stored.State)));
     }
 
-    public async Task<ReevaluationRecord> ReevaluateDesignationsAsync(DateOnly? asOf, string triggeredBy, CancellationToken cancellationToken = default)
+    public async Task<ReevaluationRecord> ReevaluateDesignationsAsync(DateOnly? asOf, string triggeredBy, RequestKey? request = null, CancellationToken cancellationToken = default)
     {
+        if (requests.Replay(Stored.State.Requests, request) is { } replay)
+        {
+            // The record stays in the ledger (only old evaluations are trimmed): answer it again.
+            var time = replay.ReevaluationTime ?? throw RequestRecorder.Reused();
+            RequireRegistered();
+            return (Stored.State.Reevaluations ?? []).LastOrDefault(r => r.RecordTime == time) ?? throw RequestRecorder.Reused();
+        }
+
         RequireRegistered();
         var date = asOf ?? Today;
         if (date > Today)
@@ -331,10 +407,17 @@ public sealed class PartnershipGrain(
 
         if (records.Count > 0 && date == records[^1].Date)
         {
+            if (request is not null)
+            {
+                await CommitAsync(
+                    Stored.State with { Requests = requests.Record(Stored.State.Requests, request, new RequestResult { ReevaluationTime = records[^1].RecordTime }) },
+                    cancellationToken);
+            }
+
             return records[^1];
         }
 
-        var record = await ReevaluateAsync(date, ReevaluationTrigger.Request, string.IsNullOrWhiteSpace(triggeredBy) ? "unknown" : triggeredBy, string.Empty, cancellationToken);
+        var record = await ReevaluateAsync(date, ReevaluationTrigger.Request, string.IsNullOrWhiteSpace(triggeredBy) ? "unknown" : triggeredBy, string.Empty, cancellationToken, request: request);
         PartnershipLog.Reevaluated(logger, Key, date, record.Trigger, record.Events.Count);
         return record;
     }
@@ -421,7 +504,7 @@ public sealed class PartnershipGrain(
 
     /// <summary>Records one re-evaluation by the domain ledger and publishes the resulting snapshot, in one write.</summary>
     private async Task<ReevaluationRecord> ReevaluateAsync(
-        DateOnly date, ReevaluationTrigger trigger, string triggeredBy, string note, CancellationToken cancellationToken, PartnershipSnapshot? heldBefore = null)
+        DateOnly date, ReevaluationTrigger trigger, string triggeredBy, string note, CancellationToken cancellationToken, PartnershipSnapshot? heldBefore = null, RequestKey? request = null)
     {
         var s = Stored.State;
         var framework = PartnershipRules.Framework(s.Profile!.FrameworkId);
@@ -441,7 +524,13 @@ public sealed class PartnershipGrain(
             heldBefore?.Gateway ?? GatewaySequence.Shown(framework, placement, ledger).Stage,
             GatewaySequence.Shown(framework, placement, result.History).Stage,
             note);
-        await CommitAsync(s with { Reevaluations = DesignationRecords.Append(s.Reevaluations ?? [], record) }, cancellationToken);
+        await CommitAsync(
+            s with
+            {
+                Reevaluations = DesignationRecords.Append(s.Reevaluations ?? [], record),
+                Requests = requests.Record(s.Requests, request, new RequestResult { ReevaluationTime = record.RecordTime }),
+            },
+            cancellationToken);
         return record;
     }
 

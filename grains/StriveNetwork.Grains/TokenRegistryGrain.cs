@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grains.Requests;
 
 namespace StriveNetwork.Grains;
 
@@ -20,12 +21,17 @@ public sealed record TokenRegistryState
     /// <summary>The latest revocations, oldest first, at most <see cref="TokenRegistryGrain.RecentRevocationLimit"/>.</summary>
     [Id(2)]
     public IReadOnlyList<TokenRevocation> RecentRevocations { get; init; } = [];
+
+    /// <summary>The client request ids of recent issues and revocations (token ids only), recorded in the write itself (docs/adr/0011).</summary>
+    [Id(20)]
+    public RequestLog Requests { get; init; } = RequestLog.Empty;
 }
 
 /// <summary>The bearer-token store (key "tokens"). Secrets never reach it: the gateway sends SHA-256 hashes.</summary>
 [GrainType("tokens")]
 public sealed partial class TokenRegistryGrain(
     [PersistentState("tokens")] IPersistentState<TokenRegistryState> state,
+    RequestRecorder requests,
     TimeProvider time) : Grain, ITokenRegistryGrain
 {
     private const int DefaultPageSize = 50;
@@ -49,9 +55,18 @@ public sealed partial class TokenRegistryGrain(
         return Task.CompletedTask;
     }
 
-    public async Task<TokenRecord> IssueAsync(TokenIssue issue, CancellationToken cancellationToken = default)
+    public async Task<TokenRecord> IssueAsync(TokenIssue issue, RequestKey? request = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(issue);
+        if (requests.Replay(state.State.Requests, request) is { } replay)
+        {
+            // Only the hash of the first call's secret was stored, so its answer cannot be given again. The caller
+            // learns which token that was (a server-made id, safe to name), revokes it and issues a new one.
+            var issued = replay.TokenId ?? throw RequestRecorder.Reused();
+            throw new AlreadyExistsException(
+                $"strive-request-id: this request already issued token {issued}, whose secret cannot be shown again; revoke that token, then issue a new one with a new request id.");
+        }
+
         var now = time.GetUtcNow();
         Require(issue.SecretHash is not null && HashPattern().IsMatch(issue.SecretHash), "secret_hash", "must be a lower-case hex SHA-256 hash (64 characters).");
         Require(Enum.IsDefined(issue.Role), "role", "is required.");
@@ -83,7 +98,13 @@ public sealed partial class TokenRegistryGrain(
 
         var record = new TokenRecord(NewTokenId(), issue.SecretHash!, issue.Role, issue.PartnershipId ?? string.Empty, issue.Description,
             now, issue.ExpireTime, null, issue.IssuedBy ?? string.Empty, string.Empty);
-        await WriteAsync(state.State with { Tokens = [.. state.State.Tokens, record] }, cancellationToken);
+        await WriteAsync(
+            state.State with
+            {
+                Tokens = [.. state.State.Tokens, record],
+                Requests = requests.Record(state.State.Requests, request, new RequestResult { TokenId = record.TokenId }),
+            },
+            cancellationToken);
         return record;
     }
 
@@ -133,8 +154,14 @@ public sealed partial class TokenRegistryGrain(
         return Task.FromResult(new TokenPage(page, next));
     }
 
-    public async Task<TokenRecord> RevokeAsync(string tokenId, string reason, string callerTokenId, CancellationToken cancellationToken = default)
+    public async Task<TokenRecord> RevokeAsync(string tokenId, string reason, string callerTokenId, RequestKey? request = null, CancellationToken cancellationToken = default)
     {
+        if (requests.Replay(state.State.Requests, request) is { } replay)
+        {
+            var revokedId = replay.TokenId ?? throw RequestRecorder.Reused();
+            return state.State.Tokens.FirstOrDefault(t => t.TokenId == revokedId) ?? throw RequestRecorder.Reused();
+        }
+
         Require(!string.IsNullOrEmpty(tokenId), "token_id", "is required.");
         Require((reason ?? string.Empty).Length <= 500, "reason", "must be at most 500 characters.");
         var token = state.State.Tokens.FirstOrDefault(t => t.TokenId == tokenId)
@@ -144,8 +171,14 @@ public sealed partial class TokenRegistryGrain(
             throw new PreconditionFailedException("A token cannot revoke itself; use another admin token.");
         }
 
+        var logged = requests.Record(state.State.Requests, request, new RequestResult { TokenId = tokenId });
         if (token.RevokeTime is not null)
         {
+            if (request is not null)
+            {
+                await WriteAsync(state.State with { Requests = logged }, cancellationToken);
+            }
+
             return token;
         }
 
@@ -159,6 +192,7 @@ public sealed partial class TokenRegistryGrain(
             Tokens = [.. state.State.Tokens.Select(t => t.TokenId == tokenId ? revoked : t)],
             RevocationEpoch = epoch,
             RecentRevocations = recent,
+            Requests = logged,
         };
         await WriteAsync(next, cancellationToken);
         return revoked;

@@ -112,7 +112,7 @@ public sealed class DemoNetwork(TimeProvider? timeProvider = null)
         var deadline = DateTime.UtcNow + timeout;
         while (true)
         {
-            var report = await network.RecomputeAsync(apply: false, cancellationToken).ConfigureAwait(false);
+            var report = await network.RecomputeAsync(apply: false, cancellationToken: cancellationToken).ConfigureAwait(false);
             if (report.Consistent && report.PartnershipCount >= partnerships)
             {
                 return true;
@@ -133,7 +133,7 @@ public sealed class DemoNetwork(TimeProvider? timeProvider = null)
         var resumed = false;
         try
         {
-            await grain.RegisterAsync(partnership.Profile, cancellationToken).ConfigureAwait(false);
+            await grain.RegisterAsync(partnership.Profile, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (AlreadyExistsException)
         {
@@ -145,10 +145,10 @@ public sealed class DemoNetwork(TimeProvider? timeProvider = null)
         foreach (var indicator in partnership.Indicators)
         {
             var indicatorGrain = grains.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(partnership.PartnershipId, indicator.IndicatorId));
-            await indicatorGrain.DefineAsync(indicator.Spec, cancellationToken).ConfigureAwait(false);
+            await indicatorGrain.DefineAsync(indicator.Spec, cancellationToken: cancellationToken).ConfigureAwait(false);
             foreach (var chunk in indicator.Rows.Chunk(SubmitBatchSize))
             {
-                await indicatorGrain.SubmitAsync(indicator.Spec.DefinitionVersion, chunk, cancellationToken).ConfigureAwait(false);
+                await indicatorGrain.SubmitAsync(indicator.Spec.DefinitionVersion, chunk, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
 
@@ -164,7 +164,7 @@ public sealed class DemoNetwork(TimeProvider? timeProvider = null)
 
         foreach (var batch in partnership.Assessments.Where(b => !b.Assessments.Any(e => assessed.Contains(e.BenchmarkId))))
         {
-            await grain.RecordAssessmentAsync(batch, cancellationToken).ConfigureAwait(false);
+            await grain.RecordAssessmentAsync(batch, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -195,7 +195,7 @@ public sealed class DemoNetwork(TimeProvider? timeProvider = null)
             .Distinct();
         foreach (var date in dates)
         {
-            await grain.ReevaluateDesignationsAsync(date, "demo", cancellationToken).ConfigureAwait(false);
+            await grain.ReevaluateDesignationsAsync(date, "demo", cancellationToken: cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -204,13 +204,13 @@ public sealed class DemoNetwork(TimeProvider? timeProvider = null)
         var grain = grains.GetGrain<ICohortGrain>(cohort.CohortId);
         try
         {
-            await grain.CreateAsync(cohort.DisplayName, cohort.Description, cohort.MemberIds, cancellationToken).ConfigureAwait(false);
+            await grain.CreateAsync(cohort.DisplayName, cohort.Description, cohort.MemberIds, cancellationToken: cancellationToken).ConfigureAwait(false);
         }
         catch (AlreadyExistsException)
         {
             foreach (var member in cohort.MemberIds)
             {
-                await grain.AddMemberAsync(member, cancellationToken).ConfigureAwait(false);
+                await grain.AddMemberAsync(member, cancellationToken: cancellationToken).ConfigureAwait(false);
             }
         }
     }

@@ -6,6 +6,7 @@ using Orleans.Configuration;
 using Orleans.Dashboard;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Grains;
+using StriveNetwork.Grains.Requests;
 using StriveNetwork.Providers;
 using StriveNetwork.Providers.Azure;
 using StriveNetwork.Providers.Postgres;
@@ -74,6 +75,9 @@ internal static class OrleansSetup
 
         // Env Strive__PartnershipLimits__MaxSystemsChangeExamples=… and the like; validated on start.
         silo.Services.Configure<PartnershipLimits>(silo.Configuration.GetSection("Strive:PartnershipLimits"));
+
+        // Env Strive__Requests__Window=1.00:00:00 and Strive__Requests__MaxEntries=256; validated on start.
+        silo.Services.Configure<RequestLogOptions>(silo.Configuration.GetSection(RequestLogOptions.SectionName));
         silo.Services.AddSingleton<TokenIssuer>();
     }
 

@@ -32,6 +32,8 @@ public sealed class GatewayFixture : IAsyncLifetime
 
     private readonly ConcurrentDictionary<string, Lazy<Task>> _seeds = new(StringComparer.Ordinal);
     private Action<GatewayLimits>? _limits;
+    private Action<ISiloBuilder>? _silo;
+    private Action<IServiceCollection>? _services;
     private WebApplication? _app;
     private bool _stopped;
 
@@ -75,6 +77,17 @@ public sealed class GatewayFixture : IAsyncLifetime
         return fixture;
     }
 
+    /// <summary>
+    /// A started fixture whose silo <paramref name="silo"/> configures further (e.g. a grain call filter) and whose
+    /// services <paramref name="services"/> changes (e.g. <c>Configure&lt;UploadOptions&gt;</c>).
+    /// </summary>
+    public static async Task<GatewayFixture> StartWithAsync(Action<ISiloBuilder>? silo = null, Action<IServiceCollection>? services = null)
+    {
+        var fixture = new GatewayFixture { _silo = silo, _services = services };
+        await fixture.InitializeAsync();
+        return fixture;
+    }
+
     public async Task InitializeAsync()
     {
         var limits = new GatewayLimits();
@@ -88,20 +101,25 @@ public sealed class GatewayFixture : IAsyncLifetime
         }));
         builder.Services.Configure<GatewayLimits>(l => _limits?.Invoke(l));
         var siloPort = FreeLoopbackPort();
-        builder.Host.UseOrleans(silo => silo
-            // Gateway port 0: no client gateway, the front door calls grains in-process. A cluster id per fixture keeps
-            // the fixtures of parallel test classes apart.
-            .UseLocalhostClustering(siloPort: siloPort, gatewayPort: 0, serviceId: "strive-gateway-tests", clusterId: "gw-" + Guid.NewGuid().ToString("N"))
-            .AddMemoryGrainStorageAsDefault()
-            .UseInMemoryReminderService()
-            // What the silo host does: health turns SERVING once the silo is active.
-            .AddStartupTask((services, _) =>
-            {
-                services.GetRequiredService<GatewayHealth>().SetServing(true);
-                return Task.CompletedTask;
-            }));
+        builder.Host.UseOrleans(silo =>
+        {
+            silo
+                // Gateway port 0: no client gateway, the front door calls grains in-process. A cluster id per fixture
+                // keeps the fixtures of parallel test classes apart.
+                .UseLocalhostClustering(siloPort: siloPort, gatewayPort: 0, serviceId: "strive-gateway-tests", clusterId: "gw-" + Guid.NewGuid().ToString("N"))
+                .AddMemoryGrainStorageAsDefault()
+                .UseInMemoryReminderService()
+                // What the silo host does: health turns SERVING once the silo is active.
+                .AddStartupTask((services, _) =>
+                {
+                    services.GetRequiredService<GatewayHealth>().SetServing(true);
+                    return Task.CompletedTask;
+                });
+            _silo?.Invoke(silo);
+        });
         builder.Services.AddStriveGrains(s => s.MinimumN = 10);
         builder.Services.AddStriveGateway();
+        _services?.Invoke(builder.Services);
         _app = builder.Build();
         _app.MapStriveGateway();
         await _app.StartAsync();
@@ -252,12 +270,23 @@ public sealed class GatewayFixture : IAsyncLifetime
     /// A whole UploadObservations stream: the messages, then half-close; the response, or the status the stream
     /// ended with (response null).
     /// </summary>
-    public async Task<(StatusCode Code, string Message, UploadObservationsResponse? Response)> UploadAsync(string? token, params UploadObservationsRequest[] messages)
+    public Task<(StatusCode Code, string Message, UploadObservationsResponse? Response)> UploadAsync(string? token, params UploadObservationsRequest[] messages) =>
+        UploadWithAsync(token, null, messages);
+
+    /// <summary>As <see cref="UploadAsync"/>, with further metadata (e.g. <c>strive-request-id</c>).</summary>
+    public async Task<(StatusCode Code, string Message, UploadObservationsResponse? Response)> UploadWithAsync(string? token, Metadata? headers, IEnumerable<UploadObservationsRequest> messages)
     {
+        ArgumentNullException.ThrowIfNull(messages);
+        var options = StriveCalls.Options(token);
+        foreach (var header in headers ?? [])
+        {
+            options.Headers!.Add(header);
+        }
+
         using var call = Channel.CreateCallInvoker().AsyncClientStreamingCall(
             StriveCalls.Method<UploadObservationsRequest, UploadObservationsResponse>(MethodType.ClientStreaming, "IndicatorService/UploadObservations"),
             null,
-            StriveCalls.Options(token));
+            options);
         try
         {
             foreach (var message in messages)

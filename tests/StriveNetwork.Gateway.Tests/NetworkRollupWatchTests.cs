@@ -171,7 +171,7 @@ public sealed class NetworkRollupWatchTests
 
         public Task<PartnershipPage> ListPartnershipsAsync(PartnershipFilter filter, int pageSize, string pageToken, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<RecomputeReport> RecomputeAsync(bool apply, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<RecomputeReport> RecomputeAsync(bool apply, RequestKey? request = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<bool> ApplySnapshotAsync(PartnershipSnapshot snapshot, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 

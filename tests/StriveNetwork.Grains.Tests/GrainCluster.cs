@@ -159,6 +159,17 @@ public sealed class GrainCluster : IAsyncDisposable
         return state.RecordExists ? state.State : null;
     }
 
+    /// <summary>The ETag the storage holds for a grain's state (changes with every write), or null when nothing is stored.</summary>
+    public async Task<string?> StoredETagAsync<T>(string stateName, IAddressable grain)
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(grain);
+        var storage = Cluster.GetActiveSilos().First().ServiceProvider.GetRequiredKeyedService<IGrainStorage>(ProviderConstants.DEFAULT_STORAGE_PROVIDER_NAME);
+        var state = new GrainState<T>();
+        await storage.ReadStateAsync(stateName, grain.GetGrainId(), state);
+        return state.RecordExists ? state.ETag : null;
+    }
+
     /// <summary>Replaces what the storage holds for a grain's state (the grain must not be active), e.g. with a state of an older shape.</summary>
     public async Task WriteStoredAsync<T>(string stateName, IAddressable grain, Func<T, T> change)
         where T : class

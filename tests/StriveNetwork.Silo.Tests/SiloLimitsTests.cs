@@ -30,6 +30,24 @@ public sealed class SiloLimitsTests : IDisposable
         Assert.False(Directory.Exists(dataDir));
     }
 
+    [Theory]
+    [InlineData("Strive__Requests__MaxEntries", "0", "invalid settings: Strive:Requests:MaxEntries must be within 1..10000 (got 0)")]
+    [InlineData("Strive__Requests__Window", "00:00:10", "invalid settings: Strive:Requests:Window must be within 00:01:00..30.00:00:00 (got 00:00:10)")]
+    [InlineData("Strive__Uploads__BatchRows", "0", "invalid settings: Strive:Uploads:BatchRows must be within 1..5000 (got 0)")]
+    [InlineData("Strive__Uploads__MaxBufferedRows", "1500", "invalid settings: Strive:Uploads:MaxBufferedRows must be within BatchRows + 1000 (2000)..100000 (got 1500)")]
+    [InlineData("Strive__Uploads__BatchRowz", "1", "invalid settings: ")]
+    public async Task BadRequestLogOrUploadSetting_Exits2_NamingTheKey_BeforeTouchingTheStore(string variable, string value, string message)
+    {
+        var dataDir = _dir.Sub("data");
+        await using var silo = SiloProcess.Start(new Dictionary<string, string> { [variable] = value }, "--grpc-port", "0", "--data-dir", dataDir);
+
+        Assert.Equal(2, await silo.WaitForExitAsync(ExitTimeout));
+        Assert.Contains(silo.StderrLines, l => l.StartsWith(message, StringComparison.Ordinal));
+        Assert.Contains(silo.StderrLines, l => l.Contains(variable[(variable.LastIndexOf("__", StringComparison.Ordinal) + 2)..], StringComparison.Ordinal));
+        Assert.Empty(silo.StdoutLines);
+        Assert.False(Directory.Exists(dataDir));
+    }
+
     [Fact]
     public async Task LimitsFromTheEnvironment_EndIdleAndLongLivedPublicStreams()
     {

@@ -215,7 +215,7 @@ public sealed partial class TokenCommandsTests(PreparedStore store) : IClassFixt
         var code = await SiloHost.RunCommandAsync(options, async (services, ct) =>
         {
             await services.GetRequiredService<IGrainFactory>().GetGrain<IPartnershipGrain>(partnershipId).RegisterAsync(
-                new GrainProfile("Partnership " + partnershipId, "OH", GrainScope.County, "Test County", null, [], [], "toa-6g"), ct);
+                new GrainProfile("Partnership " + partnershipId, "OH", GrainScope.County, "Test County", null, [], [], "toa-6g"), cancellationToken: ct);
             return 0;
         });
         Assert.Equal(0, code);

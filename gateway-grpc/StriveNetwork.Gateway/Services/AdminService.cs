@@ -2,6 +2,7 @@ using Grpc.Core;
 using StriveNetwork.Gateway.Auth;
 using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Mapping;
+using StriveNetwork.Gateway.Requests;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Grains.Abstractions;
 
@@ -14,6 +15,7 @@ public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, Token
 
     public override async Task<V1.IssueTokenResponse> IssueToken(V1.IssueTokenRequest request, ServerCallContext context)
     {
+        var key = RequestIds.Of(context, request);
         var role = EnumMap.ToDomainOrNull(request.Role) ?? throw EnumMap.Invalid("role", "is required (ROLE_UNSPECIFIED is not a role)");
         string? partnershipId = null;
         if (role == TokenRole.Partnership)
@@ -35,7 +37,7 @@ public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, Token
         }
 
         var expire = ExpireTime(request.ExpireTime) ?? timeProvider.GetUtcNow() + DefaultLifetime;
-        var issued = await issuer.IssueAsync(role, partnershipId, request.Description, expire, context.GetCaller().TokenId, context.CancellationToken).ConfigureAwait(false);
+        var issued = await issuer.IssueAsync(role, partnershipId, request.Description, expire, context.GetCaller().TokenId, key, context.CancellationToken).ConfigureAwait(false);
         return new V1.IssueTokenResponse { Token = ProtoMap.ToProto(issued.Token), Secret = issued.Secret };
     }
 
@@ -59,6 +61,7 @@ public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, Token
 
     public override async Task<V1.RevokeTokenResponse> RevokeToken(V1.RevokeTokenRequest request, ServerCallContext context)
     {
+        var key = RequestIds.Of(context, request);
         if (string.IsNullOrEmpty(request.TokenId))
         {
             throw EnumMap.Invalid("token_id", "is required");
@@ -74,7 +77,7 @@ public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, Token
             throw EnumMap.Invalid("reason", $"must be at most 500 characters (got {request.Reason.Length})");
         }
 
-        var token = await issuer.RevokeAsync(request.TokenId, request.Reason, context.GetCaller().TokenId, context.CancellationToken).ConfigureAwait(false);
+        var token = await issuer.RevokeAsync(request.TokenId, request.Reason, context.GetCaller().TokenId, key, context.CancellationToken).ConfigureAwait(false);
         authenticator.Invalidate(token.TokenId);
         return new V1.RevokeTokenResponse { Token = ProtoMap.ToProto(token) };
     }
@@ -104,7 +107,8 @@ public sealed class AdminService(IGrainFactory grains, TokenIssuer issuer, Token
 
     public override async Task<V1.RecomputeNetworkRollupResponse> RecomputeNetworkRollup(V1.RecomputeNetworkRollupRequest request, ServerCallContext context)
     {
-        var report = await grains.GetGrain<INetworkGrain>(GrainKeys.NetworkKey).RecomputeAsync(request.Apply, context.CancellationToken).ConfigureAwait(false);
+        var key = RequestIds.Of(context, request);
+        var report = await grains.GetGrain<INetworkGrain>(GrainKeys.NetworkKey).RecomputeAsync(request.Apply, key, context.CancellationToken).ConfigureAwait(false);
         var response = new V1.RecomputeNetworkRollupResponse
         {
             Consistent = report.Consistent,

@@ -2,6 +2,7 @@ using Grpc.Core;
 using StriveNetwork.Gateway.Auth;
 using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Mapping;
+using StriveNetwork.Gateway.Requests;
 using StriveNetwork.Grains.Abstractions;
 
 namespace StriveNetwork.Gateway.Services;
@@ -13,6 +14,7 @@ public sealed class CohortService(IGrainFactory grains) : V1.CohortService.Cohor
 
     public override async Task<V1.CreateCohortResponse> CreateCohort(V1.CreateCohortRequest request, ServerCallContext context)
     {
+        var key = RequestIds.Of(context, request);
         var id = RequestMap.Id(request.CohortId, "cohort_id");
         if (request.MemberIds.Count > MaxMembers)
         {
@@ -31,23 +33,25 @@ public sealed class CohortService(IGrainFactory grains) : V1.CohortService.Cohor
             members.Add(member);
         }
 
-        var cohort = await grains.GetGrain<ICohortGrain>(id).CreateAsync(request.DisplayName, request.Description, members, context.CancellationToken).ConfigureAwait(false);
+        var cohort = await grains.GetGrain<ICohortGrain>(id).CreateAsync(request.DisplayName, request.Description, members, key, context.CancellationToken).ConfigureAwait(false);
         return new V1.CreateCohortResponse { Cohort = ProtoMap.ToProto(cohort) };
     }
 
     public override async Task<V1.AddMemberResponse> AddMember(V1.AddMemberRequest request, ServerCallContext context)
     {
+        var key = RequestIds.Of(context, request);
         var id = RequestMap.Id(request.CohortId, "cohort_id");
         var member = RequestMap.Id(request.PartnershipId, "partnership_id");
-        var change = await grains.GetGrain<ICohortGrain>(id).AddMemberAsync(member, context.CancellationToken).ConfigureAwait(false);
+        var change = await grains.GetGrain<ICohortGrain>(id).AddMemberAsync(member, key, context.CancellationToken).ConfigureAwait(false);
         return new V1.AddMemberResponse { Cohort = ProtoMap.ToProto(change.Cohort), Changed = change.Changed };
     }
 
     public override async Task<V1.RemoveMemberResponse> RemoveMember(V1.RemoveMemberRequest request, ServerCallContext context)
     {
+        var key = RequestIds.Of(context, request);
         var id = RequestMap.Id(request.CohortId, "cohort_id");
         var member = RequestMap.Id(request.PartnershipId, "partnership_id");
-        var change = await grains.GetGrain<ICohortGrain>(id).RemoveMemberAsync(member, context.CancellationToken).ConfigureAwait(false);
+        var change = await grains.GetGrain<ICohortGrain>(id).RemoveMemberAsync(member, key, context.CancellationToken).ConfigureAwait(false);
         return new V1.RemoveMemberResponse { Cohort = ProtoMap.ToProto(change.Cohort), Changed = change.Changed };
     }
 

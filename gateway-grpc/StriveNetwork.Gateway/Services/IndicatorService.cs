@@ -1,16 +1,18 @@
 using Grpc.Core;
+using Microsoft.Extensions.Options;
 using StriveNetwork.Gateway.Auth;
 using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Mapping;
+using StriveNetwork.Gateway.Requests;
+using StriveNetwork.Gateway.Uploads;
 using StriveNetwork.Grains.Abstractions;
 
 namespace StriveNetwork.Gateway.Services;
 
 /// <summary>strive.v1.IndicatorService on the indicator grains.</summary>
-public sealed class IndicatorService(IGrainFactory grains) : V1.IndicatorService.IndicatorServiceBase
+public sealed class IndicatorService(IGrainFactory grains, IOptions<UploadOptions> uploads) : V1.IndicatorService.IndicatorServiceBase
 {
     private const int MaxSubmitRows = 5_000;
-    private const int MaxChunkRows = 1_000;
     private const int MaxUploadRows = 100_000;
     private const int MaxReportedErrors = 1_000;
     // Three rows' messages fit the 300-character cap of every status message (GrainErrorInterceptor.MaxMessageLength).
@@ -18,16 +20,18 @@ public sealed class IndicatorService(IGrainFactory grains) : V1.IndicatorService
 
     public override async Task<V1.DefineIndicatorResponse> DefineIndicator(V1.DefineIndicatorRequest request, ServerCallContext context)
     {
+        var key = RequestIds.Of(context, request);
         var partnershipId = RequestMap.Id(request.PartnershipId, "partnership_id");
         context.GetCaller().EnsureMayWrite(partnershipId);
         var indicatorId = RequestMap.Id(request.IndicatorId, "indicator_id");
         var spec = RequestMap.Indicator(request.Definition);
-        var outcome = await Indicator(partnershipId, indicatorId).DefineAsync(spec, context.CancellationToken).ConfigureAwait(false);
+        var outcome = await Indicator(partnershipId, indicatorId).DefineAsync(spec, key, context.CancellationToken).ConfigureAwait(false);
         return new V1.DefineIndicatorResponse { Indicator = ProtoMap.ToProto(outcome.Indicator), Result = EnumMap.ToProto(outcome.Result) };
     }
 
     public override async Task<V1.SubmitObservationsResponse> SubmitObservations(V1.SubmitObservationsRequest request, ServerCallContext context)
     {
+        var key = RequestIds.Of(context, request);
         var partnershipId = RequestMap.Id(request.PartnershipId, "partnership_id");
         context.GetCaller().EnsureMayWrite(partnershipId);
         var indicatorId = RequestMap.Id(request.IndicatorId, "indicator_id");
@@ -45,7 +49,7 @@ public sealed class IndicatorService(IGrainFactory grains) : V1.IndicatorService
         var rows = request.Observations.Select(RequestMap.Observation).ToList();
         try
         {
-            var receipt = await Indicator(partnershipId, indicatorId).SubmitAsync(request.DefinitionVersion, rows, context.CancellationToken).ConfigureAwait(false);
+            var receipt = await Indicator(partnershipId, indicatorId).SubmitAsync(request.DefinitionVersion, rows, key, context.CancellationToken).ConfigureAwait(false);
             return new V1.SubmitObservationsResponse
             {
                 AcceptedCount = receipt.AcceptedCount,
@@ -66,96 +70,56 @@ public sealed class IndicatorService(IGrainFactory grains) : V1.IndicatorService
 
     public override async Task<V1.UploadObservationsResponse> UploadObservations(IAsyncStreamReader<V1.UploadObservationsRequest> requestStream, ServerCallContext context)
     {
-        string? partnershipId = null;
-        var validateOnly = false;
-        var rows = new List<(int Index, V1.UploadRow Row)>();
-        var received = 0;
-        await foreach (var message in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
+        ArgumentNullException.ThrowIfNull(requestStream);
+        ArgumentNullException.ThrowIfNull(context);
+        var parts = RequestIds.PartsOf(context);
+        UploadBatcher? batcher = null;
+        try
         {
-            switch (message.PayloadCase)
+            // Rows are applied in batches while the stream is read (UploadBatcher); before each read the buffer has
+            // room for a whole chunk, so the rows held stay within UploadOptions.MaxBufferedRows.
+            await foreach (var message in requestStream.ReadAllAsync(context.CancellationToken).ConfigureAwait(false))
             {
-                case V1.UploadObservationsRequest.PayloadOneofCase.Header when partnershipId is null:
-                    partnershipId = RequestMap.Id(message.Header.PartnershipId, "header.partnership_id");
-                    context.GetCaller().EnsureMayWrite(partnershipId);
-                    await EnsurePartnershipAsync(partnershipId, context.CancellationToken).ConfigureAwait(false);
-                    validateOnly = message.Header.ValidateOnly;
-                    break;
-                case V1.UploadObservationsRequest.PayloadOneofCase.Header:
-                    throw EnumMap.Invalid("header", "a stream carries exactly one header, as its first message");
-                case V1.UploadObservationsRequest.PayloadOneofCase.Chunk when partnershipId is null:
-                case V1.UploadObservationsRequest.PayloadOneofCase.None:
-                    throw EnumMap.Invalid("header", "the first message of the stream must be a header");
-                case V1.UploadObservationsRequest.PayloadOneofCase.Chunk:
-                    if (message.Chunk.Rows.Count > MaxChunkRows)
-                    {
-                        throw EnumMap.Invalid("chunk.rows", $"at most {MaxChunkRows} rows per chunk (got {message.Chunk.Rows.Count})");
-                    }
+                switch (message.PayloadCase)
+                {
+                    case V1.UploadObservationsRequest.PayloadOneofCase.Header when batcher is null:
+                        var partnershipId = RequestMap.Id(message.Header.PartnershipId, "header.partnership_id");
+                        context.GetCaller().EnsureMayWrite(partnershipId);
+                        await EnsurePartnershipAsync(partnershipId, context.CancellationToken).ConfigureAwait(false);
+                        batcher = new UploadBatcher(grains, uploads.Value, message.Header, parts, MaxReportedErrors);
+                        break;
+                    case V1.UploadObservationsRequest.PayloadOneofCase.Header:
+                        throw EnumMap.Invalid("header", "a stream carries exactly one header, as its first message");
+                    case V1.UploadObservationsRequest.PayloadOneofCase.Chunk when batcher is null:
+                    case V1.UploadObservationsRequest.PayloadOneofCase.None:
+                        throw EnumMap.Invalid("header", "the first message of the stream must be a header");
+                    case V1.UploadObservationsRequest.PayloadOneofCase.Chunk:
+                        if (message.Chunk.Rows.Count > UploadOptions.MaxChunkRows)
+                        {
+                            throw EnumMap.Invalid("chunk.rows", $"at most {UploadOptions.MaxChunkRows} rows per chunk (got {message.Chunk.Rows.Count})");
+                        }
 
-                    foreach (var row in message.Chunk.Rows)
-                    {
-                        rows.Add((received++, row));
-                    }
+                        if (batcher.ReceivedCount + message.Chunk.Rows.Count > MaxUploadRows)
+                        {
+                            throw GatewayErrors.Of(StatusCode.ResourceExhausted, $"at most {MaxUploadRows} rows per upload stream");
+                        }
 
-                    if (received > MaxUploadRows)
-                    {
-                        throw GatewayErrors.Of(StatusCode.ResourceExhausted, $"at most {MaxUploadRows} rows per upload stream");
-                    }
-
-                    break;
-            }
-        }
-
-        if (partnershipId is null)
-        {
-            throw EnumMap.Invalid("header", "the stream carried no header");
-        }
-
-        var errors = new List<RowError>();
-        var perIndicator = new List<V1.IndicatorUploadCounts>();
-        // GroupBy keeps first-seen order, which the response promises for `indicators`.
-        foreach (var group in rows.GroupBy(r => r.Row.IndicatorId, StringComparer.Ordinal))
-        {
-            var inputs = group.Select(r => new UploadRowInput(
-                r.Index,
-                r.Row.DefinitionVersion,
-                r.Row.Observation is null ? null : RequestMap.Observation(r.Row.Observation),
-                r.Row.ClientRef)).ToList();
-            var counts = new V1.IndicatorUploadCounts { IndicatorId = group.Key };
-            if (!IsId(group.Key) || !await Indicator(partnershipId, group.Key).ExistsAsync(context.CancellationToken).ConfigureAwait(false))
-            {
-                errors.AddRange(inputs.Select(i => new RowError(
-                    i.RowIndex,
-                    group.Key,
-                    i.ClientRef,
-                    ObservationErrorCode.UnknownIndicator,
-                    "indicator_id",
-                    $"partnership '{partnershipId}' has no indicator '{group.Key}'")));
-                counts.RejectedCount = inputs.Count;
-            }
-            else
-            {
-                var result = await Indicator(partnershipId, group.Key).UploadAsync(inputs, validateOnly, context.CancellationToken).ConfigureAwait(false);
-                errors.AddRange(result.Errors);
-                counts.AcceptedCount = result.AcceptedCount;
-                counts.ReplacedCount = result.ReplacedCount;
-                counts.RejectedCount = result.Errors.Select(e => e.RowIndex).Distinct().Count();
+                        await batcher.AddAsync(message.Chunk.Rows, context.CancellationToken).ConfigureAwait(false);
+                        break;
+                }
             }
 
-            perIndicator.Add(counts);
+            return batcher is null
+                ? throw EnumMap.Invalid("header", "the stream carried no header")
+                : await batcher.CompleteAsync(context.CancellationToken).ConfigureAwait(false);
         }
-
-        var response = new V1.UploadObservationsResponse
+        finally
         {
-            ReceivedCount = received,
-            AcceptedCount = perIndicator.Sum(c => c.AcceptedCount),
-            ReplacedCount = perIndicator.Sum(c => c.ReplacedCount),
-            RejectedCount = perIndicator.Sum(c => c.RejectedCount),
-            ValidateOnly = validateOnly,
-            ErrorsTruncated = errors.Count > MaxReportedErrors,
-        };
-        response.Errors.AddRange(errors.OrderBy(e => e.RowIndex).Take(MaxReportedErrors).Select(ProtoMap.ToProto));
-        response.Indicators.AddRange(perIndicator);
-        return response;
+            if (batcher is not null)
+            {
+                await batcher.DisposeAsync().ConfigureAwait(false);
+            }
+        }
     }
 
     public override async Task<V1.GetIndicatorResponse> GetIndicator(V1.GetIndicatorRequest request, ServerCallContext context)
@@ -181,19 +145,6 @@ public sealed class IndicatorService(IGrainFactory grains) : V1.IndicatorService
         if (!await grains.GetGrain<IPartnershipGrain>(partnershipId).ExistsAsync(cancellationToken).ConfigureAwait(false))
         {
             throw GatewayErrors.Of(StatusCode.NotFound, $"Partnership '{partnershipId}' does not exist.");
-        }
-    }
-
-    private static bool IsId(string value)
-    {
-        try
-        {
-            RequestMap.Id(value, "indicator_id");
-            return true;
-        }
-        catch (RpcException)
-        {
-            return false;
         }
     }
 

@@ -2,6 +2,7 @@ using Grpc.Core;
 using StriveNetwork.Gateway.Auth;
 using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Mapping;
+using StriveNetwork.Gateway.Requests;
 using StriveNetwork.Grains.Abstractions;
 
 namespace StriveNetwork.Gateway.Services;
@@ -14,9 +15,10 @@ public sealed class PartnershipService(IGrainFactory grains) : V1.PartnershipSer
 
     public override async Task<V1.RegisterPartnershipResponse> RegisterPartnership(V1.RegisterPartnershipRequest request, ServerCallContext context)
     {
+        var key = RequestIds.Of(context, request);
         var id = RequestMap.Id(request.PartnershipId, "partnership_id");
         var profile = RequestMap.Profile(request.Profile, "profile", requireAll: true);
-        var info = await grains.GetGrain<IPartnershipGrain>(id).RegisterAsync(profile, context.CancellationToken).ConfigureAwait(false);
+        var info = await grains.GetGrain<IPartnershipGrain>(id).RegisterAsync(profile, key, context.CancellationToken).ConfigureAwait(false);
         return new V1.RegisterPartnershipResponse { Partnership = ProtoMap.ToProto(info) };
     }
 
@@ -30,6 +32,7 @@ public sealed class PartnershipService(IGrainFactory grains) : V1.PartnershipSer
 
     public override async Task<V1.UpdatePartnershipProfileResponse> UpdatePartnershipProfile(V1.UpdatePartnershipProfileRequest request, ServerCallContext context)
     {
+        var key = RequestIds.Of(context, request);
         var id = RequestMap.Id(request.PartnershipId, "partnership_id");
         var caller = context.GetCaller();
         caller.EnsureMayWrite(id);
@@ -58,16 +61,17 @@ public sealed class PartnershipService(IGrainFactory grains) : V1.PartnershipSer
         }
 
         var profile = RequestMap.Profile(request.Profile, "profile", requireAll: false);
-        var info = await grains.GetGrain<IPartnershipGrain>(id).UpdateProfileAsync(profile, paths, request.Etag, context.CancellationToken).ConfigureAwait(false);
+        var info = await grains.GetGrain<IPartnershipGrain>(id).UpdateProfileAsync(profile, paths, request.Etag, key, context.CancellationToken).ConfigureAwait(false);
         return new V1.UpdatePartnershipProfileResponse { Partnership = ProtoMap.ToProto(info) };
     }
 
     public override async Task<V1.RecordAssessmentResponse> RecordAssessment(V1.RecordAssessmentRequest request, ServerCallContext context)
     {
+        var key = RequestIds.Of(context, request);
         var id = RequestMap.Id(request.PartnershipId, "partnership_id");
         context.GetCaller().EnsureMayWrite(id);
         var batch = RequestMap.Assessment(request);
-        var receipt = await grains.GetGrain<IPartnershipGrain>(id).RecordAssessmentAsync(batch, context.CancellationToken).ConfigureAwait(false);
+        var receipt = await grains.GetGrain<IPartnershipGrain>(id).RecordAssessmentAsync(batch, key, context.CancellationToken).ConfigureAwait(false);
         return new V1.RecordAssessmentResponse { RecordedCount = receipt.RecordedCount, Etag = receipt.Etag };
     }
 
@@ -94,10 +98,11 @@ public sealed class PartnershipService(IGrainFactory grains) : V1.PartnershipSer
 
     public override async Task<V1.ReevaluateDesignationsResponse> ReevaluateDesignations(V1.ReevaluateDesignationsRequest request, ServerCallContext context)
     {
+        var key = RequestIds.Of(context, request);
         var id = RequestMap.Id(request.PartnershipId, "partnership_id");
         var caller = context.GetCaller();
         DateOnly? asOf = request.AsOf is null ? null : RequestMap.Date(request.AsOf, "as_of");
-        var record = await grains.GetGrain<IPartnershipGrain>(id).ReevaluateDesignationsAsync(asOf, caller.TokenId, context.CancellationToken).ConfigureAwait(false);
+        var record = await grains.GetGrain<IPartnershipGrain>(id).ReevaluateDesignationsAsync(asOf, caller.TokenId, key, context.CancellationToken).ConfigureAwait(false);
         return new V1.ReevaluateDesignationsResponse { Reevaluation = ProtoMap.ToProto(record) };
     }
 
@@ -113,6 +118,7 @@ public sealed class PartnershipService(IGrainFactory grains) : V1.PartnershipSer
 
     public override async Task<V1.UpdatePartnershipSettingsResponse> UpdatePartnershipSettings(V1.UpdatePartnershipSettingsRequest request, ServerCallContext context)
     {
+        var key = RequestIds.Of(context, request);
         var id = RequestMap.Id(request.PartnershipId, "partnership_id");
         var caller = context.GetCaller();
         if (request.Settings is null)
@@ -126,7 +132,7 @@ public sealed class PartnershipService(IGrainFactory grains) : V1.PartnershipSer
         }
 
         var view = await grains.GetGrain<IPartnershipGrain>(id)
-            .UpdateSettingsAsync(ProtoMap.ToRecord(request.Settings), request.Etag, caller.TokenId, context.CancellationToken).ConfigureAwait(false);
+            .UpdateSettingsAsync(ProtoMap.ToRecord(request.Settings), request.Etag, caller.TokenId, key, context.CancellationToken).ConfigureAwait(false);
         var response = new V1.UpdatePartnershipSettingsResponse { PartnershipId = view.PartnershipId, Settings = ProtoMap.ToProto(view.Settings), Etag = view.Etag };
         response.Changes.AddRange(view.Changes.Select(ProtoMap.ToProto));
         return response;

@@ -13,18 +13,23 @@ public sealed class TokenIssuer(IGrainFactory grains)
 {
     private ITokenRegistryGrain Registry => grains.GetGrain<ITokenRegistryGrain>(GrainKeys.TokensKey);
 
-    /// <summary>Issues a token; the registry validates role, partnership, description and expiry.</summary>
+    /// <summary>
+    /// Issues a token; the registry validates role, partnership, description and expiry. A retry of a recorded
+    /// <paramref name="request"/> fails with ALREADY_EXISTS naming the token issued the first time: its secret was never
+    /// stored, so it cannot be answered again.
+    /// </summary>
     public async Task<IssuedToken> IssueAsync(
         TokenRole role,
         string? partnershipId,
         string description,
         DateTimeOffset? expireTime,
         string issuedBy,
+        RequestKey? request = null,
         CancellationToken cancellationToken = default)
     {
         var secret = TokenSecrets.NewSecret();
         var issue = new TokenIssue(TokenSecrets.Hash(secret), role, partnershipId ?? string.Empty, description, expireTime, issuedBy);
-        var record = await Registry.IssueAsync(issue, cancellationToken).ConfigureAwait(false);
+        var record = await Registry.IssueAsync(issue, request, cancellationToken).ConfigureAwait(false);
         return new IssuedToken(record, secret);
     }
 
@@ -61,6 +66,6 @@ public sealed class TokenIssuer(IGrainFactory grains)
     }
 
     /// <summary>Revokes a token (idempotent). <paramref name="callerTokenId"/> empty for the offline admin command.</summary>
-    public Task<TokenRecord> RevokeAsync(string tokenId, string reason, string callerTokenId, CancellationToken cancellationToken = default) =>
-        Registry.RevokeAsync(tokenId, reason, callerTokenId, cancellationToken);
+    public Task<TokenRecord> RevokeAsync(string tokenId, string reason, string callerTokenId, RequestKey? request = null, CancellationToken cancellationToken = default) =>
+        Registry.RevokeAsync(tokenId, reason, callerTokenId, request, cancellationToken);
 }

@@ -46,6 +46,49 @@ public sealed class IdentifierRuleTests
     [Fact]
     public void UsState_AcceptsTwoUpperCaseLetters() => Assert.True(UsStateCode.IsValid("WI"));
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("id\n")]
+    [InlineData("id\r\n")]
+    [InlineData("an id")]
+    [InlineData("id/1")]
+    [InlineData("id,2")]
+    [InlineData("\u00e9t\u00e9")]
+    [InlineData("a0123456789012345678901234567890123456789012345678901234567890123")]
+    public void RequestId_RejectsNewlinesSlashesAndEveryOtherShape(string id) => Assert.False(RequestId.IsValid(id));
+
+    [Theory]
+    [InlineData("7")]
+    [InlineData("0b7f8f6e-2d1c-4a8b-9e57-3f1c2a9d4b10")]
+    [InlineData("nightly-2025-12-01:42")]
+    [InlineData("A.b_C:d-E")]
+    [InlineData("a012345678901234567890123456789012345678901234567890123456789012")]
+    public void RequestId_AcceptsTheRule(string id) => Assert.True(RequestId.IsValid(id));
+
+    [Fact]
+    public void RequestId_PartKeys_AreValidKeys_ButNeverValidIds()
+    {
+        Assert.Equal("upload-7/12", RequestId.Part("upload-7", 12));
+        Assert.True(RequestId.IsValidKey(RequestId.Part("upload-7", 0)));
+        Assert.False(RequestId.IsValid(RequestId.Part("upload-7", 0)));
+        Assert.True(RequestId.IsValidKey("upload-7"));
+        Assert.False(RequestId.IsValidKey("upload-7/01"));
+        Assert.False(RequestId.IsValidKey("upload-7/1\n"));
+        Assert.Throws<ArgumentException>(() => RequestId.Part("not an id", 1));
+    }
+
+    [Fact]
+    public void RequestId_EqualsAHandWrittenCharacterCheck_ForRandomStrings()
+    {
+        var strings =
+            from length in Gen.Choose(0, 70)
+            from chars in Gen.ArrayOf(Gen.Elements([.. "aZ09._:-/ ,\n\r\t\u00e9\u212a\0"]), length)
+            select new string(chars);
+
+        Check.QuickThrowOnFailure(Prop.ForAll(Arb.From(strings), text => RequestId.IsValid(text) ==
+            (text.Length is >= 1 and <= RequestId.MaxLength && text.All(c => char.IsAsciiLetterOrDigit(c) || c is '.' or '_' or ':' or '-'))));
+    }
+
     [Fact]
     public void Id_EqualsAHandWrittenCharacterCheck_ForRandomStrings()
     {

@@ -45,18 +45,20 @@ function newSecret() {
 /**
  * Starts a silo on an ephemeral port with SQLite (or `storage` args) in a fresh temporary data directory (or `dataDir`,
  * for a restart).
- * Resolves to { address, adminToken, dataDir, output(), stop({ keepData }) } once the port is announced and, on a
- * fresh store, the admin token (given in STRIVE_ADMIN_TOKEN, registered on the first start of an empty store; a
- * restart on a store that has tokens registers none: pass expectAdminToken: false).
+ * Resolves to { address, adminToken, dataDir, pid, alive(), output(), stop({ keepData }) } once the port is announced
+ * and, on a fresh store, the admin token (given in STRIVE_ADMIN_TOKEN, registered on the first start of an empty store;
+ * a restart on a store that has tokens registers none: pass expectAdminToken: false).
+ * `extraEnv` adds variables to `env` for the silo only, e.g. small limits for a test:
+ * `{ Strive__Limits__StreamIdleTimeout: '00:00:02' }`.
  */
-function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs = [], env = process.env, dataDir: existingDataDir, expectAdminToken = true, launcher = [] } = {}) {
+function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs = [], env = process.env, extraEnv = {}, dataDir: existingDataDir, expectAdminToken = true, launcher = [] } = {}) {
   const dll = resolveSiloDll(env);
   const dataDir = existingDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'strive-e2e-'));
   const args = [dll, '--grpc-port', '0', '--data-dir', dataDir, ...storage, ...(demo ? ['--demo'] : []), ...extraArgs];
   const label = `silo (${path.relative(REPO_ROOT, dll)}${demo ? ' --demo' : ''})`;
   return new Promise((resolve, reject) => {
     const secret = expectAdminToken ? newSecret() : undefined;
-    const childEnv = { ...env };
+    const childEnv = { ...env, ...extraEnv };
     delete childEnv.STRIVE_ADMIN_TOKEN;
     delete childEnv.STRIVE_ADMIN_TOKEN_FILE;
     if (secret) childEnv.STRIVE_ADMIN_TOKEN = secret;
@@ -107,6 +109,16 @@ function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs 
           dataDir,
           label,
           pid: child.pid,
+          /** True while the process runs (not exited, and signal 0 reaches it). */
+          alive() {
+            if (child.exitCode !== null || child.signalCode !== null) return false;
+            try {
+              process.kill(child.pid, 0);
+              return true;
+            } catch {
+              return false;
+            }
+          },
           output: () => output,
           /** Resolves to { code, signal } when the process ends by itself (or by a kill). */
           exited: () => exited,
