@@ -118,6 +118,14 @@ public static partial class SiloHost
     {
         ArgumentNullException.ThrowIfNull(options);
         ArgumentNullException.ThrowIfNull(work);
+        if (options.Profile != ClusterProfile.Embedded)
+        {
+            // A command process would join the cluster as a silo (it needs the silo port, peers must reach it, and it
+            // could be given grains); a running cluster is managed through AdminService instead.
+            throw new StoreInUseException(
+                $"token commands work on the embedded (sqlite) store only; the {options.Storage} store is shared by a cluster: manage its tokens through AdminService with an admin token");
+        }
+
         await using var storeLock = StoreLock.Acquire(options);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { ContentRootPath = AppContext.BaseDirectory, DisableDefaults = true });
         ConfigureLogging(builder.Logging);

@@ -224,7 +224,8 @@ public sealed class SiloOptions
 
         foreach (var (name, value) in new[] { ("listen address", ListenAddress), ("advertise address", AdvertiseAddress) })
         {
-            if (!IPAddress.TryParse(value, out _))
+            // Canonical text only: TryParse also reads "10" or "10.1" as addresses.
+            if (!IPAddress.TryParse(value, out var parsed) || !string.Equals(parsed.ToString(), value, StringComparison.Ordinal))
             {
                 yield return $"{name} must be an IP address such as 127.0.0.1 or 0.0.0.0 (got '{value}')";
             }

@@ -8,8 +8,9 @@ namespace StriveNetwork.Providers.Azure;
 /// <summary>
 /// Classifies what Orleans' Azure Storage provider throws: a store that cannot be reached (no connection, a timeout,
 /// throttling, a server error) is <see cref="StoreFailureKind.Unavailable"/>; a full account is
-/// <see cref="StoreFailureKind.Full"/>; a version conflict (Orleans' InconsistentStateException) and a cancellation
-/// are not store failures.
+/// <see cref="StoreFailureKind.Full"/>; a version conflict (Orleans' InconsistentStateException) is not a store failure.
+/// Grain storage calls take no cancellation token, so a cancellation from the Azure SDK is its network timeout:
+/// unavailable.
 /// </summary>
 public static class AzureStoreFailures
 {
@@ -17,7 +18,7 @@ public static class AzureStoreFailures
     public static StoreFailureKind Classify(Exception exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
-        if (exception is InconsistentStateException or OperationCanceledException)
+        if (exception is InconsistentStateException)
         {
             return StoreFailureKind.None;
         }
@@ -33,7 +34,7 @@ public static class AzureStoreFailures
                 case RequestFailedException { Status: (int)HttpStatusCode.InsufficientStorage } or RequestFailedException { ErrorCode: "AccountIsDisabled" or "AccountSizeQuotaExceeded" }:
                     return StoreFailureKind.Full;
                 case RequestFailedException { Status: 0 or (int)HttpStatusCode.RequestTimeout or (int)HttpStatusCode.TooManyRequests or >= 500 }:
-                case HttpRequestException or SocketException or TimeoutException:
+                case HttpRequestException or SocketException or TimeoutException or OperationCanceledException:
                     return StoreFailureKind.Unavailable;
                 case AggregateException aggregate:
                     foreach (var inner in aggregate.InnerExceptions)

@@ -118,7 +118,7 @@ internal static class OrleansSetup
         // that is deleted is declared dead at once, and the pod of a silo declared dead is deleted.
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST")))
         {
-            silo.UseKubernetesHosting();
+            silo.UseKubernetesHosting(o => o.Configure(k => k.DeleteDefunctSiloPods = true));
         }
     }
 

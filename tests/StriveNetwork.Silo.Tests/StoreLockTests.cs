@@ -76,6 +76,16 @@ public sealed class StoreLockTests : IDisposable
     }
 
     [Fact]
+    public async Task TokenCommands_OnAClusterStore_AreRefused_PointingToAdminService()
+    {
+        var cli = new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_AZURE_STORAGE"] = "UseDevelopmentStorage=true" });
+
+        Assert.Equal(1, await cli.RunAsync("tokens", "list", "--storage", "azure"));
+        Assert.StartsWith("silo failed: token commands work on the embedded (sqlite) store only; the azure store is shared by a cluster", cli.Error.ToString(), StringComparison.Ordinal);
+        Assert.Contains("AdminService", cli.Error.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task RunningSilo_RefusesASecondSiloAndTokenCommandsOnItsStore()
     {
         var dataDir = _dir.Sub("data");

@@ -22,7 +22,8 @@ public sealed class AzureStoreFailuresTests
         { new RequestFailedException(403, "denied", "AuthorizationFailure", null), StoreFailureKind.Error },
         { new RequestFailedException(404, "no such container", "ContainerNotFound", null), StoreFailureKind.None },
         { new InconsistentStateException("etag mismatch", "1", "2", new RequestFailedException(412, "precondition")), StoreFailureKind.None },
-        { new OperationCanceledException(), StoreFailureKind.None },
+        { new TaskCanceledException("the SDK's network timeout"), StoreFailureKind.Unavailable },
+        { new AggregateException(new TaskCanceledException("timeout"), new TaskCanceledException("timeout")), StoreFailureKind.Unavailable },
         { new InvalidOperationException("a bug"), StoreFailureKind.None },
     };
 

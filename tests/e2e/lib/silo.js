@@ -132,12 +132,12 @@ function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs 
             if (child.exitCode === null && child.signalCode === null) child.kill(signal);
             return exited;
           },
-          async stop({ keepData = false } = {}) {
+          async stop({ keepData = false, timeoutMs = STOP_TIMEOUT_MS } = {}) {
             let result = { code: child.exitCode, signal: child.signalCode };
             if (child.exitCode === null && child.signalCode === null) {
               stopping = true;
               child.kill('SIGTERM');
-              const killer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
+              const killer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
               result = await exited;
               clearTimeout(killer);
             }

@@ -4,28 +4,27 @@
 // UNAVAILABLE on another front door sees no failed call, and every write it was told succeeded is stored.
 const { test } = require('node:test');
 const assert = require('node:assert/strict');
-const { connect, call, Status, metadata, today } = require('../lib/client');
+const { call, Status, metadata, today } = require('../lib/client');
 const { profile } = require('../lib/fixtures');
-const { startSilo } = require('../lib/silo');
 const { startAzurite } = require('../lib/azurite');
-const { clusterSiloEnv } = require('../lib/cluster');
+const { startClusterSilo } = require('../lib/cluster');
 
 const PARTNERSHIPS = 6;
 const WRITERS = 3;
 const MAX_CALLS = 20_000;
 const RETRIES_PER_CALL = 40;
 
-async function startMember(azurite, index) {
-  const env = await clusterSiloEnv({ storage: 'azure', secrets: { 'azure-storage': azurite.connectionString }, label: `rolling-${index}` });
-  const silo = await startSilo({ storage: [], env: { ...process.env, ...env.variables }, expectAdminToken: index === 0 });
-  return { silo, clients: connect(silo.address), cleanup: env.cleanup, live: true };
-}
+const startMember = (azurite, index) => startClusterSilo({
+  storage: 'azure', secrets: { 'azure-storage': azurite.connectionString }, label: `rolling-${index}`, expectAdminToken: index === 0,
+});
 
 test('cluster (azure): a rolling restart of every silo under load fails no call that a client retries on UNAVAILABLE', { timeout: 300_000 }, async () => {
   const azurite = await startAzurite();
   const members = [];
+  let done = false;
+  let drivers = [];
   try {
-    for (let i = 0; i < 3; i += 1) members.push(await startMember(azurite, i));
+    for (let i = 0; i < 3; i += 1) members.push({ ...(await startMember(azurite, i)), live: true });
     const admin = members[0].silo.adminToken;
     const ids = Array.from({ length: PARTNERSHIPS }, (_, i) => `rolling-${i}`);
     for (const [i, id] of ids.entries()) {
@@ -36,7 +35,6 @@ test('cluster (azure): a rolling restart of every silo under load fails no call 
     const failures = [];
     let unavailable = 0;
     let calls = 0;
-    let done = false;
     // Writes and reads alternate; a call that fails UNAVAILABLE is retried on the next live front door (with the
     // same request id for a write); any other status is a failure the client would see.
     const attempt = async (n, w) => {
@@ -69,17 +67,15 @@ test('cluster (azure): a rolling restart of every silo under load fails no call 
     const driver = async (w) => {
       while (!done && calls < MAX_CALLS) await attempt(calls++, w);
     };
-    const drivers = Array.from({ length: WRITERS }, (_, w) => driver(w));
+    drivers = Array.from({ length: WRITERS }, (_, w) => driver(w));
 
     for (let i = 0; i < 3; i += 1) {
       await new Promise((r) => setTimeout(r, 1_500));
       const old = members[i];
       old.live = false;
-      const stopped = await old.silo.stop();
-      assert.equal(stopped.code, 0, `silo ${i} exits 0 after SIGTERM:\n${old.silo.output().slice(-3000)}`);
-      old.clients.close();
-      old.cleanup();
-      members[i] = await startMember(azurite, i + 3);
+      const stopped = await old.stop();
+      assert.deepEqual(stopped, { code: 0, signal: null }, `silo ${i} drains and exits 0 after SIGTERM:\n${old.silo.output().slice(-3000)}`);
+      members[i] = { ...(await startMember(azurite, i + 3)), live: true };
     }
     await new Promise((r) => setTimeout(r, 1_500));
     done = true;
@@ -93,11 +89,9 @@ test('cluster (azure): a rolling restart of every silo under load fails no call 
       assert.deepEqual([...acknowledged.get(id)].filter((e) => !stored.has(e)), [], `${id}: acknowledged writes missing`);
     }
   } finally {
-    for (const m of members) {
-      m.clients.close();
-      await m.silo.stop();
-      m.cleanup();
-    }
+    done = true;
+    await Promise.allSettled(drivers);
+    for (const m of members) await m.stop().catch(() => {});
     await azurite.stop();
   }
 });

@@ -253,7 +253,7 @@ function checkScaling(objects) {
   const siloPods = podLabels(deployment);
   if (deployment.spec.replicas !== 3) problems.push(`replicas ${deployment.spec.replicas}, expected 3`);
   const rolling = deployment.spec.strategy;
-  if (rolling?.type !== 'RollingUpdate' || rolling.rollingUpdate?.maxUnavailable !== 1 || rolling.rollingUpdate?.maxSurge !== 1) problems.push('the silo Deployment must roll one pod at a time (maxUnavailable 1, maxSurge 1)');
+  if (rolling?.type !== 'RollingUpdate' || rolling.rollingUpdate?.maxUnavailable !== 0 || rolling.rollingUpdate?.maxSurge !== 1) problems.push('the silo Deployment must start a new pod before it stops an old one (maxUnavailable 0, maxSurge 1)');
   const pdbs = objects.filter((o) => o.kind === 'PodDisruptionBudget' && selects(o.spec.selector, siloPods));
   const hpas = objects.filter((o) => o.kind === 'HorizontalPodAutoscaler' && o.spec.scaleTargetRef.kind === 'Deployment' && o.spec.scaleTargetRef.name === deployment.metadata.name);
   if (pdbs.length !== 1) problems.push(`${pdbs.length} PodDisruptionBudgets select the silos, expected 1`);
@@ -287,9 +287,10 @@ function checkPodsHardened(objects) {
       if (sc.readOnlyRootFilesystem !== true) problems.push(`${at}: root file system is writable`);
       if (sc.privileged) problems.push(`${at}: privileged`);
       if (!(sc.capabilities?.drop ?? []).includes('ALL') || (sc.capabilities?.add ?? []).length > 0) problems.push(`${at}: capabilities are not all dropped`);
-      for (const kind of ['requests', 'limits']) {
-        for (const resource of ['cpu', 'memory']) if (c.resources?.[kind]?.[resource] === undefined) problems.push(`${at}: no ${resource} ${kind}`);
-      }
+      for (const resource of ['cpu', 'memory']) if (c.resources?.requests?.[resource] === undefined) problems.push(`${at}: no ${resource} requests`);
+      if (c.resources?.limits?.memory === undefined) problems.push(`${at}: no memory limits`);
+      // A CPU limit throttles the silo's membership probes (2 s timeout): a busy silo would be declared dead.
+      if (w.metadata.name === K.SILO_DEPLOYMENT && c.name === K.SILO_CONTAINER && c.resources?.limits?.cpu !== undefined) problems.push(`${at}: the silo has a cpu limit`);
       const image = K.parseImage(c.image);
       if (!image.digest && (!image.tag || image.tag === 'latest')) problems.push(`${at}: image ${c.image} is not pinned (a tag other than latest, or a digest)`);
     }
@@ -500,7 +501,8 @@ test('k8s checks: a broken copy is caught by the check that guards it', () => {
     [checkSelectors, (o) => { find(o, 'HorizontalPodAutoscaler', 'strive-silo').spec.scaleTargetRef.name = 'silo'; }, /target Deployment silo does not exist/],
     [checkScaling, (o) => { find(o, 'PodDisruptionBudget', 'strive-silo').spec = { minAvailable: 3, selector: find(o, 'PodDisruptionBudget', 'strive-silo').spec.selector }; }, /allows 0 silos down/],
     [checkPodsHardened, (o, s) => { s.container.image = 'strive-network/silo:latest'; }, /not pinned/],
-    [checkPodsHardened, (o, s) => { delete s.container.resources.limits; }, /no cpu limits/],
+    [checkPodsHardened, (o, s) => { delete s.container.resources.limits; }, /no memory limits/],
+    [checkPodsHardened, (o, s) => { s.container.resources.limits.cpu = '2'; }, /the silo has a cpu limit/],
     [checkPodsHardened, (o, s) => { s.container.securityContext.readOnlyRootFilesystem = false; }, /root file system is writable/],
     [checkRbac, (o) => { find(o, 'Role', 'strive-silo-pods').rules[0].verbs = ['get', 'list', 'watch']; }, /cannot patch, delete pods/],
     [checkProfile, (o) => { find(o, 'ConfigMap', 'strive-silo').data.STRIVE_STORAGE = 'sqlite'; }, /not a cluster store/],
