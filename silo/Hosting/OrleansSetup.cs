@@ -114,6 +114,10 @@ internal static class OrleansSetup
         });
         silo.Services.AddOptions<ClusterMembershipOptions>().Bind(silo.Configuration.GetSection("Orleans:Membership"));
 
+        // Calls a dead silo queued during a partition are refused when the partition heals.
+        silo.AddOutgoingGrainCallFilter<DeadSiloFence>();
+        silo.AddIncomingGrainCallFilter<DeadSiloFence>();
+
         // On Kubernetes (the kubelet sets KUBERNETES_SERVICE_HOST in every pod) Orleans watches the silo pods: a pod
         // that is deleted is declared dead at once, and the pod of a silo declared dead is deleted.
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("KUBERNETES_SERVICE_HOST")))

@@ -18,10 +18,10 @@ function createNamespace() {
   const id = crypto.randomBytes(3).toString('hex');
   const name = `strive-${id}`;
   const links = { cluster: [`svh${id}`, `svn${id}`], client: [`sch${id}`, `scn${id}`] };
-  const a = 200 + (parseInt(id.slice(0, 2), 16) % 50);
+  const a = 200 + (parseInt(id.slice(0, 2), 16) % 25);
   const b = parseInt(id.slice(2, 4), 16);
   const cluster = `10.${a}.${b}`;
-  const client = `10.${a + 50}.${b}`;
+  const client = `10.${a + 25}.${b}`;
   const inside = `${cluster}.2`;
   const peers = [`${cluster}.3`, `${cluster}.4`, `${cluster}.5`];
   ip('netns', 'add', name);
