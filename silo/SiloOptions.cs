@@ -244,6 +244,10 @@ public sealed class SiloOptions
         {
             yield return "give storage 'azure' either a connection string or an account (managed identity), not both";
         }
+        else if (Profile == ClusterProfile.Azure && AzureStorageConnectionString is { } connection && AzureConnectionProblem(connection) is { } azureProblem)
+        {
+            yield return $"azure storage connection string is not valid: {azureProblem}";
+        }
         else if (AzureStorageAccount is { Length: > 0 } account && !Regex.IsMatch(account, @"\A[a-z0-9]{3,24}\z"))
         {
             yield return "azure storage account must be 3..24 lower-case letters and digits";
@@ -417,6 +421,21 @@ public sealed class SiloOptions
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
             return (null, $"{what} {Path.GetFullPath(path)} cannot be read: {exception.Message}");
+        }
+    }
+
+    // The Azure SDK parses a connection string when a client is made (no network); its message is not repeated, since
+    // it may quote the string and so the account key.
+    private static string? AzureConnectionProblem(string connectionString)
+    {
+        try
+        {
+            _ = new Azure.Storage.Blobs.BlobServiceClient(connectionString);
+            return null;
+        }
+        catch (Exception exception) when (exception is FormatException or ArgumentException or InvalidOperationException)
+        {
+            return "expected 'UseDevelopmentStorage=true' or 'DefaultEndpointsProtocol=…;AccountName=…;AccountKey=…' with endpoints";
         }
     }
 

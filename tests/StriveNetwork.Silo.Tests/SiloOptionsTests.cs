@@ -117,6 +117,10 @@ public sealed class SiloOptionsTests : IDisposable
         Assert.Empty(account.Problems);
         Assert.Null(account.Options.AzureStorageConnectionString);
 
+        var malformed = new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_AZURE_STORAGE"] = "AccountKey=secret-key;no endpoints" }).Resolve("--storage", "azure");
+        Assert.Contains(malformed.Problems, p => p.StartsWith("azure storage connection string is not valid: ", StringComparison.Ordinal));
+        Assert.DoesNotContain(malformed.Problems, p => p.Contains("secret-key", StringComparison.Ordinal));
+
         var both = new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_AZURE_STORAGE"] = "AccountKey=secret-key", ["STRIVE_AZURE_STORAGE_FILE"] = file }).Resolve("--storage", "azure");
         Assert.Contains("give the Azure Storage connection string either in STRIVE_AZURE_STORAGE or in STRIVE_AZURE_STORAGE_FILE, not both", both.Problems);
         Assert.DoesNotContain(both.Problems, p => p.Contains("secret-key", StringComparison.Ordinal));
