@@ -6,8 +6,9 @@ namespace StriveNetwork.Providers.Azure;
 /// <summary>
 /// Wraps Orleans' Azure Blob grain storage: a store failure becomes <see cref="GrainStorageUnavailableException"/> or
 /// <see cref="GrainStorageFullException"/> (serializable across grain calls, mapped to UNAVAILABLE and
-/// RESOURCE_EXHAUSTED by the front door); the Azure SDK's own exception is logged here, never sent to a caller.
-/// Version conflicts pass through unchanged.
+/// RESOURCE_EXHAUSTED by the front door), and the Azure SDK's exception behind it is logged here instead of sent to the
+/// caller. Version conflicts and other errors (a permission, a missing container) pass through unchanged; the front door
+/// answers those INTERNAL with an error id.
 /// </summary>
 internal sealed partial class FailureReportingGrainStorage(IGrainStorage inner, string storeName, ILogger<FailureReportingGrainStorage> logger) : IGrainStorage
 {

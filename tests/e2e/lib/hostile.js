@@ -8,6 +8,7 @@ const fs = require('node:fs');
 const path = require('node:path');
 const { Worker } = require('node:worker_threads');
 const { call, Status } = require('./client');
+const { profile, coreIndicator } = require('./fixtures');
 
 const MiB = 1024 * 1024;
 
@@ -168,7 +169,24 @@ function assertNoEcho(err, needle) {
   if (needle !== undefined) assert.ok(!details.includes(needle), `status message echoes the request: ${details.slice(0, 120)}`);
 }
 
+/**
+ * Registers an attacker and a victim partnership (each with a 'reading' indicator), issues each a PARTNERSHIP token,
+ * and starts the victim's timed SubmitObservations calls (warmed up); resolves to { attackerToken, victim }.
+ */
+async function setUpTenants(api, address, admin, attacker, victimId) {
+  for (const [id, state] of [[attacker, 'MN'], [victimId, 'TX']]) {
+    await call(api.PartnershipService, 'registerPartnership', { partnershipId: id, profile: profile(id, state) }, admin);
+    await call(api.IndicatorService, 'defineIndicator', { partnershipId: id, indicatorId: 'reading', definition: coreIndicator('Grade 3 reading', 'OUTCOME_EARLY_GRADE_READING') }, admin);
+  }
+  const issue = async (id, description) =>
+    (await call(api.AdminService, 'issueToken', { role: 'ROLE_PARTNERSHIP', partnershipId: id, description }, admin)).secret;
+  const attackerToken = await issue(attacker, 'attacker');
+  const victim = Victim.start({ address, token: await issue(victimId, 'victim'), kind: 'submitObservations', partnershipId: victimId, indicatorId: 'reading' });
+  await victim.measure(5); // warm-up: activations, connection
+  return { attackerToken, victim };
+}
+
 module.exports = {
-  MiB, MEMORY_BOUND_BYTES, FACTOR, SLACK_MS, rssBytes, watchMemory, assertMemoryBounded, Victim, assertLatencyHolds,
+  setUpTenants, MiB, MEMORY_BOUND_BYTES, FACTOR, SLACK_MS, rssBytes, watchMemory, assertMemoryBounded, Victim, assertLatencyHolds,
   duringAttack, assertServes, assertNoEcho, Status,
 };

@@ -10,10 +10,9 @@ const assert = require('node:assert/strict');
 const zlib = require('node:zlib');
 const { startSilo } = require('../lib/silo');
 const { grpc, strive, connect, call, upload, metadata, Status } = require('../lib/client');
-const { profile, coreIndicator } = require('../lib/fixtures');
 const h2 = require('../lib/h2raw');
 const {
-  MiB, watchMemory, assertMemoryBounded, Victim, assertLatencyHolds, duringAttack, assertServes, assertNoEcho,
+  MiB, watchMemory, assertMemoryBounded, setUpTenants, assertLatencyHolds, duringAttack, assertServes, assertNoEcho,
 } = require('../lib/hostile');
 
 const ATTACKER = 'upload-attacker';
@@ -35,15 +34,7 @@ before(async () => {
   // grpc-js compresses every message of this stub with gzip: the attacker's small wire size.
   gzipped = new strive.IndicatorService(silo.address, grpc.credentials.createInsecure(),
     { 'grpc.default_compression_algorithm': 2, 'grpc.default_compression_level': 2 });
-  const admin = silo.adminToken;
-  for (const [id, state] of [[ATTACKER, 'MN'], [VICTIM, 'TX']]) {
-    await call(api.PartnershipService, 'registerPartnership', { partnershipId: id, profile: profile(id, state) }, admin);
-    await call(api.IndicatorService, 'defineIndicator', { partnershipId: id, indicatorId: 'reading', definition: coreIndicator('Grade 3 reading', 'OUTCOME_EARLY_GRADE_READING') }, admin);
-  }
-  attackerToken = (await call(api.AdminService, 'issueToken', { role: 'ROLE_PARTNERSHIP', partnershipId: ATTACKER, description: 'attacker' }, admin)).secret;
-  const victimToken = (await call(api.AdminService, 'issueToken', { role: 'ROLE_PARTNERSHIP', partnershipId: VICTIM, description: 'victim' }, admin)).secret;
-  victim = Victim.start({ address: silo.address, token: victimToken, kind: 'submitObservations', partnershipId: VICTIM, indicatorId: 'reading' });
-  await victim.measure(5); // warm-up: activations, connection
+  ({ attackerToken, victim } = await setUpTenants(api, silo.address, silo.adminToken, ATTACKER, VICTIM));
 });
 
 after(async () => {

@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const { startSilo } = require('../lib/silo');
 const { connect, call, callError, today, Status } = require('../lib/client');
 const { profile, coreIndicator, SIX_GATEWAY } = require('../lib/fixtures');
-const { Victim, assertLatencyHolds, duringAttack, assertServes, assertNoEcho } = require('../lib/hostile');
+const { setUpTenants, assertLatencyHolds, duringAttack, assertServes, assertNoEcho } = require('../lib/hostile');
 
 const ATTACKER = 'writes-attacker';
 const VICTIM = 'writes-victim';
@@ -23,15 +23,7 @@ let victim;
 before(async () => {
   silo = await startSilo();
   api = connect(silo.address);
-  const admin = silo.adminToken;
-  for (const [id, state] of [[ATTACKER, 'MN'], [VICTIM, 'TX']]) {
-    await call(api.PartnershipService, 'registerPartnership', { partnershipId: id, profile: profile(id, state) }, admin);
-    await call(api.IndicatorService, 'defineIndicator', { partnershipId: id, indicatorId: 'reading', definition: coreIndicator('Grade 3 reading', 'OUTCOME_EARLY_GRADE_READING') }, admin);
-  }
-  attackerToken = (await call(api.AdminService, 'issueToken', { role: 'ROLE_PARTNERSHIP', partnershipId: ATTACKER, description: 'attacker' }, admin)).secret;
-  const victimToken = (await call(api.AdminService, 'issueToken', { role: 'ROLE_PARTNERSHIP', partnershipId: VICTIM, description: 'victim' }, admin)).secret;
-  victim = Victim.start({ address: silo.address, token: victimToken, kind: 'submitObservations', partnershipId: VICTIM, indicatorId: 'reading' });
-  await victim.measure(5); // warm-up
+  ({ attackerToken, victim } = await setUpTenants(api, silo.address, silo.adminToken, ATTACKER, VICTIM));
 });
 
 after(async () => {
