@@ -97,11 +97,11 @@ public interface INetworkGrain : IGrainWithStringKey
     Task<RecomputeReport> RecomputeAsync(bool apply, RequestKey? request = null, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Applies one snapshot as if it came from the stream (idempotent by sequence), through its shard, and the
-    /// shard's delta at once. Returns true when the shard took the snapshot.
+    /// Applies one snapshot update as if a partnership's outbox delivered it (idempotent by sequence), through its
+    /// shard, and the shard's delta at once. Returns true when the shard took the update.
     /// </summary>
     [Alias("ApplySnapshotAsync")]
-    Task<bool> ApplySnapshotAsync(PartnershipSnapshot snapshot, CancellationToken cancellationToken = default);
+    Task<bool> ApplySnapshotAsync(SnapshotUpdate update, CancellationToken cancellationToken = default);
 
     /// <summary>Ids of the partnerships the rollup holds (registered ones), ascending.</summary>
     [Alias("GetPartnershipIdsAsync")]
@@ -115,6 +115,20 @@ public sealed record ShardCounts(string ShardKey, long Sequence, int Partnership
 /// <summary>One change of a shard's contribution (count changes by field path); sequences are consecutive per shard.</summary>
 [GenerateSerializer, Immutable, Alias("strive.ShardDelta")]
 public sealed record ShardDelta(string ShardKey, long Sequence, IReadOnlyDictionary<string, long> Changes);
+
+/// <summary>
+/// A partnership's event for its network shard (docs/adr/0016): the snapshot the shard has counted for it
+/// (<paramref name="Base"/>, null before the first) and the new one (<paramref name="Latest"/>). The shard applies
+/// <c>contribution(Latest) − contribution(Base)</c> when the sequence it holds for the partnership is Base's, so it
+/// never needs to keep the snapshots themselves. When the outbox coalesces pending updates it keeps the oldest Base
+/// and the newest Latest, so the chain of bases stays unbroken.
+/// </summary>
+/// <param name="BaseUnknown">
+/// True for an update whose base was never recorded (an outbox entry stored before ADR 0016): the shard then counts
+/// it only by recomputing from its partnerships, unless it already holds that sequence.
+/// </param>
+[GenerateSerializer, Immutable, Alias("strive.SnapshotUpdate")]
+public sealed record SnapshotUpdate(PartnershipSnapshot? Base, PartnershipSnapshot Latest, bool BaseUnknown = false);
 
 /// <summary>The outcome of giving a snapshot to a shard: whether it was taken, and the delta it published (null when no count changed).</summary>
 [GenerateSerializer, Immutable, Alias("strive.SnapshotApplied")]
@@ -130,15 +144,19 @@ public sealed record ShardRecompute(ShardCounts Streamed, ShardCounts Fresh, boo
 
 /// <summary>
 /// One of <see cref="GrainKeys.NetworkShardCount"/> shards of the network rollup (key
-/// <see cref="GrainKeys.NetworkShardKey"/>). Keeps the latest snapshot of its partnerships, so each event
-/// rewrites about 1/64 of the network instead of all of it, and publishes count deltas to the network grain.
+/// <see cref="GrainKeys.NetworkShardKey"/>). Keeps a small directory entry and the counted sequence of each of its
+/// partnerships plus its own counts, applies each partnership's <see cref="SnapshotUpdate"/> as a count change, and
+/// publishes count deltas to the network grain (docs/adr/0016).
 /// </summary>
 [Alias("strive.INetworkShardGrain")]
 public interface INetworkShardGrain : IGrainWithStringKey
 {
-    /// <summary>Takes a snapshot unless it holds the same or a newer sequence for that partnership.</summary>
+    /// <summary>
+    /// Counts an update unless it holds the same or a newer sequence for that partnership; when the sequence it holds
+    /// is not the update's base (a broken chain, which the outbox prevents), it recomputes itself from its partnerships.
+    /// </summary>
     [Alias("ApplyAsync")]
-    Task<SnapshotApplied> ApplyAsync(PartnershipSnapshot snapshot, CancellationToken cancellationToken = default);
+    Task<SnapshotApplied> ApplyAsync(SnapshotUpdate update, CancellationToken cancellationToken = default);
 
     /// <summary>The shard's current contribution.</summary>
     [Alias("GetCountsAsync")]
@@ -152,7 +170,10 @@ public interface INetworkShardGrain : IGrainWithStringKey
     [Alias("GetPartnershipIdsAsync")]
     Task<IReadOnlyList<string>> GetPartnershipIdsAsync(CancellationToken cancellationToken = default);
 
-    /// <summary>Asks each of its partnerships for a fresh snapshot; <paramref name="apply"/> replaces the held ones (publishing the delta).</summary>
+    /// <summary>
+    /// Asks each of its partnerships for a fresh snapshot and compares; with <paramref name="apply"/> each partnership
+    /// first publishes its fresh snapshot (when it changed) and the shard counts exactly those, publishing the delta.
+    /// </summary>
     [Alias("RecomputeAsync")]
     Task<ShardRecompute> RecomputeAsync(bool apply, CancellationToken cancellationToken = default);
 }

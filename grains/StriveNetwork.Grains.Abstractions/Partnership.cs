@@ -243,6 +243,15 @@ public interface IPartnershipGrain : IGrainWithStringKey
     [Alias("GetSnapshotAsync")]
     Task<PartnershipSnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Called by its network shard when it recomputes with apply: publishes a fresh snapshot when its content changed
+    /// (an ordinary outbox event), and returns the last published snapshot, which the shard then counts; pending
+    /// updates are no longer merged with later ones, so the next update's base is the snapshot returned. Null when
+    /// the partnership is not registered.
+    /// </summary>
+    [Alias("PublishSnapshotAsync")]
+    Task<PartnershipSnapshot?> PublishSnapshotAsync(CancellationToken cancellationToken = default);
+
     /// <summary>Called by a cohort: the partnership now sends its snapshots to that cohort. Returns the current snapshot.</summary>
     [Alias("JoinCohortAsync")]
     Task<PartnershipSnapshot> JoinCohortAsync(string cohortId, CancellationToken cancellationToken = default);

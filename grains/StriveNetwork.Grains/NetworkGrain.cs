@@ -36,7 +36,7 @@ public sealed record NetworkState
 
 /// <summary>
 /// The network rollup (key "network"): the sum of the <see cref="NetworkShardGrain"/>s' contributions, kept by
-/// applying their deltas, so an event costs O(1) here and O(partnerships / 64) in its shard. A missing delta (a
+/// applying their deltas, so an event costs O(1) here and a small write in its shard (docs/adr/0016). A missing delta (a
 /// sequence gap) triggers a resynchronisation from the shards' counts.
 /// </summary>
 [GrainType("network")]
@@ -139,10 +139,10 @@ public sealed class NetworkGrain(
         return new RecomputeReport(differences.Count == 0, differences, rollup, applied, partnershipCount);
     }
 
-    public async Task<bool> ApplySnapshotAsync(PartnershipSnapshot snapshot, CancellationToken cancellationToken = default)
+    public async Task<bool> ApplySnapshotAsync(SnapshotUpdate update, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        var result = await GrainFactory.GetGrain<INetworkShardGrain>(GrainKeys.NetworkShardKey(snapshot.PartnershipId)).ApplyAsync(snapshot, cancellationToken);
+        ArgumentNullException.ThrowIfNull(update);
+        var result = await GrainFactory.GetGrain<INetworkShardGrain>(GrainKeys.NetworkShardKey(update.Latest.PartnershipId)).ApplyAsync(update, cancellationToken);
         if (result.Delta is { } delta)
         {
             await ApplyDeltaAsync(delta, cancellationToken); // the same delta from the stream is skipped later

@@ -4,13 +4,20 @@ using StriveNetwork.Grains.Outbox;
 
 namespace StriveNetwork.Grains;
 
-/// <summary>Durable state of a network shard: the latest snapshot of each of its partnerships and its delta sequence.</summary>
+/// <summary>
+/// Durable state of a network shard (docs/adr/0016): per partnership a small directory entry with the sequence it has
+/// counted, the shard's summed counts, and its delta sequence. Its size grows by one directory entry per partnership,
+/// not by a snapshot.
+/// </summary>
 [GenerateSerializer, Immutable, Alias("strive.NetworkShardState")]
 public sealed record NetworkShardState : IOutboxState<NetworkShardState, ShardDelta>
 {
-    /// <summary>The latest snapshot of each partnership of the shard, by id.</summary>
+    /// <summary>
+    /// The full latest snapshot per partnership, as the shard stored it before ADR 0016; such a state is migrated into
+    /// <see cref="Members"/> and <see cref="Counts"/> when the shard activates, and is null afterwards.
+    /// </summary>
     [Id(0)]
-    public IReadOnlyDictionary<string, PartnershipSnapshot> Snapshots { get; init; } = new Dictionary<string, PartnershipSnapshot>(StringComparer.Ordinal);
+    public IReadOnlyDictionary<string, PartnershipSnapshot>? Snapshots { get; init; }
 
     /// <summary>Sequence of the last published <see cref="ShardDelta"/>; deltas are consecutive.</summary>
     [Id(1)]
@@ -20,101 +27,164 @@ public sealed record NetworkShardState : IOutboxState<NetworkShardState, ShardDe
     [Id(2)]
     public Outbox<ShardDelta> Outbox { get; init; } = Outbox<ShardDelta>.Empty;
 
+    /// <summary>Each partnership of the shard, by id: the counted sequence and what listing shows.</summary>
+    [Id(3)]
+    public IReadOnlyDictionary<string, ShardMember> Members { get; init; } = new Dictionary<string, ShardMember>(StringComparer.Ordinal);
+
+    /// <summary>The shard's contribution to the network rollup (counts by field path) as of <see cref="Sequence"/>.</summary>
+    [Id(4)]
+    public IReadOnlyDictionary<string, long> Counts { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
+
     /// <inheritdoc />
     public NetworkShardState WithOutbox(Outbox<ShardDelta> outbox) => this with { Outbox = outbox };
 }
 
 /// <summary>
-/// A shard of the network rollup (key "shard-NN"). A snapshot event rewrites only this shard's state (about 1/64 of
-/// the network) and publishes the count changes to the network grain in the same transaction (outbox), so the
-/// network grain's own state stays the size of the counts, whatever the number of partnerships.
+/// A shard of the network rollup (key "shard-NN"). A partnership's <see cref="SnapshotUpdate"/> becomes a count change
+/// here (latest − base), stored with the shard's counts and the count delta for the network grain in one write
+/// (outbox); the shard keeps no snapshot, so an update costs about the same whatever the size of the network.
 /// </summary>
 [GrainType("network-shard")]
-public sealed class NetworkShardGrain(
+public sealed partial class NetworkShardGrain(
     [PersistentState("network-shard")] IPersistentState<NetworkShardState> state,
     ILogger<NetworkShardGrain> logger,
     TimeProvider time) : OutboxGrain<NetworkShardState, ShardDelta>(state, logger, time), INetworkShardGrain
 {
     private string Key => this.GetPrimaryKeyString();
 
-    public async Task<SnapshotApplied> ApplyAsync(PartnershipSnapshot snapshot, CancellationToken cancellationToken = default)
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(snapshot);
-        if (!string.Equals(GrainKeys.NetworkShardKey(snapshot.PartnershipId), Key, StringComparison.Ordinal))
+        await base.OnActivateAsync(cancellationToken);
+        if (Stored.State.Snapshots is { } legacy)
         {
-            throw new GrainValidationException("partnership_id", $"'{snapshot.PartnershipId}' belongs to {GrainKeys.NetworkShardKey(snapshot.PartnershipId)}, not {Key}.");
-        }
+            // The counts a snapshot-holding shard published were always the sum of its snapshots' contributions.
+            var members = new Dictionary<string, ShardMember>(Stored.State.Members, StringComparer.Ordinal);
+            var counts = RollupCounter.FromCounts(Stored.State.Counts);
+            foreach (var snapshot in legacy.Values)
+            {
+                if (members.TryGetValue(snapshot.PartnershipId, out var held) && held.Sequence >= snapshot.Sequence)
+                {
+                    continue;
+                }
 
-        var snapshots = Stored.State.Snapshots;
-        if (snapshots.TryGetValue(snapshot.PartnershipId, out var held) && held.Sequence >= snapshot.Sequence)
-        {
-            return new SnapshotApplied(false, null); // redelivered or older: never counted twice
-        }
+                members[snapshot.PartnershipId] = ShardMember.Of(snapshot);
+                counts.Add(snapshot, 1);
+            }
 
-        var changes = RollupCounter.Change(held, snapshot);
-        var delta = await CommitAsync(new Dictionary<string, PartnershipSnapshot>(snapshots, StringComparer.Ordinal) { [snapshot.PartnershipId] = snapshot }, changes, cancellationToken);
-        return new SnapshotApplied(true, delta);
+            await CommitAsync(Stored.State with { Snapshots = null, Members = members, Counts = counts.Copy() }, [], cancellationToken);
+            LogMigrated(logger, Key, legacy.Count);
+        }
     }
 
-    public Task<ShardCounts> GetCountsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Counts(Streamed()));
+    public async Task<SnapshotApplied> ApplyAsync(SnapshotUpdate update, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(update);
+        var latest = update.Latest ?? throw new GrainValidationException("latest", "is required.");
+        if (!string.Equals(GrainKeys.NetworkShardKey(latest.PartnershipId), Key, StringComparison.Ordinal))
+        {
+            throw new GrainValidationException("partnership_id", $"'{latest.PartnershipId}' belongs to {GrainKeys.NetworkShardKey(latest.PartnershipId)}, not {Key}.");
+        }
+
+        if (update.Base is { } b && !string.Equals(b.PartnershipId, latest.PartnershipId, StringComparison.Ordinal))
+        {
+            throw new GrainValidationException("base", "is a snapshot of another partnership.");
+        }
+
+        var held = Stored.State.Members.GetValueOrDefault(latest.PartnershipId);
+        switch (ShardUpdates.Classify(held, update))
+        {
+            case ShardUpdateKind.Duplicate:
+                return new SnapshotApplied(false, null); // redelivered or older: never counted twice
+
+            case ShardUpdateKind.BrokenChain:
+                // The outbox never breaks the chain (ADR 0016); an update stored before it, or one forged by hand,
+                // can. The shard cannot know what the partnership's held snapshot contributed, so it recounts all.
+                LogBrokenChain(logger, Key, latest.PartnershipId, held?.Sequence ?? 0, update.Base?.Sequence, update.BaseUnknown);
+                var before = Stored.State.Sequence;
+                var recompute = await RecomputeAsync(apply: true, cancellationToken);
+                var delta = recompute.Applied && Stored.State.Sequence > before ? Stored.State.Outbox.Entries.LastOrDefault()?.Payload : null;
+                return new SnapshotApplied(true, delta);
+
+            default:
+                var members = new Dictionary<string, ShardMember>(Stored.State.Members, StringComparer.Ordinal) { [latest.PartnershipId] = ShardMember.Of(latest) };
+                return new SnapshotApplied(true, await CommitAsync(members, RollupCounter.Change(update.Base, latest), cancellationToken));
+        }
+    }
+
+    public Task<ShardCounts> GetCountsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Counts());
 
     public Task<ShardPage> ListAsync(PartnershipFilter filter, string afterId, int take, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        var matching = Stored.State.Snapshots.Values
-            .Where(s => filter.Gateway is null || s.Gateway == filter.Gateway)
-            .Where(s => filter.Designation is null || s.Designations.Contains(filter.Designation.Value))
-            .Where(s => string.IsNullOrEmpty(filter.UsState) || string.Equals(s.UsState, filter.UsState, StringComparison.OrdinalIgnoreCase))
+        var matching = Stored.State.Members
+            .Where(m => filter.Gateway is null || m.Value.Gateway == filter.Gateway)
+            .Where(m => filter.Designation is null || m.Value.Designations.Contains(filter.Designation.Value))
+            .Where(m => string.IsNullOrEmpty(filter.UsState) || string.Equals(m.Value.UsState, filter.UsState, StringComparison.OrdinalIgnoreCase))
             .ToList();
         var page = matching
-            .Where(s => string.CompareOrdinal(s.PartnershipId, afterId ?? string.Empty) > 0)
-            .OrderBy(s => s.PartnershipId, StringComparer.Ordinal)
+            .Where(m => string.CompareOrdinal(m.Key, afterId ?? string.Empty) > 0)
+            .OrderBy(m => m.Key, StringComparer.Ordinal)
             .Take(Math.Max(0, take))
-            .Select(s => new PartnershipListItem(s.PartnershipId, s.DisplayName, s.UsState, s.FrameworkId, s.Gateway, s.Designations))
+            .Select(m => m.Value.ToListItem(m.Key))
             .ToList();
         return Task.FromResult(new ShardPage(page, matching.Count));
     }
 
     public Task<IReadOnlyList<string>> GetPartnershipIdsAsync(CancellationToken cancellationToken = default) =>
-        Task.FromResult<IReadOnlyList<string>>([.. Stored.State.Snapshots.Keys.Order(StringComparer.Ordinal)]);
+        Task.FromResult<IReadOnlyList<string>>([.. Stored.State.Members.Keys.Order(StringComparer.Ordinal)]);
 
     public async Task<ShardRecompute> RecomputeAsync(bool apply, CancellationToken cancellationToken = default)
     {
-        var streamedCounter = Streamed();
-        var streamed = Counts(streamedCounter);
+        var streamed = Counts();
         var fresh = new Dictionary<string, PartnershipSnapshot>(StringComparer.Ordinal);
-        foreach (var chunk in Stored.State.Snapshots.Keys.Order(StringComparer.Ordinal).Chunk(16))
+        foreach (var chunk in Stored.State.Members.Keys.Order(StringComparer.Ordinal).Chunk(16))
         {
-            foreach (var snapshot in await Task.WhenAll(chunk.Select(id => GrainFactory.GetGrain<IPartnershipGrain>(id).GetSnapshotAsync(cancellationToken))))
+            // With apply, each partnership first publishes what changed, so the snapshot counted here is the base of
+            // its next update; without, nothing is written anywhere.
+            var snapshots = await Task.WhenAll(chunk.Select(id => apply
+                ? GrainFactory.GetGrain<IPartnershipGrain>(id).PublishSnapshotAsync(cancellationToken)
+                : GetSnapshotAsync(id, cancellationToken)));
+            foreach (var snapshot in snapshots.OfType<PartnershipSnapshot>())
             {
                 fresh[snapshot.PartnershipId] = snapshot;
             }
         }
 
         var freshCounter = RollupCounter.From(fresh.Values);
-        var changes = RollupCounter.Difference(streamedCounter, freshCounter);
+        var changes = RollupCounter.Difference(RollupCounter.FromCounts(Stored.State.Counts), freshCounter);
+        var members = fresh.Values.ToDictionary(s => s.PartnershipId, ShardMember.Of, StringComparer.Ordinal);
         var applied = false;
-        if (apply && changes.Count > 0)
+        if (apply && (changes.Count > 0 || !SameMembers(members)))
         {
-            await CommitAsync(fresh, changes, cancellationToken);
+            await CommitAsync(members, changes, cancellationToken);
             applied = true;
         }
 
         return new ShardRecompute(streamed, new ShardCounts(Key, Stored.State.Sequence, fresh.Count, freshCounter.Copy()), applied);
     }
 
-    /// <summary>Stores the snapshots and, when counts change, the next delta for the network grain in the same write.</summary>
-    private async Task<ShardDelta?> CommitAsync(Dictionary<string, PartnershipSnapshot> snapshots, Dictionary<string, long> changes, CancellationToken cancellationToken)
+    private async Task<PartnershipSnapshot?> GetSnapshotAsync(string partnershipId, CancellationToken cancellationToken) =>
+        await GrainFactory.GetGrain<IPartnershipGrain>(partnershipId).GetSnapshotAsync(cancellationToken);
+
+    private bool SameMembers(Dictionary<string, ShardMember> members) =>
+        members.Count == Stored.State.Members.Count &&
+        members.All(m => Stored.State.Members.TryGetValue(m.Key, out var held) && held.SameAs(m.Value));
+
+    /// <summary>Stores the members, the counts changed by <paramref name="changes"/> and, when counts change, the next delta for the network grain, in one write.</summary>
+    private async Task<ShardDelta?> CommitAsync(Dictionary<string, ShardMember> members, Dictionary<string, long> changes, CancellationToken cancellationToken)
     {
         if (changes.Count == 0)
         {
-            await CommitAsync(Stored.State with { Snapshots = snapshots }, [], cancellationToken);
+            await CommitAsync(Stored.State with { Members = members }, [], cancellationToken);
             return null;
         }
 
+        var counts = RollupCounter.FromCounts(Stored.State.Counts);
+        counts.Apply(changes);
         var delta = new ShardDelta(Key, Stored.State.Sequence + 1, changes);
         await CommitAsync(
-            Stored.State with { Snapshots = snapshots, Sequence = delta.Sequence },
+            Stored.State with { Members = members, Counts = counts.Copy(), Sequence = delta.Sequence },
             [new OutboundEvent<ShardDelta>(OutboxTarget.Network, GrainKeys.NetworkKey, delta, LatestOnly: false)],
             cancellationToken);
         return delta;
@@ -126,9 +196,14 @@ public sealed class NetworkShardGrain(
         return GrainFactory.GetGrain<INetworkGrain>(entry.TargetKey).ApplyDeltaAsync(entry.Payload);
     }
 
-    // Counted when asked (resynchronisation, recomputation): rare, so no running copy has to be kept in step.
-    private RollupCounter Streamed() => RollupCounter.From(Stored.State.Snapshots.Values);
+    private ShardCounts Counts() =>
+        new(Key, Stored.State.Sequence, Stored.State.Members.Count, new Dictionary<string, long>(Stored.State.Counts, StringComparer.Ordinal));
 
-    private ShardCounts Counts(RollupCounter counter) =>
-        new(Key, Stored.State.Sequence, Stored.State.Snapshots.Count, counter.Copy());
+    [LoggerMessage(EventId = 5310, EventName = "ShardMigrated", Level = LogLevel.Information,
+        Message = "Network shard {ShardKey}: {PartnershipCount} stored snapshot(s) replaced by directory entries and counts (ADR 0016)")]
+    private static partial void LogMigrated(ILogger logger, string shardKey, int partnershipCount);
+
+    [LoggerMessage(EventId = 5311, EventName = "ShardUpdateChainBroken", Level = LogLevel.Warning,
+        Message = "Network shard {ShardKey}: update of {PartnershipId} is based on sequence {BaseSequence} (unknown: {BaseUnknown}) but {HeldSequence} is counted; recomputing the shard")]
+    private static partial void LogBrokenChain(ILogger logger, string shardKey, string partnershipId, long heldSequence, long? baseSequence, bool baseUnknown);
 }

@@ -15,7 +15,7 @@ namespace StriveNetwork.Grains;
 
 /// <summary>Durable state of a partnership grain.</summary>
 [GenerateSerializer, Immutable, Alias("strive.PartnershipState")]
-public sealed record PartnershipState : IOutboxState<PartnershipState, PartnershipSnapshot>
+public sealed record PartnershipState : IOutboxState<PartnershipState, SnapshotUpdate>
 {
     [Id(0)]
     public PartnershipProfile? Profile { get; init; }
@@ -53,9 +53,12 @@ public sealed record PartnershipState : IOutboxState<PartnershipState, Partnersh
     [Id(8)]
     public PartnershipSnapshot? LastSnapshot { get; init; }
 
-    /// <summary>Snapshots owed to the network shard and to cohorts (the latest per receiver).</summary>
+    /// <summary>
+    /// Snapshot updates owed to the network shard (every change, consecutive pending ones merged: docs/adr/0016) and
+    /// to cohorts (the latest per cohort). An entry stored before ADR 0016 reads with a null <see cref="SnapshotUpdate.Latest"/>.
+    /// </summary>
     [Id(9)]
-    public Outbox<PartnershipSnapshot> Outbox { get; init; } = Outbox<PartnershipSnapshot>.Empty;
+    public Outbox<SnapshotUpdate> Outbox { get; init; } = Outbox<SnapshotUpdate>.Empty;
 
     /// <summary>
     /// Every recorded re-evaluation of designations, oldest first (the designation ledger). Null in a state written
@@ -89,7 +92,7 @@ public sealed record PartnershipState : IOutboxState<PartnershipState, Partnersh
     public RequestLog Requests { get; init; } = RequestLog.Empty;
 
     /// <inheritdoc />
-    public PartnershipState WithOutbox(Outbox<PartnershipSnapshot> outbox) => this with { Outbox = outbox };
+    public PartnershipState WithOutbox(Outbox<SnapshotUpdate> outbox) => this with { Outbox = outbox };
 }
 
 /// <summary>A member partnership (key: partnership id): profile, assessments, placement, designations, snapshots.</summary>
@@ -100,7 +103,7 @@ public sealed class PartnershipGrain(
     IOptions<PartnershipLimits> limits,
     RequestRecorder requests,
     ILogger<PartnershipGrain> logger,
-    TimeProvider time) : OutboxGrain<PartnershipState, PartnershipSnapshot>(state, logger, time), IPartnershipGrain
+    TimeProvider time) : OutboxGrain<PartnershipState, SnapshotUpdate>(state, logger, time), IPartnershipGrain
 {
     /// <summary>The reminder that runs the scheduled re-evaluation; it ticks daily and re-evaluates only when due.</summary>
     public const string ReevaluationReminder = "designations";
@@ -636,20 +639,52 @@ public sealed class PartnershipGrain(
             return;
         }
 
-        List<OutboundEvent<PartnershipSnapshot>> events =
+        // The shard counts the change from the snapshot it holds (the last one published) to the new one; cohorts
+        // keep the latest snapshot of each member, so only the newest matters to them.
+        List<OutboundEvent<SnapshotUpdate>> events =
         [
-            new(OutboxTarget.NetworkShard, GrainKeys.NetworkShardKey(candidate.PartnershipId), candidate, LatestOnly: true),
-            .. candidate.CohortIds.Select(c => new OutboundEvent<PartnershipSnapshot>(OutboxTarget.Cohort, c, candidate, LatestOnly: true)),
+            new(OutboxTarget.NetworkShard, GrainKeys.NetworkShardKey(candidate.PartnershipId), new SnapshotUpdate(last, candidate), LatestOnly: false, ShardUpdates.Merge),
+            .. candidate.CohortIds.Select(c => new OutboundEvent<SnapshotUpdate>(OutboxTarget.Cohort, c, new SnapshotUpdate(null, candidate), LatestOnly: true)),
         ];
         await CommitAsync(next with { LastSnapshot = candidate }, events, cancellationToken);
     }
 
-    protected override Task DeliverAsync(OutboxEntry<PartnershipSnapshot> entry)
+    public async Task<PartnershipSnapshot?> PublishSnapshotAsync(CancellationToken cancellationToken = default)
+    {
+        if (!Registered)
+        {
+            return null;
+        }
+
+        var last = Stored.State.LastSnapshot;
+        if (last is null || !SameContent(last, BuildSnapshot(Stored.State, last.Sequence)))
+        {
+            await CommitAsync(Stored.State, cancellationToken);
+        }
+
+        // The shard counts the snapshot returned: a pending update ending at it must stay as it is (a merge would
+        // give the next update an older base than the shard holds).
+        SealOutbox();
+        return Stored.State.LastSnapshot;
+    }
+
+    protected override Task DeliverAsync(OutboxEntry<SnapshotUpdate> entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
+
+        // An entry stored before ADR 0016 reads without its snapshot; it announced the last snapshot published (each
+        // publication replaced the older entry per receiver), whose base was never recorded.
+        var update = entry.Payload.Latest is null
+            ? Stored.State.LastSnapshot is { } last ? new SnapshotUpdate(null, last, BaseUnknown: true) : null
+            : entry.Payload;
+        if (update is null)
+        {
+            return Task.CompletedTask;
+        }
+
         return entry.Target == OutboxTarget.Cohort
-            ? GrainFactory.GetGrain<ICohortGrain>(entry.TargetKey).ApplyMemberSnapshotAsync(entry.Payload)
-            : GrainFactory.GetGrain<INetworkShardGrain>(entry.TargetKey).ApplyAsync(entry.Payload);
+            ? GrainFactory.GetGrain<ICohortGrain>(entry.TargetKey).ApplyMemberSnapshotAsync(update.Latest)
+            : GrainFactory.GetGrain<INetworkShardGrain>(entry.TargetKey).ApplyAsync(update);
     }
 
     private static bool SameContent(PartnershipSnapshot a, PartnershipSnapshot b) =>

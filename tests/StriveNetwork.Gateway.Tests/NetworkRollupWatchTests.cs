@@ -173,7 +173,7 @@ public sealed class NetworkRollupWatchTests
 
         public Task<RecomputeReport> RecomputeAsync(bool apply, RequestKey? request = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task<bool> ApplySnapshotAsync(PartnershipSnapshot snapshot, CancellationToken cancellationToken = default) => throw new NotSupportedException();
+        public Task<bool> ApplySnapshotAsync(SnapshotUpdate update, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<IReadOnlyList<string>> GetPartnershipIdsAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
     }

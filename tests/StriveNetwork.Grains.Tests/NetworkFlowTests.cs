@@ -70,8 +70,8 @@ public abstract class NetworkFlowTests(GrainClusterOptions options)
         var before = await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(), r => r.PartnershipCount == 1, "registration reaches the network");
         var snapshot = await c.Partnership("racine").GetSnapshotAsync();
 
-        Assert.False(await c.Network.ApplySnapshotAsync(snapshot));
-        Assert.False(await c.Network.ApplySnapshotAsync(snapshot with { Sequence = snapshot.Sequence - 1, Gateway = GatewayStage.Emerging }));
+        Assert.False(await c.Network.ApplySnapshotAsync(new SnapshotUpdate(null, snapshot)));
+        Assert.False(await c.Network.ApplySnapshotAsync(new SnapshotUpdate(null, snapshot with { Sequence = snapshot.Sequence - 1, Gateway = GatewayStage.Emerging })));
 
         var after = await c.Network.GetRollupAsync();
         Assert.Equal(before.Version, after.Version);
@@ -89,7 +89,7 @@ public abstract class NetworkFlowTests(GrainClusterOptions options)
         await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(), r => r.PartnershipCount == 1, "registration reaches the network");
 
         // A forged newer snapshot makes the streamed rollup wrong on purpose.
-        Assert.True(await c.Network.ApplySnapshotAsync(snapshot with { Sequence = snapshot.Sequence + 100, Gateway = GatewayStage.Sustaining }));
+        Assert.True(await c.Network.ApplySnapshotAsync(new SnapshotUpdate(snapshot, snapshot with { Sequence = snapshot.Sequence + 100, Gateway = GatewayStage.Sustaining })));
         var report = await c.Network.RecomputeAsync(apply: true);
 
         Assert.False(report.Consistent);
@@ -99,6 +99,31 @@ public abstract class NetworkFlowTests(GrainClusterOptions options)
         var rollup = await c.Network.GetRollupAsync();
         Assert.Equal(0, rollup.Gateways.Single(g => g.Gateway == GatewayStage.Sustaining).Count);
         Assert.Equal(1, rollup.Gateways.Single(g => g.Gateway == GatewayStage.Exploring).Count);
+    }
+
+    [Fact]
+    public async Task UpdateWithAnUnknownBase_MakesTheShardRecountFromItsPartnerships()
+    {
+        await using var c = await GrainCluster.StartAsync(options);
+        await c.Partnership("racine").RegisterAsync(Sample.Profile());
+        await c.Partnership("dayton").RegisterAsync(Sample.Profile("Dayton", "OH"));
+        await Flows.SettledAsync(c);
+        var snapshot = await c.Partnership("racine").GetSnapshotAsync();
+
+        // As an outbox entry stored before ADR 0016 arrives: a newer sequence whose base nobody recorded. Counting it
+        // as "latest − nothing" would count racine twice; the shard recounts its partnerships instead.
+        Assert.True(await c.Network.ApplySnapshotAsync(new SnapshotUpdate(null, snapshot with { Sequence = snapshot.Sequence + 1, Gateway = GatewayStage.Sustaining }, BaseUnknown: true)));
+
+        var rollup = await c.Network.GetRollupAsync();
+        Assert.Equal(2, rollup.PartnershipCount);
+        Assert.Equal(0, rollup.Gateways.Single(g => g.Gateway == GatewayStage.Sustaining).Count);
+        Assert.True((await c.Network.RecomputeAsync(apply: false)).Consistent);
+
+        // The partnership's next update is based on what the shard now holds, and counts once.
+        await c.Partnership("racine").RecordAssessmentAsync(Sample.ThroughSustaining());
+        await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(),
+            r => r.Gateways.Single(g => g.Gateway == GatewayStage.SystemsChange).Count == 1, "racine's next update reaches the network");
+        Assert.Equal(2, (await Flows.SettledAsync(c)).PartnershipCount);
     }
 
     [Fact]

@@ -3,6 +3,7 @@ using Orleans.Serialization;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grains.Outbox;
 
 namespace StriveNetwork.Grains.Tests;
 
@@ -59,9 +60,9 @@ public sealed class NetworkShardTests
         await ApplyAsync(c, 0, 12); // Systems Change: 3 and 9; Proof Point gateway: 4 and 10; designated: 0, 4, 8
         var promoted = Snapshot(3, 2) with { Gateway = GatewayStage.ProofPoint, Designations = [Designation.ProofPoint] };
 
-        Assert.True(await c.Network.ApplySnapshotAsync(promoted));
-        Assert.False(await c.Network.ApplySnapshotAsync(promoted with { Gateway = GatewayStage.Emerging }));
-        Assert.False(await c.Network.ApplySnapshotAsync(Snapshot(3, 1)));
+        Assert.True(await c.Network.ApplySnapshotAsync(new SnapshotUpdate(Snapshot(3, 1), promoted)));
+        Assert.False(await c.Network.ApplySnapshotAsync(new SnapshotUpdate(Snapshot(3, 1), promoted with { Gateway = GatewayStage.Emerging })));
+        Assert.False(await c.Network.ApplySnapshotAsync(new SnapshotUpdate(null, Snapshot(3, 1))));
 
         var rollup = await c.Network.GetRollupAsync();
         Assert.Equal(12, rollup.PartnershipCount);
@@ -97,11 +98,52 @@ public sealed class NetworkShardTests
         Assert.Equal(2, (await c.Network.GetRollupAsync()).PartnershipCount);
     }
 
+    [Fact]
+    public async Task StoredSnapshotShard_IsMigratedOnActivation_WithoutLosingCounts()
+    {
+        await using var c = await GrainCluster.StartAsync(new GrainClusterOptions { Storage = StorageKind.Sqlite });
+        var shardKey = GrainKeys.NetworkShardKey(Snapshot(0, 1).PartnershipId);
+        var held = Enumerable.Range(0, 2_000).Where(i => GrainKeys.NetworkShardKey(Snapshot(i, 1).PartnershipId) == shardKey).Take(3)
+            .Select((i, n) => Snapshot(i, n + 1)).ToList();
+        var shard = c.Shard(shardKey);
+
+        // The rows as the code before ADR 0016 wrote them: the shard with every snapshot, the network with its counts.
+        await c.WriteStoredAsync<LegacyShardState>("network-shard", shard, _ =>
+            new LegacyShardState(held.ToDictionary(s => s.PartnershipId, StringComparer.Ordinal), 3, Outbox<ShardDelta>.Empty));
+        await c.WriteStoredAsync<NetworkState>("network", c.Network, _ => new NetworkState
+        {
+            Counts = RollupCounter.From(held).Copy(),
+            ShardSequences = new Dictionary<string, long>(StringComparer.Ordinal) { [shardKey] = 3 },
+            Version = 1,
+        });
+
+        var counts = await shard.GetCountsAsync();
+        Assert.Equal(3, counts.Sequence);
+        Assert.Equal(3, counts.PartnershipCount);
+        Assert.Empty(RollupCounter.Compare(RollupCounter.FromCounts(counts.Counts), RollupCounter.From(held)));
+        var stored = await c.ReadStoredAsync<NetworkShardState>("network-shard", shard);
+        Assert.Null(stored!.Snapshots);
+        Assert.Equal(held.Select(s => s.PartnershipId).Order(StringComparer.Ordinal), stored.Members.Keys.Order(StringComparer.Ordinal));
+        var listed = await c.Network.ListPartnershipsAsync(new PartnershipFilter(null, null, null), 10, string.Empty);
+        Assert.Equal(held.Select(s => (s.PartnershipId, s.DisplayName, s.Gateway)).OrderBy(x => x.PartnershipId, StringComparer.Ordinal),
+            listed.Partnerships.Select(p => (p.PartnershipId, p.DisplayName, p.Gateway)));
+
+        // The next update of a migrated partnership counts from what the old row held.
+        var moved = held[1] with { Sequence = held[1].Sequence + 1, Gateway = GatewayStage.SystemsChange, Designations = [Designation.ProofPoint] };
+        Assert.True(await c.Network.ApplySnapshotAsync(new SnapshotUpdate(held[1], moved)));
+        var network = await c.ReadStoredAsync<NetworkState>("network", c.Network);
+        Assert.Empty(RollupCounter.Compare(RollupCounter.FromCounts(network!.Counts), RollupCounter.From([held[0], moved, held[2]])));
+        Assert.Equal(4, network.ShardSequences[shardKey]);
+    }
+
+    /// <summary>The shard state as stored before ADR 0016 (what its JSON row holds).</summary>
+    private sealed record LegacyShardState(IReadOnlyDictionary<string, PartnershipSnapshot> Snapshots, long Sequence, Outbox<ShardDelta> Outbox);
+
     private static async Task ApplyAsync(GrainCluster c, int from, int to)
     {
         foreach (var chunk in Enumerable.Range(from, to - from).Chunk(32))
         {
-            await Task.WhenAll(chunk.Select(i => c.Network.ApplySnapshotAsync(Snapshot(i, 1))));
+            await Task.WhenAll(chunk.Select(i => c.Network.ApplySnapshotAsync(new SnapshotUpdate(null, Snapshot(i, 1)))));
         }
     }
 

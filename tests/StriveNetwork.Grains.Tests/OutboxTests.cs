@@ -87,7 +87,7 @@ public sealed class OutboxTests
 
         await racine.ApplyIndicatorSummaryAsync(summary);
         await racine.ApplyIndicatorSummaryAsync(summary with { Sequence = summary.Sequence - 1, Trend = StriveNetwork.Domain.Indicators.TrendDirection.Worsened });
-        Assert.False((await shard.ApplyAsync(snapshot)).Applied);
+        Assert.False((await shard.ApplyAsync(new SnapshotUpdate(null, snapshot))).Applied);
         await c.Cohort("early-reading").ApplyMemberSnapshotAsync(snapshot with { Gateway = GatewayStage.Sustaining });
         await c.Network.ApplyDeltaAsync(delta);
         await c.Network.ApplyDeltaAsync(delta with { Changes = new Dictionary<string, long> { ["partnership_count"] = 5 } });
@@ -120,7 +120,7 @@ public sealed class OutboxTests
         stored = await c.ReadStoredAsync<NetworkShardState>("network-shard", shard);
         Assert.Equal([2L], stored!.Outbox.Entries.Select(e => e.Sequence)); // the write of delta 2 dropped acknowledged delta 1
         Assert.Equal(2, stored.Outbox.LastSequence);
-        Assert.Equal(2, stored.Snapshots.Count);
+        Assert.Equal(2, stored.Members.Count);
 
         await c.Cluster.DeactivateAsync(shard);
         await c.Cluster.DeactivateAsync(c.Partnership(first));
@@ -150,7 +150,7 @@ public sealed class OutboxTests
         c.DeliveryFaults.Block(ApplyDelta);
         await c.Partnership("dayton").RegisterAsync(Sample.Profile("Dayton", "OH"));
         var stored = await GrainCluster.EventuallyAsync(
-            () => c.ReadStoredAsync<NetworkShardState>("network-shard", shard), s => s?.Snapshots.ContainsKey("dayton") == true, "the shard stores dayton");
+            () => c.ReadStoredAsync<NetworkShardState>("network-shard", shard), s => s?.Members.ContainsKey("dayton") == true, "the shard stores dayton");
         Assert.Equal([stored!.Sequence], stored.Outbox.Entries.Select(e => e.Payload.Sequence));
         await GrainCluster.EventuallyAsync(() => Task.FromResult(c.DeliveryFaults.Rejected(ApplyDelta)), n => n >= 2, "delivery is retried");
         Assert.Equal(1, (await c.Network.GetRollupAsync()).PartnershipCount);

@@ -93,13 +93,30 @@ public sealed class SerializationTests : IDisposable
         OutcomeTrend[] trends = [new(StriveNetwork.Domain.Indicators.Outcome.EarlyGradeReading, StriveNetwork.Domain.Indicators.TrendDirection.Improved)];
         var snapshot = new PartnershipSnapshot("racine", 3, "Racine", "WI", "toa-6g", StriveNetwork.Domain.Frameworks.GatewayStage.ProofPoint,
             [.. held], [.. trends], [], [new BenchmarkStatusEntry("6G-EXP-SCV-1", StriveNetwork.Domain.Assessments.BenchmarkStatus.Met)], [], ["early-reading"]);
-        var state = new PartnershipState { LastSnapshot = snapshot, CohortIds = [.. snapshot.CohortIds], Outbox = Outbox<PartnershipSnapshot>.Empty.Add(OutboxTarget.NetworkShard, "shard-25", snapshot, true) };
+        var state = new PartnershipState { LastSnapshot = snapshot, CohortIds = [.. snapshot.CohortIds], Outbox = Outbox<SnapshotUpdate>.Empty.Add(OutboxTarget.NetworkShard, "shard-25", new SnapshotUpdate(snapshot with { Sequence = 2 }, snapshot), true) };
         Assert.StartsWith("<>z__", snapshot.Designations.GetType().Name, StringComparison.Ordinal);
 
         var copy = (PartnershipState)RoundTrip(state);
 
         Assert.Equal(JsonSerializer.Serialize(state, Json), JsonSerializer.Serialize(copy, Json));
-        Assert.Equal(held, copy.Outbox.Entries.Single().Payload.Designations);
+        Assert.Equal(held, copy.Outbox.Entries.Single().Payload.Latest.Designations);
+    }
+
+    [Fact]
+    public void PartnershipOutboxEntryStoredBeforeSnapshotUpdates_ReadsWithoutItsSnapshot()
+    {
+        // Before ADR 0016 an entry's payload was the snapshot itself; the partnership grain recognises such an entry by
+        // its missing Latest and delivers its last snapshot with an unknown base instead.
+        var snapshot = new PartnershipSnapshot("racine", 3, "Racine", "WI", "toa-6g", StriveNetwork.Domain.Frameworks.GatewayStage.ProofPoint, [], [], [], [], [], []);
+        var json = StriveNetwork.Providers.StateJsonSerializer.Default;
+        var stored = json.Serialize(Outbox<PartnershipSnapshot>.Empty.Add(OutboxTarget.NetworkShard, "shard-25", snapshot, true));
+
+        var read = json.Deserialize<Outbox<SnapshotUpdate>>(stored);
+
+        var entry = Assert.Single(read.Entries);
+        Assert.Equal(OutboxTarget.NetworkShard, entry.Target);
+        Assert.Null(entry.Payload.Latest);
+        Assert.Null(entry.Payload.Base);
     }
 
     [Fact]

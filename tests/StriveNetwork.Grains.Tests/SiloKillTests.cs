@@ -25,7 +25,7 @@ public sealed class SiloKillTests
         c.DeliveryFaults.Block(ApplyDelta);
         await c.Partnership("dayton").RegisterAsync(Sample.Profile("Dayton", "OH"));
         var stored = await GrainCluster.EventuallyAsync(
-            () => c.ReadStoredAsync<NetworkShardState>("network-shard", shard), s => s?.Snapshots.ContainsKey("dayton") == true, "the shard stores dayton");
+            () => c.ReadStoredAsync<NetworkShardState>("network-shard", shard), s => s?.Members.ContainsKey("dayton") == true, "the shard stores dayton");
         Assert.Equal([stored!.Sequence], stored.Outbox.Entries.Select(e => e.Payload.Sequence));
         Assert.Contains(OutboxDelivery<ShardDelta>.ReminderName, await c.ReminderNamesAsync(shard));
         await GrainCluster.EventuallyAsync(() => Task.FromResult(c.DeliveryFaults.Rejected(ApplyDelta)), n => n >= 1, "delivery is attempted");

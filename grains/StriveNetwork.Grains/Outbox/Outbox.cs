@@ -32,6 +32,32 @@ public sealed record Outbox<T>
         return new Outbox<T> { Entries = [.. kept, new OutboxEntry<T>(sequence, target, targetKey, payload)], LastSequence = sequence };
     }
 
+    /// <summary>
+    /// Appends an event for a receiver, combined with the receiver's last pending entry when that entry's delivery has
+    /// not begun (its sequence is not in <paramref name="started"/>): the combined entry replaces it. An entry whose
+    /// delivery began may already be applied, so it is never changed; the new one then follows it. Keeps the outbox
+    /// bounded (at most one started and one open entry per receiver) while the receiver still sees every change.
+    /// </summary>
+    public Outbox<T> AddMerged(OutboxTarget target, string targetKey, T payload, Func<T, T, T> merge, IReadOnlySet<long> started)
+    {
+        ArgumentNullException.ThrowIfNull(targetKey);
+        ArgumentNullException.ThrowIfNull(merge);
+        ArgumentNullException.ThrowIfNull(started);
+        var last = Entries.LastOrDefault(e => e.Target == target && string.Equals(e.TargetKey, targetKey, StringComparison.Ordinal));
+        var sequence = LastSequence + 1;
+        if (last is null || started.Contains(last.Sequence))
+        {
+            return new Outbox<T> { Entries = [.. Entries, new OutboxEntry<T>(sequence, target, targetKey, payload)], LastSequence = sequence };
+        }
+
+        // Per-receiver order is kept: the replaced entry was the receiver's last one, and so is the merged one.
+        return new Outbox<T>
+        {
+            Entries = [.. Entries.Where(e => e.Sequence != last.Sequence), new OutboxEntry<T>(sequence, target, targetKey, merge(last.Payload, payload))],
+            LastSequence = sequence,
+        };
+    }
+
     /// <summary>The outbox without the entries whose sequences are in <paramref name="delivered"/>.</summary>
     public Outbox<T> Without(IReadOnlySet<long> delivered)
     {

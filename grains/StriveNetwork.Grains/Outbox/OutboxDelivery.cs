@@ -25,6 +25,7 @@ public sealed partial class OutboxDelivery<T>
     private readonly TimeProvider _time;
     private readonly OutboxMetrics? _metrics;
     private readonly HashSet<long> _delivered = [];
+    private readonly HashSet<long> _started = [];
     private IReadOnlyList<OutboxEntry<T>> _entries = [];
     private Task _loop = Task.CompletedTask;
     private bool _reminderRegistered;
@@ -51,6 +52,16 @@ public sealed partial class OutboxDelivery<T>
 
     /// <summary>True while an entry handed to <see cref="Start"/> is not acknowledged.</summary>
     public bool HasUndelivered => _entries.Any(e => !_delivered.Contains(e.Sequence));
+
+    /// <summary>
+    /// Entries that a receiver may already have applied: those whose delivery began in this activation, those found
+    /// stored when it activated (an earlier activation may have delivered them) and those <see cref="Seal"/>ed. A
+    /// merging event never changes them (<see cref="Outbox{T}.AddMerged"/>).
+    /// </summary>
+    public IReadOnlySet<long> Started => _started;
+
+    /// <summary>Marks every entry handed to <see cref="Start"/> as started: a receiver has read the producer's state past them.</summary>
+    public void Seal() => _started.UnionWith(_entries.Select(e => e.Sequence));
 
     /// <summary>The stored outbox less what this activation has delivered: the base of the producer's next write.</summary>
     public Outbox<T> Pending(Outbox<T> stored)
@@ -84,6 +95,7 @@ public sealed partial class OutboxDelivery<T>
             }
         }
 
+        _started.UnionWith(stored.Entries.Select(e => e.Sequence));
         Start(stored);
     }
 
@@ -96,6 +108,7 @@ public sealed partial class OutboxDelivery<T>
         // Only entries storage still lists need remembering: once a write has dropped them, so can this set, which
         // otherwise would grow with every event a long-lived activation delivers.
         _delivered.IntersectWith(_entries.Select(e => e.Sequence));
+        _started.IntersectWith(_entries.Select(e => e.Sequence));
         if (!_stopped && HasUndelivered && _loop.IsCompleted)
         {
             _loop = RunAsync();
@@ -137,6 +150,7 @@ public sealed partial class OutboxDelivery<T>
         var failures = 0;
         while (!_stopped && _entries.FirstOrDefault(e => !_delivered.Contains(e.Sequence)) is { } entry)
         {
+            _started.Add(entry.Sequence);
             try
             {
                 await _deliver(entry);

@@ -95,7 +95,9 @@ public abstract partial class OutboxGrain<TState, TEvent> : Grain, IRemindable
         var outbox = Delivery.Pending(Stored.State.Outbox);
         foreach (var e in events)
         {
-            outbox = outbox.Add(e.Target, e.TargetKey, e.Payload, e.LatestOnly);
+            outbox = e.Merge is { } merge && !e.LatestOnly
+                ? outbox.AddMerged(e.Target, e.TargetKey, e.Payload, merge, Delivery.Started)
+                : outbox.Add(e.Target, e.TargetKey, e.Payload, e.LatestOnly);
         }
 
         if (events.Count > 0)
@@ -106,6 +108,12 @@ public abstract partial class OutboxGrain<TState, TEvent> : Grain, IRemindable
         await StateWrites.ReplaceAsync(Stored, next.WithOutbox(outbox), DeactivateOnIdle, cancellationToken);
         Delivery.Start(outbox);
     }
+
+    /// <summary>
+    /// Pending entries are no longer merged with later events (see <see cref="OutboxDelivery{T}.Started"/>): call when a
+    /// receiver has just read the state those entries announce.
+    /// </summary>
+    protected void SealOutbox() => Delivery.Seal();
 
     private Task WriteOutboxAsync(Outbox<TEvent> pending, CancellationToken cancellationToken) =>
         StateWrites.ReplaceAsync(Stored, Stored.State.WithOutbox(pending), DeactivateOnIdle, cancellationToken);
