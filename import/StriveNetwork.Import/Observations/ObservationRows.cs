@@ -149,6 +149,13 @@ internal sealed class ObservationRows
             return null;
         }
 
+        // The API carries counts as 32-bit integers; the domain checks sign and order.
+        if (n > int.MaxValue || d > int.MaxValue)
+        {
+            problems?.Add(Problem(row, n > int.MaxValue ? nColumn : dColumn, "a count is at most 2147483647"));
+            return null;
+        }
+
         var cellMarker = marker ?? (nKind == CountKind.Marker ? row[nColumn].Trim() : dKind == CountKind.Marker ? row[dColumn].Trim() : null);
         if (cellMarker is not null)
         {
