@@ -73,9 +73,30 @@ namespace StriveNetwork.Silo
                 options, result.GetValue(tokenId)!, result.GetValue(reason), _output, _error, ct)));
 
             Root.Add(new Command("tokens", "Token administration on this silo's store (run while the silo is stopped)") { issue, list, revoke });
+            Root.Add(ImportCommandLine());
         }
 
         public RootCommand Root { get; }
+
+        // `silo import`: a client of a running silo (docs/import.md); the token comes from STRIVE_TOKEN only.
+        private Command ImportCommandLine()
+        {
+            var file = new Argument<string>("file") { Description = "The .csv or .xlsx file" };
+            var partnership = new Option<string>("--partnership") { Description = "The partnership id", Required = true };
+            var indicator = new Option<string?>("--indicator") { Description = "The indicator of every row (else the file's Indicator column)" };
+            var layout = new Option<string?>("--layout") { Description = "long (default: one row per year x gender x population) or wide (CIA: N <year> / D <year> columns)" };
+            var assessments = new Option<bool>("--assessments") { Description = "The file holds benchmark assessments (Benchmark, Status, Date, Assessor, Evidence)" };
+            var address = new Option<string?>("--address") { Description = "gRPC address of the running silo (default STRIVE_ADDRESS or http://127.0.0.1:5000)" };
+            var errors = new Option<string?>("--errors") { Description = "Where the problem report goes (default FILE.errors.csv)" };
+            var command = new Command("import", "Check a spreadsheet and, when every row is valid, apply it through a running silo's API (token in STRIVE_TOKEN)")
+            {
+                file, partnership, indicator, layout, assessments, address, errors,
+            };
+            command.SetAction((result, ct) => Import.ImportCommand.RunAsync(
+                new Import.ImportArguments(result.GetValue(file)!, result.GetValue(partnership)!, result.GetValue(indicator), result.GetValue(layout), result.GetValue(assessments), result.GetValue(address), result.GetValue(errors)),
+                _environment, _output, _error, _outputIsTerminal, ct));
+            return command;
+        }
 
         /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>
         public Task<int> InvokeAsync(string[] args) =>
