@@ -93,7 +93,7 @@ CLIENT_PID=""
 kill -0 "$SILO_PID" 2>/dev/null || { tail -30 "$WORK/silo.err" >&2; die "the silo died during the run"; }
 SILO_CPU_S=$(awk -v t=$(($(cpu_ticks "$SILO_PID") - SILO_CPU_BEFORE)) -v hz="$(getconf CLK_TCK)" 'BEGIN {printf "%.1f", t / hz}')
 LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
-(( rc == 0 )) || { cat "$WORK/client.md" >&2; die "the client failed (exit $rc)"; }
+(( rc == 0 )) || { cat "$WORK/client.md" >&2; tail -40 "$WORK/silo.err" >&2; die "the client failed (exit $rc)"; }
 
 COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')"
 SECTION=$(cat <<EOF

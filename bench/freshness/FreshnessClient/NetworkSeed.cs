@@ -30,10 +30,36 @@ public sealed class NetworkSeed(CallInvoker invoker, Metadata headers)
             }).ConfigureAwait(false);
     }
 
+    /// <summary>
+    /// Runs a seeding call again when the connection broke (on 2 shared cores under other load, Kestrel may drop a
+    /// starved connection): every seeding call is idempotent (a repeated registration answers ALREADY_EXISTS, a
+    /// repeated definition UNCHANGED, repeated observations replace themselves).
+    /// </summary>
+    private static async Task RetryAsync(Func<Task> call, CancellationToken cancellationToken)
+    {
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                await call().ConfigureAwait(false);
+                return;
+            }
+            catch (RpcException e) when (e.StatusCode == StatusCode.AlreadyExists && attempt > 1)
+            {
+                return;
+            }
+            catch (RpcException e) when (e.StatusCode is StatusCode.Unavailable or StatusCode.DeadlineExceeded && attempt < 5)
+            {
+                Console.Error.WriteLine($"freshness: seeding call failed ({e.StatusCode}), attempt {attempt} of 5");
+                await Task.Delay(TimeSpan.FromSeconds(attempt), cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
     private async Task SeedPartnershipAsync(int index, CancellationToken cancellationToken)
     {
         var id = Slot.PartnershipIdOf(index);
-        await _partnerships.RegisterPartnershipAsync(
+        await RetryAsync(async () => await _partnerships.RegisterPartnershipAsync(
             new RegisterPartnershipRequest
             {
                 PartnershipId = id,
@@ -46,11 +72,11 @@ public sealed class NetworkSeed(CallInvoker invoker, Metadata headers)
                 },
             },
             headers,
-            cancellationToken: cancellationToken);
+            cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         foreach (var slot in Slot.All(1).Select(s => s with { Partnership = index }))
         {
             var outcome = Slot.Outcomes[slot.OutcomeIndex];
-            await _indicators.DefineIndicatorAsync(
+            await RetryAsync(async () => await _indicators.DefineIndicatorAsync(
                 new DefineIndicatorRequest
                 {
                     PartnershipId = id,
@@ -69,8 +95,8 @@ public sealed class NetworkSeed(CallInvoker invoker, Metadata headers)
                     },
                 },
                 headers,
-                cancellationToken: cancellationToken);
-            await _indicators.SubmitObservationsAsync(
+                cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
+            await RetryAsync(async () => await _indicators.SubmitObservationsAsync(
                 new SubmitObservationsRequest
                 {
                     PartnershipId = id,
@@ -78,7 +104,7 @@ public sealed class NetworkSeed(CallInvoker invoker, Metadata headers)
                     Observations = { Slot.Cell(Slot.BaselineYear, Slot.BaselineMet), Slot.Cell(Slot.LatestYear, Slot.ImprovedMet) },
                 },
                 headers,
-                cancellationToken: cancellationToken);
+                cancellationToken: cancellationToken), cancellationToken).ConfigureAwait(false);
         }
     }
 }
