@@ -81,7 +81,7 @@ if [[ -n "${KEEP_DUMPS:-}" && -n "$GCDUMP" ]]; then mkdir -p "$KEEP_DUMPS"; cp "
 
 DUMP_SECTION=""
 if [[ -n "$GCDUMP" && -s "$WORK/dumps/round1-activated.txt" ]]; then
-  # Types whose live bytes grew most between the two dumps, per activation (gcdump report: bytes, count, type).
+  # Types whose live bytes grew most between the two dumps, per activation (gcdump report: object size, count, type).
   DUMP_SECTION=$(python3 - "$WORK/dumps/round1-baseline.txt" "$WORK/dumps/round1-activated.txt" "$PARTNERSHIPS" <<'PY'
 import re, sys
 def read(path):
@@ -92,8 +92,9 @@ def read(path):
             size, count, name = int(m.group(1).replace(",", "")), int(m.group(2).replace(",", "")), m.group(3)
             name = re.sub(r"\s*\(Bytes > [^)]*\)", "", name)
             name = re.sub(r"\s*\[[^\]]*\]$", "", name)
+            # "Object Bytes" is the size of one object of the row (rows of large objects are bucketed by size).
             s, c = out.get(name, (0, 0))
-            out[name] = (s + size, c + count)
+            out[name] = (s + size * count, c + count)
     return out
 before, after, n = read(sys.argv[1]), read(sys.argv[2]), int(sys.argv[3])
 rows = []
