@@ -105,6 +105,13 @@ async function main() {
   process.stdout.write(JSON.stringify({ ms: Math.round(ms * 10) / 10, exit: result.code, polls }) + '\n');
 }
 
+// Stopped from outside (the bench script's exit trap, Ctrl-C, a timeout): stop the process too, then leave.
+for (const signal of ['SIGTERM', 'SIGINT', 'SIGHUP']) {
+  process.on(signal, () => {
+    stop().then(() => process.exit(130));
+  });
+}
+
 main().catch((error) => {
   console.error(error);
   child.kill('SIGKILL');

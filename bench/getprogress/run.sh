@@ -120,7 +120,7 @@ $(summary_line getprogress "req/s, silo" "$MS req/s" "$(spread "${S_RPS[@]}")" "
 |---:|---|---:|---:|---:|---:|---:|---:|---:|---:|
 $(printf '%s\n' "${ROWS[@]}")
 
-| | Median req/s | Spread (min–max) | Silo / it (ratio of medians) | Median server CPU µs/req |
+| | Median req/s | Spread (min–max) | Silo ÷ this server (ratio of medians) | Median server CPU µs/req |
 |---|---:|---:|---:|---:|
 | Silo | **$MS** | $(spread "${S_RPS[@]}") | | $(median "${S_CPU[@]}") |
 | grpc-js (baseline) | $MG | $(spread "${G_RPS[@]}") | **$RG** (target ≥ $TARGET: $MET) | $(median "${G_CPU[@]}") |
