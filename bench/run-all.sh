@@ -249,7 +249,9 @@ cell() { local IFS='|' f; read -ra f <<<"$1"; echo "${f[$2]:-}"; } # field $2 of
   for key in "${ROW_KEYS[@]}"; do
     scen=${ROW_SCENARIO[$key]}
     status=${STATUS[$scen]:-not run}
-    if [[ -n "${SUMMARY[$key]:-}" ]]; then
+    if [[ -n "${SUMMARY[$key]:-}" && -z "$(cell "${SUMMARY[$key]}" 1)" ]]; then # a note, no figure
+      echo "| ${ROW_LABEL[$key]} | $(cell "${SUMMARY[$key]}" 0) | | | | | ${ROW_TARGET[$key]} | | ${ROW_EARLIER[$key]} |"
+    elif [[ -n "${SUMMARY[$key]:-}" ]]; then
       rec=${SUMMARY[$key]}
       echo "| ${ROW_LABEL[$key]} | $(cell "$rec" 0) | **$(cell "$rec" 1)** | $(cell "$rec" 2) | $(cell "$rec" 3) | $(cell "$rec" 4) | $(cell "$rec" 5) | **$(cell "$rec" 6)** | ${ROW_EARLIER[$key]} |"
     elif [[ "$status" == ran ]]; then
