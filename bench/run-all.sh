@@ -1,102 +1,270 @@
 #!/usr/bin/env bash
-# Runs every benchmark of bench/ and writes bench/RESULTS.md (command, date, machine, load average, results).
-# Meant for a quiet machine: the numbers are only worth keeping when nothing else runs (load average near 0).
+# The one benchmark command of issue 13: builds once, runs every scenario of the issue's table (and the grain-call
+# benchmark), and writes bench/RESULTS.md: command, date, tree, machine, load averages, a summary table (one line per
+# row of the issue's table: median, spread, baseline from the same run, ratio, target, met or not, the issue's earlier
+# figure), then one section per scenario. See bench/README.md.
 #
 # Usage: bench/run-all.sh
-#   env: BDN_JOB=short            BenchmarkDotNet job of GrainCallBenchmarks (dry for a smoke run)
-#        ROLLUP_PARTNERSHIPS=     NetworkRollupBenchmarks sizes, comma-separated (default 100,10000; its job is in the class)
-#        ROUNDS=5 N=20000 WARMUP=2 C=16 M=8 THREADS=1   passed to bench/getprogress/run.sh
-#        SUITE_TIMEOUT=3600       seconds allowed to each BenchmarkDotNet suite
-#        RESULTS=bench/RESULTS.md where to write
-# Full BenchmarkDotNet logs and reports stay in bench/BenchmarkDotNet.Artifacts/ (git-ignored).
+#   env: QUICK=1                a smoke run: every scenario with small counts and 1 round; RESULTS.md says so
+#        MAX_SECONDS=7200       the whole run (QUICK: 2400); a scenario gets what is left and is stopped when it runs out
+#        SETTLE=20              seconds at most to wait, before each scenario, for the 1-min load average to fall to
+#                               half the cores (QUICK: 0)
+#        GRAIN_CALL=1           also run GrainCallBenchmarks (not a row of the issue's table); 0 skips it
+#        BDN_JOB=short          BenchmarkDotNet job of GrainCallBenchmarks (QUICK: dry)
+#        ROLLUP_PARTNERSHIPS=   NetworkRollupBenchmarks sizes, comma-separated (default: the class's, 100,10000;
+#                               QUICK: 100, which leaves the ratio out); its job is in the class
+#        RESULTS=bench/RESULTS.md  where to write
+# Every scenario runs with its own defaults (QUICK=1 passed on); any other variable set in the environment reaches
+# them too, and the header then lists it. Servers bind 127.0.0.1 only; each scenario stops its own on exit, and a
+# scenario that overruns is stopped with its whole process group. Exits non-zero when a scenario failed (the results
+# are written all the same).
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
+SCENARIO=run-all
+# shellcheck source=lib/common.sh
+source "$ROOT/bench/lib/common.sh"
+QUICK=${QUICK:-}
+[[ -z "$QUICK" || "$QUICK" == 1 ]] || die "QUICK=$QUICK is not 1"
+if [[ "$QUICK" == 1 ]]; then
+  MAX_SECONDS=${MAX_SECONDS:-2400} SETTLE=${SETTLE:-0} BDN_JOB=${BDN_JOB:-dry} ROLLUP_PARTNERSHIPS=${ROLLUP_PARTNERSHIPS-100}
+fi
+MAX_SECONDS=${MAX_SECONDS:-7200}
+SETTLE=${SETTLE:-20}
+GRAIN_CALL=${GRAIN_CALL:-1}
 BDN_JOB=${BDN_JOB:-short}
 ROLLUP_PARTNERSHIPS=${ROLLUP_PARTNERSHIPS:-}
-SUITE_TIMEOUT=${SUITE_TIMEOUT:-3600}
+ROLLUP_METHOD=${ROLLUP_METHOD:-ShardedRollup_OneSnapshotUpdate}
 RESULTS=${RESULTS:-$ROOT/bench/RESULTS.md}
-ART="$ROOT/bench/BenchmarkDotNet.Artifacts"
-BENCH_DIR="$ROOT/bench/StriveNetwork.Bench"
-export ROUNDS=${ROUNDS:-5} N=${N:-20000} WARMUP=${WARMUP:-2} C=${C:-16} M=${M:-8} THREADS=${THREADS:-1}
-
-log() { echo "run-all: $*" >&2; }
-die() { echo "run-all: $*" >&2; exit 1; }
+int_in MAX_SECONDS "$MAX_SECONDS" 60 86400
+int_in SETTLE "$SETTLE" 0 600
+[[ "$GRAIN_CALL" =~ ^[01]$ ]] || die "GRAIN_CALL=$GRAIN_CALL is not 0 or 1"
 [[ "$BDN_JOB" =~ ^(dry|short|medium|long|default)$ ]] || die "BDN_JOB=$BDN_JOB is not one of dry, short, medium, long, default"
 [[ -z "$ROLLUP_PARTNERSHIPS" || "$ROLLUP_PARTNERSHIPS" =~ ^[0-9]+(,[0-9]+)*$ ]] || die "ROLLUP_PARTNERSHIPS=$ROLLUP_PARTNERSHIPS is not a comma-separated list of integers"
-[[ "$SUITE_TIMEOUT" =~ ^[0-9]+$ ]] && (( SUITE_TIMEOUT > 0 && SUITE_TIMEOUT <= 14400 )) || die "SUITE_TIMEOUT=$SUITE_TIMEOUT is not in 1..14400"
+need dotnet node npm python3 h2load nghttp
+STARTED=$SECONDS
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/strive-run-all.XXXXXX")
-trap 'rm -rf "$WORK"' EXIT
+bench_traps
+ART="$ROOT/bench/BenchmarkDotNet.Artifacts"
+BENCH_DIR="$ROOT/bench/StriveNetwork.Bench"
 
-loadavg() { cut -d' ' -f1-3 /proc/loadavg; }
-COMMAND="BDN_JOB=$BDN_JOB${ROLLUP_PARTNERSHIPS:+ ROLLUP_PARTNERSHIPS=$ROLLUP_PARTNERSHIPS} ROUNDS=$ROUNDS N=$N WARMUP=$WARMUP C=$C M=$M THREADS=$THREADS bench/run-all.sh"
-DEFAULTS="BDN_JOB=short ROUNDS=5 N=20000 WARMUP=2 C=16 M=8 THREADS=1 bench/run-all.sh"
+# The command as run: the settings given in the environment, then the script.
+SETTINGS=()
+for v in QUICK MAX_SECONDS SETTLE GRAIN_CALL BDN_JOB ROLLUP_PARTNERSHIPS ROLLUP_METHOD ROUNDS N WARMUP C M THREADS IDLE \
+  RUN_TIMEOUT START_TIMEOUT DEMO_TIMEOUT SUITE_TIMEOUT; do
+  if [[ -n "${!v+x}" ]] && printenv "$v" >/dev/null; then SETTINGS+=("$v=${!v}"); fi
+done
+COMMAND="${SETTINGS[*]}${SETTINGS[*]:+ }bench/run-all.sh"
 DATE=$(date -u +%FT%TZ)
-LOAD_START=$(loadavg)
-if awk -v l="${LOAD_START%% *}" -v n="$(nproc)" 'BEGIN {exit !(l > 0.5 * n)}'; then
-  log "warning: load average $LOAD_START on $(nproc) cores; the machine is not quiet, the numbers will be pessimistic"
-fi
+QUIET_LIMIT=$(awk -v n="$(nproc)" 'BEGIN {print 0.5 * n}')
+LOADS=()
+note_load() { # $1 = when
+  local l; l=$(loadavg)
+  if awk -v l="${l%% *}" -v q="$QUIET_LIMIT" 'BEGIN {exit !(l > q)}'; then
+    LOADS+=("$1 **$l** (not quiet)"); log "warning: load average $l $1 on $(nproc) cores: not quiet, figures will be pessimistic"
+  else
+    LOADS+=("$1 $l")
+  fi
+}
+# Waits up to SETTLE seconds for the 1-min load average to fall to half the cores (the tail of the previous scenario).
+settle() {
+  local deadline=$((SECONDS + SETTLE))
+  while (( SECONDS < deadline )) && awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v q="$QUIET_LIMIT" 'BEGIN {exit !(l > q)}'; do sleep 2; done
+}
+note_load "at the start"
 
-log "building bench/StriveNetwork.Bench (Release)"
-dotnet build "$BENCH_DIR/StriveNetwork.Bench.csproj" -c Release -nologo -v q >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "build failed"; }
-mkdir -p "$ART"
+log "building once: silo, bench projects (Release), grpc-js baseline (npm ci)"
+for project in silo/StriveNetwork.Silo.csproj bench/StriveNetwork.Bench/StriveNetwork.Bench.csproj \
+  bench/getprogress/BareEndpoint/StriveNetwork.Bench.BareEndpoint.csproj bench/bare-orleans/StriveNetwork.Bench.BareOrleans.csproj; do
+  dotnet build "$ROOT/$project" -c Release -nologo -v q >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "build of $project failed"; }
+done
+(cd "$GRPCJS_DIR" && npm ci --no-audit --no-fund >"$WORK/npm.log" 2>&1) || { tail -30 "$WORK/npm.log" >&2; die "npm ci in $GRPCJS_DIR failed"; }
+export SILO_BUILT=1 BENCH_BUILT=1
+if [[ "$QUICK" == 1 ]]; then export QUICK; fi
+BUILD_SECONDS=$((SECONDS - STARTED))
 
-# Runs one BenchmarkDotNet class; $1 = class name, rest = extra arguments. Prints the path of its GitHub-markdown report.
-suite() {
-  local name=$1; shift
-  local report="$ART/results/StriveNetwork.Bench.$name-report-github.md"
-  rm -f "$report" # never report a previous run's table
-  log "$name: $*"
-  # From the project folder: BenchmarkDotNet finds the .csproj to build its runner by walking up from there.
-  local rc=0
-  (cd "$BENCH_DIR" && STRIVE_BENCH_PARTNERSHIPS="$ROLLUP_PARTNERSHIPS" timeout -k 30 "$SUITE_TIMEOUT" \
-    dotnet "bin/Release/net10.0/StriveNetwork.Bench.dll" --filter "*.$name.*" --artifacts "$ART" "$@") >"$ART/$name.console.log" 2>&1 || rc=$?
-  (( rc == 0 )) || { tail -40 "$ART/$name.console.log" >&2; die "$name failed or timed out, exit $rc (log: $ART/$name.console.log)"; }
-  [[ -f "$report" ]] || die "$name wrote no report ($report)"
-  # BenchmarkDotNet exits 0 even when cases failed (their row shows NA); such a run is no measurement.
-  grep -q 'Benchmarks with issues' "$ART/$name.console.log" && die "$name: some cases failed (log: $ART/$name.console.log)"
-  echo "$report"
+# The issue's rows: key, scenario, label, target, earlier figure (the issue's).
+ROW_KEYS=(getprogress unary ingest-sqlite ingest-postgres freshness rollup activation-memory coldstart-empty coldstart-demo rss-empty rss-demo)
+declare -A ROW_SCENARIO=(
+  [getprogress]=getprogress [unary]=unary [ingest-sqlite]=ingest [ingest-postgres]=ingest [freshness]=freshness
+  [rollup]=rollup [activation-memory]=activation-memory [coldstart-empty]=coldstart [coldstart-demo]=coldstart
+  [rss-empty]=memory [rss-demo]=memory)
+declare -A ROW_LABEL=(
+  [getprogress]="GetProgress, h2load against the silo" [unary]="a small unary call through the front door"
+  [ingest-sqlite]="ingest 1,000,000 observations via UploadObservations, SQLite" [ingest-postgres]="ingest 1,000,000 observations via UploadObservations, PostgreSQL"
+  [freshness]="rollup freshness: SubmitObservations reply → WatchNetworkRollup message" [rollup]="network of 10,000 partnerships × 20 indicators: one update"
+  [activation-memory]="memory per idle partnership activation beyond its state" [coldstart-empty]="cold start to health SERVING, empty store"
+  [coldstart-demo]="cold start to health SERVING, demo store" [rss-empty]="resident memory, empty store" [rss-demo]="resident memory, after the demo load")
+declare -A ROW_TARGET=(
+  [getprogress]="≥ 2× the grpc-js server" [unary]="≥ 0.8× bare Kestrel" [ingest-sqlite]="≥ 50,000/s" [ingest-postgres]="≥ 30,000/s"
+  [freshness]="p99 ≤ 250 ms at 2,000 writes/s" [rollup]="≤ 1.5× the same at 100 partnerships" [activation-memory]="≤ 4 KiB"
+  [coldstart-empty]="≤ 2 s" [coldstart-demo]="≤ 3 s" [rss-empty]="≤ 150 MiB" [rss-demo]="≤ 300 MiB")
+declare -A ROW_EARLIER=(
+  [getprogress]="~4,000 calls/s vs grpc-js ~16,400 (0.24×)" [unary]="—" [ingest-sqlite]="~5,600 obs/s (the demo load: 70,560 in 12.6 s)"
+  [ingest-postgres]="—" [freshness]="—" [rollup]="2.3 ms at 100, 9.6 ms at 10,000 (4.2×)" [activation-memory]="—"
+  [coldstart-empty]="0.5 s (old silo); bare Orleans 1.2 s" [coldstart-demo]="0.5 s (old silo)" [rss-empty]="85 MiB" [rss-demo]="242 MiB")
+declare -A SUMMARY # key → "what|median|spread|baseline|ratio|target|met"
+declare -A STATUS  # scenario → ran | failed (exit N) | not run (…)
+SECTIONS=()
+FAILED=0
+
+# Runs bench/$1/run.sh; keeps its section (without its summary lines) and its summary lines.
+scenario() {
+  local name=$1 script="$ROOT/bench/$1/run.sh" left rc=0
+  if [[ ! -x "$script" ]]; then
+    STATUS[$name]="not run (scenario missing)"; log "$name: bench/$name/run.sh missing"; return 0
+  fi
+  left=$((MAX_SECONDS - (SECONDS - STARTED)))
+  if (( left < 30 )); then STATUS[$name]="not run (MAX_SECONDS reached)"; log "$name: no time left"; return 0; fi
+  settle; note_load "before $name"
+  log "$name: bench/$name/run.sh (at most $left s)"
+  # timeout runs the script in a process group of its own and signals the whole group when time is up.
+  # In the background with wait, so that Ctrl-C reaches the exit trap at once (which stops timeout, and so the group).
+  MAX_SECONDS=$left timeout -k 60 "$left" "$script" >"$WORK/$name.md" 2>"$WORK/$name.err" &
+  BENCH_PIDS+=("$!")
+  wait "$!" || rc=$?
+  if (( rc != 0 )); then
+    FAILED=1; STATUS[$name]="failed (exit $rc)"
+    if (( rc == 124 )); then STATUS[$name]="failed (out of time)"; fi
+    log "$name failed (exit $rc); its last lines:"; tail -15 "$WORK/$name.err" >&2
+    SECTIONS+=("$(printf '## %s: failed (exit %s)\n\nLast lines of its log:\n\n```\n%s\n```' "$name" "$rc" "$(tail -25 "$WORK/$name.err")")")
+    return 0
+  fi
+  STATUS[$name]=ran
+  local line key rest
+  while IFS= read -r line; do
+    rest=${line#<!-- summary|}; rest=${rest%| -->}
+    key=${rest%%|*}; SUMMARY[$key]=${rest#*|}
+  done < <(grep -E '^<!-- summary\|.*\| -->$' "$WORK/$name.md" || true)
+  SECTIONS+=("$(grep -vE '^<!-- summary\|' "$WORK/$name.md")")
 }
 
-GRAIN_REPORT=$(suite GrainCallBenchmarks --job "$BDN_JOB")
-LOAD_GRAIN=$(loadavg)
-ROLLUP_REPORT=$(suite NetworkRollupBenchmarks)
-LOAD_ROLLUP=$(loadavg)
-log "GetProgress: bench/getprogress/run.sh"
-RESULTS_MD="$WORK/getprogress.md" "$ROOT/bench/getprogress/run.sh" >/dev/null
-LOAD_END=$(loadavg)
+# NetworkRollupBenchmarks through BenchmarkDotNet (helper suites are not run.sh scripts); $1 = class, rest = arguments.
+suite() {
+  local name=$1; shift
+  local report="$ART/results/StriveNetwork.Bench.$name-report-github.md" left rc=0
+  left=$((MAX_SECONDS - (SECONDS - STARTED)))
+  if (( left < 60 )); then STATUS[$name]="not run (MAX_SECONDS reached)"; return 1; fi
+  settle; note_load "before $name"
+  rm -f "$report" # never report a previous run's table
+  mkdir -p "$ART"
+  log "$name: $* (at most $left s)"
+  # From the project folder: BenchmarkDotNet finds the .csproj to build its runner by walking up from there.
+  (cd "$BENCH_DIR" && STRIVE_BENCH_PARTNERSHIPS="$ROLLUP_PARTNERSHIPS" exec timeout -k 60 "$left" \
+    dotnet "bin/Release/net10.0/StriveNetwork.Bench.dll" --filter "*.$name.*" --artifacts "$ART" "$@") >"$ART/$name.console.log" 2>&1 &
+  BENCH_PIDS+=("$!")
+  wait "$!" || rc=$?
+  if (( rc != 0 )) || [[ ! -f "$report" ]] || grep -q 'Benchmarks with issues' "$ART/$name.console.log"; then
+    # BenchmarkDotNet exits 0 even when cases failed (their row shows NA); such a run is no measurement.
+    FAILED=1; STATUS[$name]="failed (exit $rc; log bench/BenchmarkDotNet.Artifacts/$name.console.log)"
+    tail -20 "$ART/$name.console.log" >&2
+    SECTIONS+=("$(printf '## %s: failed (exit %s)\n\n```\n%s\n```' "$name" "$rc" "$(tail -25 "$ART/$name.console.log")")")
+    return 1
+  fi
+  STATUS[$name]=ran
+}
 
+# Summary of the rollup row from its BenchmarkDotNet report: the median of ROLLUP_METHOD at the largest size, against
+# the same at the smallest size.
+rollup_summary() {
+  python3 - "$1" "$ROLLUP_METHOD" <<'EOF'
+import re, sys
+report, method = sys.argv[1], sys.argv[2]
+rows = [[c.strip().strip("*").strip() for c in line.strip().strip("|").split("|")] for line in open(report, encoding="utf-8") if line.startswith("|")]
+head, body = rows[0], [r for r in rows[2:] if any(r)]
+col = {name: i for i, name in enumerate(head)}
+if "Method" not in col or "Partnerships" not in col: raise SystemExit("no Method/Partnerships column")
+stat = "Median" if "Median" in col else "Mean"
+units = {"ns": 1e-6, "us": 1e-3, "μs": 1e-3, "µs": 1e-3, "ms": 1.0, "s": 1e3}
+def ms(text):
+    m = re.match(r"([0-9.,]+)\s*(\S+)", text)
+    return float(m.group(1).replace(",", "")) * units[m.group(2)] if m else None
+found = {}
+for r in body:
+    if r[col["Method"]] == method and ms(r[col[stat]]) is not None:
+        found[int(r[col["Partnerships"]].replace(",", ""))] = r
+if len(found) < 2: raise SystemExit(f"{method}: fewer than two sizes in the report")
+lo, hi = min(found), max(found)
+mlo, mhi = ms(found[lo][col[stat]]), ms(found[hi][col[stat]])
+spread = f"±{found[hi][col['StdDev']]} (StdDev)" if "StdDev" in col else "—"
+if "Min" in col and "Max" in col: spread = f"{found[hi][col['Min']]}–{found[hi][col['Max']]}"
+ratio = mhi / mlo
+print(f"{stat.lower()} ms per update at {hi:,}|{mhi:.3g} ms|{spread}|{mlo:.3g} ms at {lo:,}|{ratio:.2f}|≤ 1.5×|{'met' if ratio <= 1.5 else 'not met'}")
+EOF
+}
+
+scenario getprogress
+scenario unary
+scenario ingest
+scenario freshness
+if suite NetworkRollupBenchmarks; then
+  ROLLUP_REPORT="$ART/results/StriveNetwork.Bench.NetworkRollupBenchmarks-report-github.md"
+  if line=$(rollup_summary "$ROLLUP_REPORT" 2>"$WORK/rollup-summary.err"); then SUMMARY[rollup]=$line
+  else SUMMARY[rollup]="see the section ($(cat "$WORK/rollup-summary.err"))||||||"; fi
+  SECTIONS+=("$(
+    echo "## Network rollup: one update at 100 and 10,000 partnerships (NetworkRollupBenchmarks, job in the class)"
+    echo
+    echo '```'
+    grep -hE '^// (Seeded|Stored JSON|[0-9]+ updates)' "$ART/NetworkRollupBenchmarks.console.log" || true
+    echo '```'
+    echo
+    cat "$ROLLUP_REPORT")")
+fi
+STATUS[rollup]=${STATUS[NetworkRollupBenchmarks]:-not run}
+scenario activation-memory
+scenario coldstart
+scenario memory
+if [[ "$GRAIN_CALL" == 1 ]] && suite GrainCallBenchmarks --job "$BDN_JOB"; then
+  SECTIONS+=("$(
+    echo "## Orleans grain call vs direct call (GrainCallBenchmarks, \`--job $BDN_JOB\`; not a row of the issue's table)"
+    echo
+    echo '```'
+    grep -h '^// Message:' "$ART/GrainCallBenchmarks.console.log" | sort -u || true
+    echo '```'
+    echo
+    cat "$ART/results/StriveNetwork.Bench.GrainCallBenchmarks-report-github.md")")
+fi
+note_load "at the end"
+TOTAL_SECONDS=$((SECONDS - STARTED))
+
+cell() { local IFS='|' f; read -ra f <<<"$1"; echo "${f[$2]:-}"; } # field $2 of a summary record
 {
   echo "# Benchmark results"
   echo
-  echo "Written by \`bench/run-all.sh\`; how to read each benchmark: bench/README.md. Full BenchmarkDotNet logs:"
-  echo "bench/BenchmarkDotNet.Artifacts/ (git-ignored)."
-  echo
-  echo "## Run"
-  echo
-  echo "- Command: \`$COMMAND\`"
-  if [[ "$COMMAND" != "$DEFAULTS" ]]; then
-    echo "- **Not the default settings** (\`$DEFAULTS\`): a smoke or partial run, not comparable with a measurement."
+  if [[ "$QUICK" == 1 ]]; then
+    echo "**SMOKE RUN (QUICK=1): small counts, one round. It proves the command works; its figures are not a measurement.**"
+    echo
   fi
-  echo "- Date: $DATE; tree: $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')"
-  echo "- Machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ {printf "%.0f GiB RAM", $2 / 1048576}' /proc/meminfo), $(. /etc/os-release && echo "$PRETTY_NAME"), .NET SDK $(dotnet --version)"
-  echo "- Load average (1/5/15 min): start $LOAD_START; after GrainCallBenchmarks $LOAD_GRAIN; after NetworkRollupBenchmarks $LOAD_ROLLUP; end $LOAD_END"
+  echo "Written by \`bench/run-all.sh\` (how to read it: bench/README.md)."
   echo
-  echo "## Orleans grain call vs direct call (GrainCallBenchmarks, \`--job $BDN_JOB\`)"
+  if (( ${#SETTINGS[@]} > 0 )); then NOTE=" (**not the defaults**: not comparable with a default run)"; else NOTE=""; fi
+  echo "- Command: \`$COMMAND\`$NOTE"
+  echo "- Date: $DATE; took $((TOTAL_SECONDS / 60)) min $((TOTAL_SECONDS % 60)) s (builds ${BUILD_SECONDS} s); tree: $(tree_rev)"
+  echo "- Machine: $(machine)"
+  echo "- Load average (1/5/15 min; quiet means a 1-min average ≤ $QUIET_LIMIT, half the cores; before a scenario the script waits up to SETTLE=$SETTLE s for it): $(IFS=';'; echo "${LOADS[*]}" | sed 's/;/; /g')"
   echo
-  echo '```'
-  grep -h '^// Message:' "$ART/GrainCallBenchmarks.console.log" | sort -u || true
-  echo '```'
+  echo "## Summary (one line per row of the issue's table)"
   echo
-  cat "$GRAIN_REPORT"
+  echo "| Issue row | Figure | Median | Spread (min–max) | Baseline, same run | Ratio | Target | | Earlier (the issue) |"
+  echo "|---|---|---:|---:|---|---:|---|---|---|"
+  for key in "${ROW_KEYS[@]}"; do
+    scen=${ROW_SCENARIO[$key]}
+    status=${STATUS[$scen]:-not run}
+    if [[ -n "${SUMMARY[$key]:-}" && -z "$(cell "${SUMMARY[$key]}" 1)" ]]; then # a note, no figure
+      echo "| ${ROW_LABEL[$key]} | $(cell "${SUMMARY[$key]}" 0) | | | | | ${ROW_TARGET[$key]} | | ${ROW_EARLIER[$key]} |"
+    elif [[ -n "${SUMMARY[$key]:-}" ]]; then
+      rec=${SUMMARY[$key]}
+      echo "| ${ROW_LABEL[$key]} | $(cell "$rec" 0) | **$(cell "$rec" 1)** | $(cell "$rec" 2) | $(cell "$rec" 3) | $(cell "$rec" 4) | $(cell "$rec" 5) | **$(cell "$rec" 6)** | ${ROW_EARLIER[$key]} |"
+    elif [[ "$status" == ran ]]; then
+      echo "| ${ROW_LABEL[$key]} | see its section (no summary line) | | | | | ${ROW_TARGET[$key]} | | ${ROW_EARLIER[$key]} |"
+    else
+      echo "| ${ROW_LABEL[$key]} | **$status** | | | | | ${ROW_TARGET[$key]} | | ${ROW_EARLIER[$key]} |"
+    fi
+  done
   echo
-  echo "## Network rollup: sharded vs single grain (NetworkRollupBenchmarks, job in the class)"
-  echo
-  echo '```'
-  grep -hE '^// (Seeded|Stored JSON|[0-9]+ updates)' "$ART/NetworkRollupBenchmarks.console.log" || true
-  echo '```'
-  echo
-  cat "$ROLLUP_REPORT"
-  echo
-  cat "$WORK/getprogress.md"
-} > "$RESULTS"
-log "wrote $RESULTS"
+  for section in "${SECTIONS[@]}"; do
+    printf '%s\n\n' "$section"
+  done
+} > "$WORK/RESULTS.md"
+mv "$WORK/RESULTS.md" "$RESULTS"
+log "wrote $RESULTS in $TOTAL_SECONDS s"
+(( FAILED == 0 )) || die "some scenarios failed (see $RESULTS)"
