@@ -104,8 +104,7 @@ for (var p = 0; p < settings.Partnerships; p++)
     }
 }
 
-// Read back a sample of indicators spread over partnerships and indicator ids (denominators 200..999, rates 20..79%:
-// nothing is a small cell or coded on its own).
+// Read back a sample of indicators spread over partnerships and indicator ids.
 var checkedCells = 0;
 var hidden = 0;
 var sample = plan.Sample(settings.Sample).ToList();
@@ -152,8 +151,7 @@ foreach (var (p, i) in sample)
     checkedCells += seen;
 }
 
-// The generated groups are not consistent with each other (subsets may exceed totals), so the audit hides some
-// subset cells; most must still be shown.
+// Small groups and the cells protecting them are hidden; most cells must still be shown.
 if (hidden * 2 > checkedCells)
 {
     failures.Add($"{hidden} of {checkedCells} cells read back were suppressed");
@@ -296,20 +294,55 @@ internal sealed class Plan(Settings settings)
         }
     }
 
+    /// <summary>
+    /// One year's 36 cells, consistent as real data are: per gender, All Students is the sum of the nine race groups,
+    /// Low Income and English Learner are subsets of it, and the All gender is Female + Male of each population. Two
+    /// groups are small (American Indian / Alaska Native 2..39, Native Hawaiian / Pacific Islander 2..29 students), so
+    /// small-cell and complementary suppression and the disclosure audit do real work, as on a real file.
+    /// </summary>
     private static IEnumerable<Cell> YearCells(int p, int i, int year)
     {
-        foreach (var g in Genders)
+        var counts = new (int N, int D)[3, 13]; // [gender all/female/male, population 1..12]
+        for (var g = 1; g <= 2; g++)
+        {
+            for (var pop = 2; pop <= 10; pop++)
+            {
+                var h = Hash(p, i, year, g, pop);
+                var d = pop switch { 2 => 2 + (int)(h % 38), 7 => 2 + (int)(h % 28), 6 => 10 + (int)(h % 70), _ => 100 + (int)(h % 800) };
+                counts[g, pop] = (d * (20 + (int)(h / 800 % 60)) / 100, d);
+                counts[g, 1] = (counts[g, 1].N + counts[g, pop].N, counts[g, 1].D + counts[g, pop].D);
+            }
+
+            foreach (var (pop, share) in new[] { (11, 40), (12, 10) })
+            {
+                var h = Hash(p, i, year, g, pop);
+                var d = counts[g, 1].D * (share + (int)(h % 20)) / 100;
+                counts[g, pop] = (Math.Min(d * (20 + (int)(h / 800 % 60)) / 100, counts[g, 1].N), d);
+            }
+        }
+
+        for (var pop = 1; pop <= 12; pop++)
+        {
+            counts[0, pop] = (counts[1, pop].N + counts[2, pop].N, counts[1, pop].D + counts[2, pop].D);
+        }
+
+        for (var g = 0; g < 3; g++)
         {
             foreach (var pop in Populations)
             {
-                // Deterministic, large denominators (200..999) and rates of 20..79%: never small, never coded.
-                var h = (uint)HashCode.Combine(p, i, year, (int)g, (int)pop);
-                h = unchecked((h ^ 0x9E3779B9u) * 2_654_435_761u);
-                var denominator = 200 + (int)(h % 800);
-                var numerator = denominator * (20 + (int)(h / 800 % 60)) / 100;
-                yield return new Cell(year, g, pop, numerator, denominator);
+                var (n, d) = counts[g, (int)pop];
+                yield return new Cell(year, Genders[g], pop, n, d);
             }
         }
+    }
+
+    private static uint Hash(int p, int i, int year, int g, int pop)
+    {
+        // Deterministic across runs (HashCode is seeded per process): a fixed multiply-xorshift mix.
+        var h = unchecked((ulong)p * 0x9E3779B97F4A7C15UL ^ (ulong)i * 0xC2B2AE3D27D4EB4FUL ^ (ulong)year * 0x165667B19E3779F9UL ^ (ulong)(g * 13 + pop) * 0xD6E8FEB86659FD93UL);
+        h ^= h >> 29;
+        h = unchecked(h * 0xBF58476D1CE4E5B9UL);
+        return (uint)(h >> 32);
     }
 }
 
