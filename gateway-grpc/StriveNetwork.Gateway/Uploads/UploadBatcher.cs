@@ -201,11 +201,19 @@ public sealed class UploadBatcher : IAsyncDisposable
         }
 
         var results = new UploadResult[calls.Count];
-        await Parallel.ForEachAsync(
-            Enumerable.Range(0, calls.Count),
-            new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentIndicatorCalls, CancellationToken = cancellationToken },
-            async (i, ct) => results[i] = await _grains.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(_partnershipId, calls[i].IndicatorId))
-                .UploadAsync(calls[i].Inputs, _header.ValidateOnly, calls[i].Key, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        Task<UploadResult> Call(int i, CancellationToken ct) => _grains.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(_partnershipId, calls[i].IndicatorId))
+            .UploadAsync(calls[i].Inputs, _header.ValidateOnly, calls[i].Key, ct);
+        if (calls.Count == 1)
+        {
+            results[0] = await Call(0, cancellationToken).ConfigureAwait(false);
+        }
+        else if (calls.Count > 1)
+        {
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, calls.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentIndicatorCalls, CancellationToken = cancellationToken },
+                async (i, ct) => results[i] = await Call(i, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        }
 
         for (var i = 0; i < calls.Count; i++)
         {
