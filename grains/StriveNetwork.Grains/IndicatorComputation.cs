@@ -67,6 +67,10 @@ internal sealed class IndicatorComputation
 
     public PublishedSeries Publish(IndicatorSeries series) => _suppressor.Publish(series);
 
+    /// <summary>The publication of <paramref name="series"/>, suppressing again only the <paramref name="changed"/> tables (see <see cref="SmallCellSuppressor.Republish"/>).</summary>
+    public PublishedSeries Republish(IndicatorSeries series, PublishedSeries previous, IReadOnlySet<(int Version, int Year)> changed) =>
+        _suppressor.Republish(series, previous, changed);
+
     /// <summary>The series restricted to years up to <paramref name="year"/> (suppression is per year, so this is exact).</summary>
     public static PublishedSeries UpTo(PublishedSeries series, int year) =>
         new(series.Definition, series.Taxonomy, [.. series.Tables.Where(t => t.Year <= year)]);

@@ -357,19 +357,30 @@ public sealed class IndicatorGrain(
             throw new GrainValidationException(ex.Errors.FirstOrDefault()?.Field ?? "observations", ex.Message);
         }
 
-        await CommitAsync(next, cancellationToken);
+        // Only the years this batch touched are suppressed again (docs/adr/0015).
+        await CommitAsync(next, [.. rows.Select(r => (version, r.Year)).Distinct()], cancellationToken);
         return (rows.Count, replaced);
     }
 
-    private async Task CommitAsync(IndicatorState next, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes <paramref name="next"/> with the summary it owes the partnership, in one state write. With
+    /// <paramref name="changedTables"/> (an ingest batch: the (version, year) tables it touched) the publication is
+    /// derived from the current one, suppressing only those tables again; it is kept for reads once written.
+    /// </summary>
+    private async Task CommitAsync(IndicatorState next, IReadOnlyList<(int Version, int Year)>? changedTables, CancellationToken cancellationToken)
     {
         var previousPublished = _published;
         next = next with { Sequence = Stored.State.Sequence + 1, UpdateTime = Time.GetUtcNow() };
-        var summary = _computation.Summary(PartnershipId, IndicatorId, next.Sequence, next.Versions[^1], Publish(next));
+        var series = IndicatorComputation.Series(IndicatorId, next.Versions[^1], next.Observations);
+        var published = changedTables is not null && Current is { } current && current.DefinitionVersion == next.Versions[^1].DefinitionVersion
+            ? _computation.Republish(series, PublishedCurrent(), changedTables.ToHashSet())
+            : _computation.Publish(series);
+        var summary = _computation.Summary(PartnershipId, IndicatorId, next.Sequence, next.Versions[^1], published);
         try
         {
             _published = null;
             await CommitAsync(next, [new OutboundEvent<IndicatorSummary>(OutboxTarget.Partnership, PartnershipId, summary, LatestOnly: true)], cancellationToken);
+            _published = published;
         }
         catch
         {
@@ -377,6 +388,8 @@ public sealed class IndicatorGrain(
             throw;
         }
     }
+
+    private Task CommitAsync(IndicatorState next, CancellationToken cancellationToken) => CommitAsync(next, changedTables: null, cancellationToken);
 
     /// <summary>Records a request that changed nothing: a state write of the log alone, publishing nothing.</summary>
     private Task RecordOnlyAsync(RequestKey request, RequestResult result, CancellationToken cancellationToken) =>

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Runtime.ExceptionServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 
@@ -6,8 +7,9 @@ namespace StriveNetwork.Providers.Sqlite;
 
 /// <summary>
 /// One SQLite file as the providers of one process use it. SQLite has a single writer, so every write goes through one
-/// long-lived connection serialized by a semaphore, each in a <c>BEGIN IMMEDIATE</c> transaction (which also serializes
-/// against other processes on the same file, with the busy timeout). Reads use pooled connections and, in WAL mode,
+/// long-lived connection, in <c>BEGIN IMMEDIATE</c> transactions (which also serialize against other processes on the
+/// same file, with the busy timeout); writes that wait for the writer are committed together (group commit, see
+/// <see cref="WriteAsync"/> and docs/adr/0015). Reads use pooled connections and, in WAL mode,
 /// never wait for the writer. Grain storage and reminder table on the same path share one instance (reference counted),
 /// so they never contend for the file's write lock inside one process.
 /// </summary>
@@ -17,7 +19,12 @@ internal sealed partial class SqliteDatabase : IDisposable
     private static readonly Lock SharedLock = new();
     private static readonly IReadOnlyList<SchemaScript> Scripts = SchemaScript.Load(typeof(SqliteDatabase).Assembly);
 
+    /// <summary>Most writes committed in one transaction (a bound on the transaction's size and on how long one commit holds the file).</summary>
+    internal const int MaxGroupWrites = 256;
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
+    private readonly List<PendingWrite> _pending = [];
+    private bool _committerRunning;
     private readonly AsyncOnce _open;
     private readonly ILogger _logger;
     private readonly TimeProvider _timeProvider;
@@ -95,28 +102,161 @@ internal sealed partial class SqliteDatabase : IDisposable
         }
     }
 
-    /// <summary>Runs <paramref name="work"/> in a <c>BEGIN IMMEDIATE</c> transaction on the single writer and commits it.</summary>
+    /// <summary>
+    /// Runs <paramref name="work"/> on the single writer inside a <c>BEGIN IMMEDIATE</c> transaction and completes once
+    /// that transaction is committed (durably, with <c>synchronous=FULL</c>). Writes that arrive while another group is
+    /// being committed are committed together, in arrival order, in one transaction (group commit: one fsync for the
+    /// group instead of one per write), each inside its own <c>SAVEPOINT</c>: a write that throws is rolled back to its
+    /// savepoint and fails alone, the others of its group commit. A failed <c>COMMIT</c> fails every write of the group,
+    /// and none of them is stored. A write whose token is cancelled before it runs does not run.
+    /// </summary>
     public async Task<T> WriteAsync<T>(Func<SqliteConnection, SqliteTransaction, T> work, CancellationToken cancellationToken)
     {
+        ArgumentNullException.ThrowIfNull(work);
         await OpenAsync(cancellationToken).ConfigureAwait(false);
-        await _writeGate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var write = new PendingWrite((connection, transaction) => work(connection, transaction), cancellationToken);
+        bool startCommitter;
+        lock (_pending)
         {
-            ObjectDisposedException.ThrowIf(_disposed, this);
-            var writer = _writer!;
-            // Microsoft.Data.Sqlite begins with BEGIN IMMEDIATE unless deferred: the file's write lock is taken up front,
-            // so a check and the write that depends on it cannot interleave with another process.
-            using var transaction = writer.BeginTransaction(deferred: false);
-            var result = work(writer, transaction);
-            cancellationToken.ThrowIfCancellationRequested();
-            transaction.Commit();
-            return result;
+            _pending.Add(write);
+            startCommitter = !_committerRunning;
+            _committerRunning = true;
         }
-        finally
+
+        if (startCommitter)
         {
-            _writeGate.Release();
+            // The committer runs off the caller's context (a grain's scheduler): it serves every writer of the file.
+            _ = Task.Run(CommitPendingAsync, CancellationToken.None);
+        }
+
+        return (T)(await write.Done.Task.ConfigureAwait(false))!;
+    }
+
+    /// <summary>Commits groups of pending writes until none is left.</summary>
+    private async Task CommitPendingAsync()
+    {
+        while (true)
+        {
+            List<PendingWrite> group;
+            lock (_pending)
+            {
+                if (_pending.Count == 0)
+                {
+                    _committerRunning = false;
+                    return;
+                }
+
+                var take = Math.Min(_pending.Count, MaxGroupWrites);
+                group = _pending.GetRange(0, take);
+                _pending.RemoveRange(0, take);
+            }
+
+            await _writeGate.WaitAsync().ConfigureAwait(false);
+            try
+            {
+                CommitGroup(group);
+            }
+            catch (Exception exception)
+            {
+                foreach (var write in group)
+                {
+                    write.Done.TrySetException(exception);
+                }
+            }
+            finally
+            {
+                _writeGate.Release();
+            }
         }
     }
+
+    private void CommitGroup(List<PendingWrite> group)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var writer = _writer!;
+        var runnable = new List<PendingWrite>(group.Count);
+        foreach (var write in group)
+        {
+            if (write.CancellationToken.IsCancellationRequested)
+            {
+                write.Done.TrySetCanceled(write.CancellationToken);
+            }
+            else
+            {
+                runnable.Add(write);
+            }
+        }
+
+        if (runnable.Count == 0)
+        {
+            return;
+        }
+
+        // Microsoft.Data.Sqlite begins with BEGIN IMMEDIATE unless deferred: the file's write lock is taken up front,
+        // so a check and the write that depends on it cannot interleave with another process.
+        using var transaction = writer.BeginTransaction(deferred: false);
+        var results = new object?[runnable.Count];
+        var failures = new Exception?[runnable.Count];
+        for (var i = 0; i < runnable.Count; i++)
+        {
+            var savepoint = $"w{i}";
+            transaction.Save(savepoint);
+            try
+            {
+                results[i] = runnable[i].Work(writer, transaction);
+                transaction.Release(savepoint);
+            }
+            catch (Exception exception)
+            {
+                failures[i] = exception;
+                try
+                {
+                    transaction.Rollback(savepoint);
+                    transaction.Release(savepoint);
+                }
+                catch (Exception)
+                {
+                    // Some errors (a full disk, an I/O error) make SQLite roll the whole transaction back: nothing of
+                    // the group can commit then. Every write of the group fails, with the error that caused it.
+                    ExceptionDispatchInfo.Throw(exception);
+                }
+            }
+        }
+
+        BeforeCommit?.Invoke();
+        transaction.Commit();
+        GroupCommits++;
+        for (var i = 0; i < runnable.Count; i++)
+        {
+            if (failures[i] is { } failure)
+            {
+                runnable[i].Done.TrySetException(failure);
+            }
+            else
+            {
+                runnable[i].Done.TrySetResult(results[i]);
+            }
+        }
+    }
+
+    /// <summary>Writes queued for the committer and not yet taken into a group (tests).</summary>
+    internal int PendingWrites
+    {
+        get
+        {
+            lock (_pending)
+            {
+                return _pending.Count;
+            }
+        }
+    }
+
+    /// <summary>Groups committed so far (tests).</summary>
+    internal long GroupCommits { get; private set; }
+
+    /// <summary>Runs just before each group's <c>COMMIT</c>, on the committer (tests: to fail a commit, or hold one while more writes queue).</summary>
+    internal Action? BeforeCommit { get; set; }
 
     /// <summary>Runs SQL on the writer connection outside any transaction (tests: per-connection pragmas such as <c>max_page_count</c>).</summary>
     internal async Task<object?> ExecuteOnWriterAsync(string sql)
@@ -242,4 +382,14 @@ internal sealed partial class SqliteDatabase : IDisposable
     [LoggerMessage(EventId = 7002, EventName = "SqliteSharedFileSettingsDiffer", Level = LogLevel.Warning,
         Message = "SQLite file {FilePath} is shared by grain storage and reminders with different settings; the first opener's apply (DurableCommits {DurableCommits}, BusyTimeout {BusyTimeout})")]
     private partial void LogSettingsDiffer(string filePath, bool durableCommits, TimeSpan busyTimeout);
+
+    /// <summary>A write waiting for the committer: its work, its caller's token and the caller's completion.</summary>
+    private sealed class PendingWrite(Func<SqliteConnection, SqliteTransaction, object?> work, CancellationToken cancellationToken)
+    {
+        public Func<SqliteConnection, SqliteTransaction, object?> Work { get; } = work;
+
+        public CancellationToken CancellationToken { get; } = cancellationToken;
+
+        public TaskCompletionSource<object?> Done { get; } = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
 }

@@ -66,6 +66,36 @@ public sealed class SmallCellSuppressor
         return new PublishedSeries(series.Definition, series.Taxonomy, tables);
     }
 
+    /// <summary>
+    /// <see cref="Publish"/> of <paramref name="series"/>, suppressing again only the (definition version, year)
+    /// tables in <paramref name="changed"/> and taking every other table from <paramref name="previous"/> (the
+    /// publication of the series before the change, by this suppressor). Exact, because a table's suppression depends
+    /// on its own cells only: an ingest batch that touches two years of an indicator pays for two tables, not for all.
+    /// </summary>
+    public PublishedSeries Republish(IndicatorSeries series, PublishedSeries previous, IReadOnlySet<(int Version, int Year)> changed)
+    {
+        ArgumentNullException.ThrowIfNull(series);
+        ArgumentNullException.ThrowIfNull(previous);
+        ArgumentNullException.ThrowIfNull(changed);
+        if (!ReferenceEquals(previous.Taxonomy, series.Taxonomy) && previous.Taxonomy.Version != series.Taxonomy.Version)
+        {
+            return Publish(series);
+        }
+
+        var tables = new List<SuppressedTable>();
+        foreach (var version in series.Versions())
+        {
+            foreach (var year in series.Years(version))
+            {
+                tables.Add(!changed.Contains((version, year)) && previous.Table(version, year) is { } kept
+                    ? kept
+                    : Suppress(series.Taxonomy, year, version, series.Table(version, year)));
+            }
+        }
+
+        return new PublishedSeries(series.Definition, series.Taxonomy, tables);
+    }
+
     /// <summary>Suppresses one table. Cells absent from <paramref name="observations"/> are reported as missing.</summary>
     public SuppressedTable Suppress(PopulationTaxonomy taxonomy, int year, int definitionVersion, IReadOnlyDictionary<CellKey, Observation> observations) =>
         Suppress(taxonomy, year, definitionVersion, observations, prior: null);

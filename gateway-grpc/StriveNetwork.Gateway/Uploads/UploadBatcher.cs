@@ -10,7 +10,7 @@ namespace StriveNetwork.Gateway.Uploads;
 /// Applies one UploadObservations stream in batches as it arrives, so the gateway's memory is bounded by
 /// <see cref="UploadOptions.MaxBufferedRows"/> rows whatever the stream's length. Rows are cut into batches of
 /// <see cref="UploadOptions.BatchRows"/> in arrival order (batch n is always rows n·BatchRows onwards, however the
-/// client chunks them); each batch is one call per indicator it reaches, one batch at a time, while the stream is read
+/// client chunks them); each batch is one call per indicator it reaches (those calls concurrently), one batch at a time, while the stream is read
 /// on. When the buffer is full, reading waits for the batch being written (the client's HTTP/2 flow control then holds
 /// its sender). With a request id, each batch is recorded by its indicators under <c>{id}/{n}</c>, so a retried upload
 /// replays the batches already applied and applies the rest: every row is stored once. Per-row errors are kept up to a
@@ -20,6 +20,9 @@ namespace StriveNetwork.Gateway.Uploads;
 /// </summary>
 public sealed class UploadBatcher : IAsyncDisposable
 {
+    /// <summary>Most indicator calls of one batch in flight at once.</summary>
+    public const int MaxConcurrentIndicatorCalls = 16;
+
     private readonly IGrainFactory _grains;
     private readonly UploadOptions _options;
     private readonly V1.UploadHeader _header;
@@ -166,10 +169,14 @@ public sealed class UploadBatcher : IAsyncDisposable
         _inFlight = ApplyAsync(batch, _batches++, cancellationToken);
     }
 
-    // One call per indicator of the batch, in first-seen order (which the response promises for `indicators`).
+    // One call per indicator of the batch. The indicators are distinct grains, so their calls run concurrently (at most
+    // MaxConcurrentIndicatorCalls at a time): a batch costs about its slowest indicator write rather than the sum of
+    // them, and the store can commit those writes together (docs/adr/0015). Indicators are looked up and results are
+    // tallied in first-seen order, which the response promises for `indicators`.
     private async Task ApplyAsync(List<(int Index, V1.UploadRow Row)> batch, int part, CancellationToken cancellationToken)
     {
         var errors = new List<RowError>();
+        var calls = new List<(V1.IndicatorUploadCounts Counts, string IndicatorId, List<UploadRowInput> Inputs, RequestKey? Key)>();
         foreach (var group in batch.GroupBy(r => r.Row.IndicatorId, StringComparer.Ordinal))
         {
             var indicatorId = group.Key;
@@ -190,9 +197,28 @@ public sealed class UploadBatcher : IAsyncDisposable
                 var seenEarlier = observation is not null && _acceptedCells.Contains((indicatorId, observation.Year, observation.Gender, observation.Population));
                 return new UploadRowInput(r.Index, r.Row.DefinitionVersion, observation, r.Row.ClientRef, seenEarlier);
             }).ToList();
-            var key = _parts?.Key(part, rows.Select(r => r.Row).Prepend<IMessage>(_header));
-            var result = await _grains.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(_partnershipId, indicatorId))
-                .UploadAsync(inputs, _header.ValidateOnly, key, cancellationToken).ConfigureAwait(false);
+            calls.Add((counts, indicatorId, inputs, _parts?.Key(part, rows.Select(r => r.Row).Prepend<IMessage>(_header))));
+        }
+
+        var results = new UploadResult[calls.Count];
+        Task<UploadResult> Call(int i, CancellationToken ct) => _grains.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(_partnershipId, calls[i].IndicatorId))
+            .UploadAsync(calls[i].Inputs, _header.ValidateOnly, calls[i].Key, ct);
+        if (calls.Count == 1)
+        {
+            results[0] = await Call(0, cancellationToken).ConfigureAwait(false);
+        }
+        else if (calls.Count > 1)
+        {
+            await Parallel.ForEachAsync(
+                Enumerable.Range(0, calls.Count),
+                new ParallelOptions { MaxDegreeOfParallelism = MaxConcurrentIndicatorCalls, CancellationToken = cancellationToken },
+                async (i, ct) => results[i] = await Call(i, ct).ConfigureAwait(false)).ConfigureAwait(false);
+        }
+
+        for (var i = 0; i < calls.Count; i++)
+        {
+            var (counts, indicatorId, inputs, _) = calls[i];
+            var result = results[i];
             var rejected = result.Errors.Select(e => e.RowIndex).ToHashSet();
             foreach (var input in inputs)
             {

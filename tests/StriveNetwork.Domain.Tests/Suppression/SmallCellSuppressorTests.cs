@@ -242,3 +242,56 @@ public sealed class SmallCellSuppressorTests
         Assert.Equal(CellStatus.Suppressed, published.Cell(1, 2021, new("female", "aian"))!.Status);
     }
 }
+
+/// <summary><see cref="SmallCellSuppressor.Republish"/>: suppressing only the changed tables gives what a full publication gives.</summary>
+public sealed class SmallCellSuppressorRepublishTests
+{
+    private static (long N, long D) Small(string g, string p) => (g, p) switch
+    {
+        ("female", "aian") => (2, 5),
+        ("female", "asian") => (15, 30),
+        _ => TestTables.DefaultPart(g, p),
+    };
+
+    [Fact]
+    public void Republish_OfTheChangedYears_EqualsAFullPublish_AndKeepsTheUnchangedTables()
+    {
+        var suppressor = new SmallCellSuppressor();
+        var definition = TestTables.Definition(baselineYear: 2020);
+        var before = IndicatorSeries.Create(definition)
+            .With(TestTables.Consistent(2020))
+            .With(TestTables.Consistent(2021));
+        var previous = suppressor.Publish(before);
+
+        // 2021 changes (a small group appears), 2022 is new; 2020 is untouched.
+        var after = IndicatorSeries.Create(definition)
+            .With(TestTables.Consistent(2020))
+            .With(TestTables.Consistent(2021, Small))
+            .With(TestTables.Consistent(2022, Small));
+        var republished = suppressor.Republish(after, previous, new HashSet<(int, int)> { (1, 2021), (1, 2022) });
+        var full = suppressor.Publish(after);
+
+        Assert.Equal(full.Tables.Select(t => (t.DefinitionVersion, t.Year)), republished.Tables.Select(t => (t.DefinitionVersion, t.Year)));
+        foreach (var table in full.Tables)
+        {
+            var other = republished.Table(table.DefinitionVersion, table.Year)!;
+            Assert.Equal(table.InOrder(), other.InOrder());
+        }
+
+        Assert.Same(previous.Table(1, 2020), republished.Table(1, 2020));
+        Assert.Equal(SuppressionReason.Primary, republished.Table(1, 2021)!.Get("female", "aian").Reason);
+    }
+
+    [Fact]
+    public void Republish_WithoutTheChangedYear_KeepsTheOldTable()
+    {
+        // The caller names what changed; a table left out is taken as it was (this is what makes it cheap).
+        var suppressor = new SmallCellSuppressor();
+        var definition = TestTables.Definition(baselineYear: 2020);
+        var previous = suppressor.Publish(IndicatorSeries.Create(definition).With(TestTables.Consistent(2020)));
+        var after = IndicatorSeries.Create(definition).With(TestTables.Consistent(2020, Small));
+
+        Assert.Same(previous.Table(1, 2020), suppressor.Republish(after, previous, new HashSet<(int, int)>()).Table(1, 2020));
+        Assert.Equal(SuppressionReason.Primary, suppressor.Republish(after, previous, new HashSet<(int, int)> { (1, 2020) }).Table(1, 2020)!.Get("female", "aian").Reason);
+    }
+}
