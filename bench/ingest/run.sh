@@ -210,10 +210,13 @@ LOAD_AFTER=$(cut -d' ' -f1-3 /proc/loadavg)
 
 COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2>/dev/null || echo ' + uncommitted changes')"
 SUMMARY=()
+MACHINE_LINES=()
 for store in $STORES; do
   target=$TARGET_SQLITE; name=SQLite
   [[ "$store" == postgres ]] && { target=$TARGET_POSTGRES; name=PostgreSQL; }
   ratio=$(awk -v m="${MEDIAN[$store]}" -v t="$target" 'BEGIN {printf "%.2f", m / t}')
+  met="not met"; awk -v m="${MEDIAN[$store]}" -v t="$target" 'BEGIN {exit !(m >= t)}' && met=met
+  MACHINE_LINES+=("<!-- summary|ingest-$store|rows/s, $ROWS observations via UploadObservations, $name|${MEDIAN[$store]}/s|${SPREAD[$store]}/s|—|$ratio × target|≥ $target/s|$met| -->")
   SUMMARY+=("| ingest $(printf "%'d" "$ROWS" 2>/dev/null || echo "$ROWS") observations, $name | ~$EARLIER/s (demo load) | **${MEDIAN[$store]}/s** | ${SPREAD[$store]} | ≥ $target/s | $ratio | ${RSS[$store]} MiB | ${STORED[$store]} MiB |")
 done
 
@@ -240,6 +243,8 @@ $(printf '%s\n' "${SUMMARY[@]}")
 | Store | Round | Rows/s | Seconds | Peak RSS MiB | VmHWM MiB | Stored MiB | Cells read back |
 |---|---:|---:|---:|---:|---:|---:|---:|
 $(printf '%s\n' "${ROW_LINES[@]}")
+
+$(printf '%s\n' "${MACHINE_LINES[@]}")
 EOF
 )
 echo "$SECTION"
