@@ -13,6 +13,7 @@
 #        BDN_JOB=short          BenchmarkDotNet job of GrainCallBenchmarks (QUICK: dry)
 #        ROLLUP_PARTNERSHIPS=   NetworkRollupBenchmarks sizes, comma-separated (default: the class's, 100,10000;
 #                               QUICK: 100, which leaves the ratio out); its job is in the class
+#        ROLLUP_SINGLE_GRAIN=     1 also runs NetworkRollupBenchmarks' single-grain design (minutes at 10,000)
 #        RESULTS=bench/RESULTS.md  where to write
 # Every scenario runs with its own defaults (QUICK=1 passed on); any other variable set in the environment reaches
 # them too, and the header then lists it. Servers bind 127.0.0.1 only; each scenario stops its own on exit, and a
@@ -34,6 +35,11 @@ GRAIN_CALL=${GRAIN_CALL:-1}
 BDN_JOB=${BDN_JOB:-short}
 ROLLUP_PARTNERSHIPS=${ROLLUP_PARTNERSHIPS:-}
 ROLLUP_METHOD=${ROLLUP_METHOD:-ShardedRollup_OneSnapshotUpdate}
+# The issue's row compares the sharded update at two sizes; the single-grain design (bench/README.md) is the pre-issue-13
+# comparison and costs minutes at 10,000 partnerships, so it runs only with ROLLUP_SINGLE_GRAIN=1.
+ROLLUP_SINGLE_GRAIN=${ROLLUP_SINGLE_GRAIN:-}
+declare -A SUITE_METHODS=()
+[[ -n "$ROLLUP_SINGLE_GRAIN" ]] || SUITE_METHODS[NetworkRollupBenchmarks]=$ROLLUP_METHOD
 RESULTS=${RESULTS:-$ROOT/bench/RESULTS.md}
 int_in MAX_SECONDS "$MAX_SECONDS" 60 86400
 int_in SETTLE "$SETTLE" 0 600
@@ -150,7 +156,7 @@ suite() {
   log "$name: $* (at most $left s)"
   # From the project folder: BenchmarkDotNet finds the .csproj to build its runner by walking up from there.
   (cd "$BENCH_DIR" && STRIVE_BENCH_PARTNERSHIPS="$ROLLUP_PARTNERSHIPS" exec timeout -k 60 "$left" \
-    dotnet "bin/Release/net10.0/StriveNetwork.Bench.dll" --filter "*.$name.*" --artifacts "$ART" "$@") >"$ART/$name.console.log" 2>&1 &
+    dotnet "bin/Release/net10.0/StriveNetwork.Bench.dll" --filter "*.$name.${SUITE_METHODS[$name]:-*}" --artifacts "$ART" "$@") >"$ART/$name.console.log" 2>&1 &
   BENCH_PIDS+=("$!")
   wait "$!" || rc=$?
   if (( rc != 0 )) || [[ ! -f "$report" ]] || grep -q 'Benchmarks with issues' "$ART/$name.console.log"; then
