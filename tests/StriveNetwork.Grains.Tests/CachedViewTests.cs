@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
+using StriveNetwork.Domain.Assessments;
 using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Grains.Abstractions;
 using StriveNetwork.Grains.Abstractions.Views;
@@ -12,7 +13,7 @@ namespace StriveNetwork.Grains.Tests;
 /// </summary>
 public abstract class CachedViewTests(GrainCluster c)
 {
-    private ActivationVersions Versions => c.Cluster.Silos[0].ServiceProvider.GetRequiredService<ActivationVersions>();
+    private ActivationVersions Versions => c.Cluster.GetActiveSilos().First().ServiceProvider.GetRequiredService<ActivationVersions>();
 
     [Fact]
     public async Task Progress_ReadAfterEachWrite_ShowsTheWrite()
@@ -48,10 +49,10 @@ public abstract class CachedViewTests(GrainCluster c)
 
         // A profile update that changes the framework: other rules, other gateways.
         var info = await p.GetAsync();
-        await p.UpdateProfileAsync(info.Profile with { FrameworkId = "toa-5g" }, ["framework_id"], info.Etag);
+        await p.UpdateProfileAsync(info.Profile with { FrameworkId = "toa-5g-2016" }, ["framework_id"], info.Etag);
         var moved = await p.GetProgressAsync();
-        Assert.Equal("toa-5g", moved.FrameworkId);
-        Assert.Equal("toa-5g", (await p.GetAsync()).Profile.FrameworkId);
+        Assert.Equal("toa-5g-2016", moved.FrameworkId);
+        Assert.Equal("toa-5g-2016", (await p.GetAsync()).Profile.FrameworkId);
     }
 
     [Fact]
@@ -62,7 +63,7 @@ public abstract class CachedViewTests(GrainCluster c)
         await p.RegisterAsync(Sample.Profile(id));
         var before = Counted(await p.GetProgressAsync());
         var snapshot = await p.GetSnapshotAsync();
-        Assert.Empty(snapshot.OutcomeTrends.Where(t => t.Direction == TrendDirection.Improved));
+        Assert.DoesNotContain(snapshot.OutcomeTrends, t => t.Direction == TrendDirection.Improved);
 
         // The summary as an indicator's outbox delivers it; its reply means the partnership has applied it.
         var indicator = c.Indicator(id, "core-reading");

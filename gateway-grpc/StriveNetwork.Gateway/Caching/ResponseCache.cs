@@ -75,7 +75,7 @@ public sealed class ResponseCache
         var today = Today;
         if (_options.MaxEntries == 0 || !_versions.TryGet(read.Source, out var version))
         {
-            _metrics?.ResponseCacheLookup(read.Kind, hit: false);
+            _metrics?.CacheLookedUp(read.Kind, hit: false);
             return new ResponseCacheLookup(null, cacheable: false, 0, today);
         }
 
@@ -87,7 +87,7 @@ public sealed class ResponseCache
                 {
                     _recency.Remove(node);
                     _recency.AddFirst(node);
-                    _metrics?.ResponseCacheLookup(read.Kind, hit: true);
+                    _metrics?.CacheLookedUp(read.Kind, hit: true);
                     return new ResponseCacheLookup(node.Value.Response, cacheable: true, version, today);
                 }
 
@@ -96,7 +96,7 @@ public sealed class ResponseCache
             }
         }
 
-        _metrics?.ResponseCacheLookup(read.Kind, hit: false);
+        _metrics?.CacheLookedUp(read.Kind, hit: false);
         return new ResponseCacheLookup(null, cacheable: true, version, today);
     }
 

@@ -27,8 +27,11 @@ public sealed class IndicatorService(IGrainFactory grains, IOptions<UploadOption
     /// <summary>The service's descriptor (server reflection looks it up on the type the bind attribute names).</summary>
     public static ServiceDescriptor Descriptor => V1.IndicatorService.Descriptor;
 
-    /// <summary>Binds every generated method except the cached reads, which <see cref="CachedReadMethods"/> binds.</summary>
-    public static void BindService(ServiceBinderBase binder, IndicatorService? service) =>
+    /// <summary>
+    /// Binds every generated method except the cached reads, which <see cref="CachedReadMethods"/> binds. The second
+    /// parameter is the generated base type: Grpc.AspNetCore finds the handlers as overrides of that type's methods.
+    /// </summary>
+    public static void BindService(ServiceBinderBase binder, V1.IndicatorService.IndicatorServiceBase? service) =>
         V1.IndicatorService.BindService(new CachedReadMethods.ExceptBinder(binder, CachedReadMethods.IndicatorMethods), service);
 
     public override async Task<V1.DefineIndicatorResponse> DefineIndicator(V1.DefineIndicatorRequest request, ServerCallContext context)

@@ -22,8 +22,11 @@ public sealed class PartnershipService(IGrainFactory grains, ResponseCache cache
     /// <summary>The service's descriptor (server reflection looks it up on the type the bind attribute names).</summary>
     public static ServiceDescriptor Descriptor => V1.PartnershipService.Descriptor;
 
-    /// <summary>Binds every generated method except the cached reads, which <see cref="CachedReadMethods"/> binds.</summary>
-    public static void BindService(ServiceBinderBase binder, PartnershipService? service) =>
+    /// <summary>
+    /// Binds every generated method except the cached reads, which <see cref="CachedReadMethods"/> binds. The second
+    /// parameter is the generated base type: Grpc.AspNetCore finds the handlers as overrides of that type's methods.
+    /// </summary>
+    public static void BindService(ServiceBinderBase binder, V1.PartnershipService.PartnershipServiceBase? service) =>
         V1.PartnershipService.BindService(new CachedReadMethods.ExceptBinder(binder, CachedReadMethods.PartnershipMethods), service);
 
     public override async Task<V1.RegisterPartnershipResponse> RegisterPartnership(V1.RegisterPartnershipRequest request, ServerCallContext context)

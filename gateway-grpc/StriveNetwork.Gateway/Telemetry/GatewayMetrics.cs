@@ -80,7 +80,7 @@ public sealed class GatewayMetrics
         _callsEnded.Add(1, new KeyValuePair<string, object?>("strive.reason", reason == TokenRejection.Expired ? "expired" : "revoked"));
 
     /// <summary>A lookup of a <paramref name="read"/> response in the <see cref="ResponseCache"/> found one (<paramref name="hit"/>) or not.</summary>
-    public void ResponseCacheLookup(CachedReadKind read, bool hit)
+    public void CacheLookedUp(CachedReadKind read, bool hit)
     {
         if (!_cacheLookups.Enabled)
         {
