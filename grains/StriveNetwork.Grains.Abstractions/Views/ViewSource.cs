@@ -1,6 +1,7 @@
 namespace StriveNetwork.Grains.Abstractions.Views;
 
 /// <summary>The kinds of grain whose state versions a silo's front door follows.</summary>
+[GenerateSerializer, Alias("strive.ViewSourceKind")]
 public enum ViewSourceKind
 {
     /// <summary>A partnership grain (key: the partnership id).</summary>
