@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
 using StriveNetwork.Gateway;
+using StriveNetwork.Gateway.Caching;
 using StriveNetwork.Gateway.Limits;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Gateway.Uploads;
@@ -169,7 +170,7 @@ public static partial class SiloHost
 
     /// <summary>
     /// Checks the sections the silo's services read when they start (<c>Strive:Requests</c>, the grains' request log;
-    /// <c>Strive:Uploads</c>, the upload batches), so that a bad value stops the silo before it touches the store, as a
+    /// <c>Strive:Uploads</c>, the upload batches; <c>Strive:ResponseCache</c>, the front door's cache), so that a bad value stops the silo before it touches the store, as a
     /// bad <c>Strive:Limits</c> value does; throws <see cref="InvalidLimitsException"/> naming every key.
     /// </summary>
     internal static void CheckSections(IConfiguration configuration)
@@ -180,6 +181,7 @@ public static partial class SiloHost
         {
             problems.AddRange((configuration.GetSection(RequestLogOptions.SectionName).Get<RequestLogOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new()).Validate());
             problems.AddRange((configuration.GetSection(UploadOptions.SectionName).Get<UploadOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new()).Validate());
+            problems.AddRange((configuration.GetSection(ResponseCacheOptions.SectionName).Get<ResponseCacheOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new()).Validate());
         }
         catch (InvalidOperationException exception)
         {

@@ -1,15 +1,18 @@
 using Grpc.AspNetCore.Server;
+using Grpc.AspNetCore.Server.Model;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Gateway.Auth;
+using StriveNetwork.Gateway.Caching;
 using StriveNetwork.Gateway.Interceptors;
 using StriveNetwork.Gateway.Limits;
 using StriveNetwork.Gateway.Services;
 using StriveNetwork.Gateway.Telemetry;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Gateway.Uploads;
+using StriveNetwork.Grains.Abstractions.Views;
 
 namespace StriveNetwork.Gateway;
 
@@ -18,7 +21,8 @@ public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
     /// Adds Grpc.AspNetCore with the gateway's interceptors (outermost first: call metrics, call logging, status
-    /// mapping, bearer tokens, request limits), the front door's <see cref="GatewayMetrics"/>, the message size limits
+    /// mapping, bearer tokens, request limits), the front door's <see cref="GatewayMetrics"/>, the <see cref="ResponseCache"/>
+    /// of read responses over the process's <see cref="ActivationVersions"/> (<see cref="ResponseCacheOptions"/>), the message size limits
     /// of <see cref="GatewayLimits"/> (configure them with <c>services.Configure&lt;GatewayLimits&gt;</c>; they are validated when the host starts), every strive.v1
     /// service, the token issuer and authenticator, the revocation watcher (a hosted service), <see cref="GatewayHealth"/> and
     /// reflection. Needs an Orleans <c>IGrainFactory</c> (a silo or a client) with the grains. Map the endpoints with
@@ -76,6 +80,15 @@ public static class GatewayServiceCollectionExtensions
             grpc.MaxSendMessageSize = limits.Value.MaxSendMessageBytes;
             configure?.Invoke(grpc);
         });
+
+        // Cached read responses (Strive:ResponseCache), served while the local activation announces the version they
+        // show (docs/adr/0014); the grains of a co-hosted silo announce to the same ActivationVersions.
+        services.AddOptions<ResponseCacheOptions>().BindConfiguration(ResponseCacheOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<ResponseCacheOptions>, ResponseCacheOptionsValidation>());
+        services.TryAddSingleton<ActivationVersions>();
+        services.TryAddSingleton<ResponseCache>();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<PartnershipService>, CachedReadMethods>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IServiceMethodProvider<IndicatorService>, CachedReadMethods>());
 
         services.TryAddSingleton<PartnershipService>();
         services.TryAddSingleton<IndicatorService>();

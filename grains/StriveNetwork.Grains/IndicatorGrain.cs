@@ -4,8 +4,10 @@ using Microsoft.Extensions.Options;
 using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Domain.Suppression;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grains.Abstractions.Views;
 using StriveNetwork.Grains.Outbox;
 using StriveNetwork.Grains.Requests;
+using StriveNetwork.Grains.Views;
 
 namespace StriveNetwork.Grains;
 
@@ -66,7 +68,14 @@ public sealed class IndicatorGrain(
         _computationCache ??= new(Stored.State.Settings?.ToDomain() ?? settings.Value.ToRuleSettings());
     private PublishedSeries? _published;
 
+    // Views computed on the first read after a change, per definition version and per report-card year (docs/adr/0014).
+    private CachedViews<long, IndicatorView>? _views;
+    private CachedViews<long, ReportCardIndicatorView?>? _reportCardEntries;
+
     private string Key => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    protected override ViewSource? AnnouncedAs => new ViewSource(ViewSourceKind.Indicator, Key);
 
     private string PartnershipId => Key[..Key.IndexOf('/', StringComparison.Ordinal)];
 
@@ -293,13 +302,20 @@ public sealed class IndicatorGrain(
 
     public Task<IndicatorView> GetAsync(int definitionVersion, CancellationToken cancellationToken = default)
     {
+        RequireDefined();
+        _views ??= new();
+        return Task.FromResult(_views.Get(StateVersion, definitionVersion, this, static (g, version) => g.ComputeView(version)));
+    }
+
+    private IndicatorView ComputeView(int definitionVersion)
+    {
         var current = RequireDefined();
         var spec = definitionVersion == 0 ? current : Stored.State.Versions.FirstOrDefault(v => v.DefinitionVersion == definitionVersion)
             ?? throw new NotFoundException($"Indicator '{IndicatorId}' of partnership '{PartnershipId}' has no definition version {definitionVersion}.");
         var published = spec == current ? PublishedCurrent() : _computation.Publish(IndicatorComputation.Series(IndicatorId, spec, Stored.State.Observations));
         var years = published.Years(spec.DefinitionVersion);
         var series = years.Select(y => new IndicatorYearView(y, IndicatorComputation.Cells(published, spec.DefinitionVersion, y))).ToList();
-        return Task.FromResult(new IndicatorView(Info(spec), series, _computation.Trend(published), _computation.Gaps(published, spec.Gaps), _computation.MinimumN));
+        return new IndicatorView(Info(spec), series, _computation.Trend(published), _computation.Gaps(published, spec.Gaps), _computation.MinimumN);
     }
 
     public Task<IndicatorSummary> GetSummaryAsync(CancellationToken cancellationToken = default)
@@ -310,8 +326,9 @@ public sealed class IndicatorGrain(
 
     public Task<ReportCardIndicatorView?> GetReportCardEntryAsync(int year, CancellationToken cancellationToken = default)
     {
-        var current = RequireDefined();
-        return Task.FromResult(_computation.ReportCardEntry(current, PublishedCurrent(), year));
+        RequireDefined();
+        _reportCardEntries ??= new();
+        return Task.FromResult(_reportCardEntries.Get(StateVersion, year, this, static (g, y) => g._computation.ReportCardEntry(g.Current!, g.PublishedCurrent(), y)));
     }
 
     private static bool SameJson(IndicatorSpec a, IndicatorSpec b) =>

@@ -7,8 +7,10 @@ using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Domain.Progress;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grains.Abstractions.Views;
 using StriveNetwork.Grains.Outbox;
 using StriveNetwork.Grains.Requests;
+using StriveNetwork.Grains.Views;
 using StriveNetwork.Domain.Identifiers;
 
 namespace StriveNetwork.Grains;
@@ -110,7 +112,15 @@ public sealed class PartnershipGrain(
 
     private static readonly TimeSpan ReminderPeriod = TimeSpan.FromDays(1);
 
+    // Computed on the first read after a change, not at the change (docs/adr/0014): writes nobody reads (an indicator
+    // summary applied during an import) cost nothing more, and an activation never read holds no view.
+    private CachedView<(long Version, DateOnly Today, int RulesRevision), PartnershipProgress>? _progress;
+    private CachedView<(long Version, int Year), PartnershipSnapshot>? _snapshot;
+
     private string Key => this.GetPrimaryKeyString();
+
+    /// <inheritdoc />
+    protected override ViewSource? AnnouncedAs => new ViewSource(ViewSourceKind.Partnership, Key);
 
     private DateOnly Today => DateOnly.FromDateTime(Time.GetUtcNow().UtcDateTime);
 
@@ -338,12 +348,21 @@ public sealed class PartnershipGrain(
     public Task<PartnershipProgress> GetProgressAsync(CancellationToken cancellationToken = default)
     {
         RequireRegistered();
+        var today = Today;
+        var rulesRevision = PartnershipRules.Framework(Stored.State.Profile!.FrameworkId).RulesRevision;
+        _progress ??= new();
+        return Task.FromResult(_progress.Get((StateVersion, today, rulesRevision), (Grain: this, Today: today), static a => a.Grain.ComputeProgress(a.Today)));
+    }
+
+    /// <summary>The progress view as of <paramref name="today"/> (designations are evaluated on that date).</summary>
+    private PartnershipProgress ComputeProgress(DateOnly today)
+    {
         var framework = PartnershipRules.Framework(Stored.State.Profile!.FrameworkId);
         var history = PartnershipRules.History(framework, Stored.State.Assessments);
         var placement = GatewayRules.Place(history);
         var ledger = DesignationRecords.Ledger(Stored.State.Reevaluations);
         var evidence = PartnershipStatusRules.Evidence(history, PartnershipRules.Statuses(Stored.State.Indicators.Values),
-            PartnershipRules.Examples(Stored.State.Examples), null, ledger) with { EvaluatedOn = Today };
+            PartnershipRules.Examples(Stored.State.Examples), null, ledger) with { EvaluatedOn = today };
         var designations = DesignationEvaluator.EvaluateAll(evidence);
         var shown = GatewaySequence.Shown(framework, placement, ledger);
         var stage = shown.Stage;
@@ -374,7 +393,7 @@ public sealed class PartnershipGrain(
             + (placement.Next is not null && byBenchmarks ? " " + placement.Explanation : string.Empty)
             + (standing.Count > 0 ? $" Holds {string.Join(", ", standing.Select(d => $"{d.Name} (awarded {d.AwardDate:yyyy-MM-dd})"))}." : " Holds no designation.");
         var records = Stored.State.Reevaluations ?? [];
-        return Task.FromResult(new PartnershipProgress(
+        return new PartnershipProgress(
             Key, framework.Id, stage, gateways, next, missing,
             [.. designations.Select(PartnershipRules.View)],
             [.. Stored.State.Examples.OrderByDescending(e => e.OccurrenceDate).ThenBy(e => e.ExampleId, StringComparer.Ordinal)],
@@ -382,7 +401,7 @@ public sealed class PartnershipGrain(
             standing,
             records.Count > 0 ? records[^1] : null,
             [.. records.SelectMany(r => r.Events)],
-            NextDue(Stored.State)));
+            NextDue(Stored.State));
     }
 
     public async Task<ReevaluationRecord> ReevaluateDesignationsAsync(DateOnly? asOf, string triggeredBy, RequestKey? request = null, CancellationToken cancellationToken = default)
@@ -568,7 +587,14 @@ public sealed class PartnershipGrain(
     public Task<PartnershipSnapshot> GetSnapshotAsync(CancellationToken cancellationToken = default)
     {
         RequireRegistered();
-        return Task.FromResult(BuildSnapshot(Stored.State, Stored.State.LastSnapshot?.Sequence ?? 0));
+        return Task.FromResult(CurrentSnapshot());
+    }
+
+    /// <summary>The snapshot of the state held, numbered as the last one published; cached per state version and year.</summary>
+    private PartnershipSnapshot CurrentSnapshot()
+    {
+        _snapshot ??= new();
+        return _snapshot.Get((StateVersion, Time.GetUtcNow().Year), this, static g => g.BuildSnapshot(g.Stored.State, g.Stored.State.LastSnapshot?.Sequence ?? 0));
     }
 
     public async Task<PartnershipSnapshot> JoinCohortAsync(string cohortId, CancellationToken cancellationToken = default)
@@ -746,7 +772,7 @@ public sealed class PartnershipGrain(
 
     private PartnershipInfo Info()
     {
-        var snapshot = Stored.State.LastSnapshot ?? BuildSnapshot(Stored.State, 0);
+        var snapshot = Stored.State.LastSnapshot ?? CurrentSnapshot();
         return new PartnershipInfo(Key, Stored.State.Profile!, snapshot.Gateway, snapshot.Designations, Etag, Stored.State.CreateTime, Stored.State.UpdateTime);
     }
 }

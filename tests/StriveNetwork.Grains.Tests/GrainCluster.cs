@@ -6,6 +6,7 @@ using Orleans.Runtime.Hosting;
 using Orleans.Storage;
 using Orleans.TestingHost;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grains.Abstractions.Views;
 using StriveNetwork.Providers.Sqlite;
 
 namespace StriveNetwork.Grains.Tests;
@@ -66,6 +67,13 @@ public sealed class GrainCluster : IAsyncDisposable
         builder.Options.ConfigureFileLogging = false;
         builder.ConfigureSilo((_, silo) =>
         {
+            if (options.Clock is { } clock)
+            {
+                silo.Services.AddSingleton(clock);
+            }
+
+            // What a silo with a co-hosted front door has: the activations announce their state versions to it.
+            silo.Services.AddSingleton<ActivationVersions>();
             silo.Services.AddStriveGrains(
                 s => s.MinimumN = options.MinimumN,
                 o =>

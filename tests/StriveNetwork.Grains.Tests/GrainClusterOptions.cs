@@ -17,4 +17,7 @@ public sealed record GrainClusterOptions
     /// wait for the reminder. Null keeps the production default (one minute: the reminder never fires in a test).
     /// </summary>
     public TimeSpan? ReminderPeriod { get; init; }
+
+    /// <summary>The grains' clock (the silo's <see cref="TimeProvider"/>); null = the system clock.</summary>
+    public TimeProvider? Clock { get; init; }
 }

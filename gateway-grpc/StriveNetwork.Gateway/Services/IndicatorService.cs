@@ -1,6 +1,8 @@
+using Google.Protobuf.Reflection;
 using Grpc.Core;
 using Microsoft.Extensions.Options;
 using StriveNetwork.Gateway.Auth;
+using StriveNetwork.Gateway.Caching;
 using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Mapping;
 using StriveNetwork.Gateway.Requests;
@@ -9,14 +11,28 @@ using StriveNetwork.Grains.Abstractions;
 
 namespace StriveNetwork.Gateway.Services;
 
-/// <summary>strive.v1.IndicatorService on the indicator grains.</summary>
-public sealed class IndicatorService(IGrainFactory grains, IOptions<UploadOptions> uploads) : V1.IndicatorService.IndicatorServiceBase
+/// <summary>
+/// strive.v1.IndicatorService on the indicator grains. GetIndicator is bound by <see cref="CachedReadMethods"/> and
+/// answered from the <see cref="ResponseCache"/> when it holds the current state.
+/// </summary>
+[BindServiceMethod(typeof(IndicatorService), nameof(BindService))]
+public sealed class IndicatorService(IGrainFactory grains, IOptions<UploadOptions> uploads, ResponseCache cache) : V1.IndicatorService.IndicatorServiceBase
 {
     private const int MaxSubmitRows = 5_000;
     private const int MaxUploadRows = 100_000;
     private const int MaxReportedErrors = 1_000;
     // Three rows' messages fit the 300-character cap of every status message (GrainErrorInterceptor.MaxMessageLength).
     private const int MaxErrorsInMessage = 3;
+
+    /// <summary>The service's descriptor (server reflection looks it up on the type the bind attribute names).</summary>
+    public static ServiceDescriptor Descriptor => V1.IndicatorService.Descriptor;
+
+    /// <summary>
+    /// Binds every generated method except the cached reads, which <see cref="CachedReadMethods"/> binds. The second
+    /// parameter is the generated base type: Grpc.AspNetCore finds the handlers as overrides of that type's methods.
+    /// </summary>
+    public static void BindService(ServiceBinderBase binder, V1.IndicatorService.IndicatorServiceBase? service) =>
+        V1.IndicatorService.BindService(new CachedReadMethods.ExceptBinder(binder, CachedReadMethods.IndicatorMethods), service);
 
     public override async Task<V1.DefineIndicatorResponse> DefineIndicator(V1.DefineIndicatorRequest request, ServerCallContext context)
     {
@@ -122,8 +138,11 @@ public sealed class IndicatorService(IGrainFactory grains, IOptions<UploadOption
         }
     }
 
-    public override async Task<V1.GetIndicatorResponse> GetIndicator(V1.GetIndicatorRequest request, ServerCallContext context)
+    /// <summary>GetIndicator as the wire serves it (encoded, from the cache when current); the access check comes first.</summary>
+    public async Task<EncodedResponse> GetIndicatorEncoded(V1.GetIndicatorRequest request, ServerCallContext context)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         var partnershipId = RequestMap.Id(request.PartnershipId, "partnership_id");
         context.GetCaller().EnsureMayRead(partnershipId);
         var indicatorId = RequestMap.Id(request.IndicatorId, "indicator_id");
@@ -132,10 +151,22 @@ public sealed class IndicatorService(IGrainFactory grains, IOptions<UploadOption
             throw EnumMap.Invalid("definition_version", "must be 0 (current) or a positive version");
         }
 
+        // A cached view was answered once the partnership existed (partnerships are never deleted), so a hit skips the check.
+        var read = CachedRead.Indicator(partnershipId, indicatorId, request.DefinitionVersion);
+        var lookup = cache.Find(read);
+        if (lookup.Hit is { } hit)
+        {
+            return hit;
+        }
+
         await EnsurePartnershipAsync(partnershipId, context.CancellationToken).ConfigureAwait(false);
         var view = await Indicator(partnershipId, indicatorId).GetAsync(request.DefinitionVersion, context.CancellationToken).ConfigureAwait(false);
-        return ProtoMap.ToProto(view);
+        return cache.Store(read, lookup, ProtoMap.ToProto(view));
     }
+
+    /// <summary>Not bound to the wire (see <see cref="GetIndicatorEncoded"/>); answers in-process callers the same.</summary>
+    public override async Task<V1.GetIndicatorResponse> GetIndicator(V1.GetIndicatorRequest request, ServerCallContext context) =>
+        V1.GetIndicatorResponse.Parser.ParseFrom((await GetIndicatorEncoded(request, context).ConfigureAwait(false)).Bytes);
 
     private IIndicatorGrain Indicator(string partnershipId, string indicatorId) =>
         grains.GetGrain<IIndicatorGrain>(GrainKeys.IndicatorKey(partnershipId, indicatorId));

@@ -1,5 +1,7 @@
+using Google.Protobuf.Reflection;
 using Grpc.Core;
 using StriveNetwork.Gateway.Auth;
+using StriveNetwork.Gateway.Caching;
 using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Mapping;
 using StriveNetwork.Gateway.Requests;
@@ -7,11 +9,25 @@ using StriveNetwork.Grains.Abstractions;
 
 namespace StriveNetwork.Gateway.Services;
 
-/// <summary>strive.v1.PartnershipService on the partnership grains.</summary>
-public sealed class PartnershipService(IGrainFactory grains) : V1.PartnershipService.PartnershipServiceBase
+/// <summary>
+/// strive.v1.PartnershipService on the partnership grains. GetProgress and GetPartnership are bound by
+/// <see cref="CachedReadMethods"/> and answered from the <see cref="ResponseCache"/> when it holds the current state.
+/// </summary>
+[BindServiceMethod(typeof(PartnershipService), nameof(BindService))]
+public sealed class PartnershipService(IGrainFactory grains, ResponseCache cache) : V1.PartnershipService.PartnershipServiceBase
 {
     private static readonly HashSet<string> ProfilePaths =
         ["display_name", "us_state", "geographic_scope", "anchor_entity", "leadership_table_sectors", "key_staff_roles_filled", "framework_id"];
+
+    /// <summary>The service's descriptor (server reflection looks it up on the type the bind attribute names).</summary>
+    public static ServiceDescriptor Descriptor => V1.PartnershipService.Descriptor;
+
+    /// <summary>
+    /// Binds every generated method except the cached reads, which <see cref="CachedReadMethods"/> binds. The second
+    /// parameter is the generated base type: Grpc.AspNetCore finds the handlers as overrides of that type's methods.
+    /// </summary>
+    public static void BindService(ServiceBinderBase binder, V1.PartnershipService.PartnershipServiceBase? service) =>
+        V1.PartnershipService.BindService(new CachedReadMethods.ExceptBinder(binder, CachedReadMethods.PartnershipMethods), service);
 
     public override async Task<V1.RegisterPartnershipResponse> RegisterPartnership(V1.RegisterPartnershipRequest request, ServerCallContext context)
     {
@@ -22,13 +38,27 @@ public sealed class PartnershipService(IGrainFactory grains) : V1.PartnershipSer
         return new V1.RegisterPartnershipResponse { Partnership = ProtoMap.ToProto(info) };
     }
 
-    public override async Task<V1.GetPartnershipResponse> GetPartnership(V1.GetPartnershipRequest request, ServerCallContext context)
+    /// <summary>GetPartnership as the wire serves it (encoded, from the cache when current); the access check comes first.</summary>
+    public async Task<EncodedResponse> GetPartnershipEncoded(V1.GetPartnershipRequest request, ServerCallContext context)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         var id = RequestMap.Id(request.PartnershipId, "partnership_id");
         context.GetCaller().EnsureMayRead(id);
+        var read = CachedRead.Partnership(id);
+        var lookup = cache.Find(read);
+        if (lookup.Hit is { } hit)
+        {
+            return hit;
+        }
+
         var info = await grains.GetGrain<IPartnershipGrain>(id).GetAsync(context.CancellationToken).ConfigureAwait(false);
-        return new V1.GetPartnershipResponse { Partnership = ProtoMap.ToProto(info) };
+        return cache.Store(read, lookup, new V1.GetPartnershipResponse { Partnership = ProtoMap.ToProto(info) });
     }
+
+    /// <summary>Not bound to the wire (see <see cref="GetPartnershipEncoded"/>); answers in-process callers the same.</summary>
+    public override async Task<V1.GetPartnershipResponse> GetPartnership(V1.GetPartnershipRequest request, ServerCallContext context) =>
+        V1.GetPartnershipResponse.Parser.ParseFrom((await GetPartnershipEncoded(request, context).ConfigureAwait(false)).Bytes);
 
     public override async Task<V1.UpdatePartnershipProfileResponse> UpdatePartnershipProfile(V1.UpdatePartnershipProfileRequest request, ServerCallContext context)
     {
@@ -75,13 +105,27 @@ public sealed class PartnershipService(IGrainFactory grains) : V1.PartnershipSer
         return new V1.RecordAssessmentResponse { RecordedCount = receipt.RecordedCount, Etag = receipt.Etag };
     }
 
-    public override async Task<V1.GetProgressResponse> GetProgress(V1.GetProgressRequest request, ServerCallContext context)
+    /// <summary>GetProgress as the wire serves it (encoded, from the cache when current); the access check comes first.</summary>
+    public async Task<EncodedResponse> GetProgressEncoded(V1.GetProgressRequest request, ServerCallContext context)
     {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(context);
         var id = RequestMap.Id(request.PartnershipId, "partnership_id");
         context.GetCaller().EnsureMayRead(id);
+        var read = CachedRead.Progress(id);
+        var lookup = cache.Find(read);
+        if (lookup.Hit is { } hit)
+        {
+            return hit;
+        }
+
         var progress = await grains.GetGrain<IPartnershipGrain>(id).GetProgressAsync(context.CancellationToken).ConfigureAwait(false);
-        return ProtoMap.ToProto(progress);
+        return cache.Store(read, lookup, ProtoMap.ToProto(progress));
     }
+
+    /// <summary>Not bound to the wire (see <see cref="GetProgressEncoded"/>); answers in-process callers the same.</summary>
+    public override async Task<V1.GetProgressResponse> GetProgress(V1.GetProgressRequest request, ServerCallContext context) =>
+        V1.GetProgressResponse.Parser.ParseFrom((await GetProgressEncoded(request, context).ConfigureAwait(false)).Bytes);
 
     public override async Task<V1.GetReportCardResponse> GetReportCard(V1.GetReportCardRequest request, ServerCallContext context)
     {

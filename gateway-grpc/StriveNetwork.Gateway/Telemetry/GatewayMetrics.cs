@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Diagnostics.Metrics;
 using Grpc.Core;
 using StriveNetwork.Gateway.Auth;
+using StriveNetwork.Gateway.Caching;
 using StriveNetwork.Grains.Abstractions.Telemetry;
 
 namespace StriveNetwork.Gateway.Telemetry;
@@ -16,14 +17,17 @@ namespace StriveNetwork.Gateway.Telemetry;
 /// <item><c>strive.gateway.limit.refusals</c>: calls and connections refused by a limit of
 /// <see cref="Limits.GatewayLimits"/>, tagged with the limit's name.</item>
 /// <item><c>strive.gateway.calls.ended</c>: open calls ended because their token was revoked or expired.</item>
+/// <item><c>strive.gateway.response_cache.lookups</c>: lookups in the <see cref="ResponseCache"/>, tagged with the
+/// read (<c>strive.read</c>: progress, partnership, indicator) and the result (<c>strive.result</c>: hit, miss).</item>
 /// </list>
-/// Tag values come from fixed sets (the mapped methods, status codes, limit names, two reasons): never from a request.
+/// Tag values come from fixed sets (the mapped methods, status codes, limit names, reasons, reads): never from a request.
 /// </summary>
 public sealed class GatewayMetrics
 {
     private readonly Histogram<double> _callDuration;
     private readonly Counter<long> _limitRefusals;
     private readonly Counter<long> _callsEnded;
+    private readonly Counter<long> _cacheLookups;
     private readonly ConcurrentDictionary<string, (string Service, string Method)> _methods = new(StringComparer.Ordinal);
 
     /// <summary>Creates the instruments on the meter of <paramref name="meterFactory"/>.</summary>
@@ -45,6 +49,8 @@ public sealed class GatewayMetrics
             "strive.gateway.limit.refusals", "{refusal}", "Calls and connections the front door refused because of a limit (strive.limit names it)");
         _callsEnded = meter.CreateCounter<long>(
             "strive.gateway.calls.ended", "{call}", "Open calls ended because their token was revoked or expired");
+        _cacheLookups = meter.CreateCounter<long>(
+            "strive.gateway.response_cache.lookups", "{lookup}", "Lookups in the front door's cache of encoded read responses, by read and result (hit or miss)");
     }
 
     /// <summary>Records a finished call of <paramref name="fullMethod"/> (<c>/package.Service/Method</c>).</summary>
@@ -72,6 +78,23 @@ public sealed class GatewayMetrics
     /// <summary>An open call was ended for <paramref name="reason"/>.</summary>
     public void CallEnded(TokenRejection reason) =>
         _callsEnded.Add(1, new KeyValuePair<string, object?>("strive.reason", reason == TokenRejection.Expired ? "expired" : "revoked"));
+
+    /// <summary>A lookup of a <paramref name="read"/> response in the <see cref="ResponseCache"/> found one (<paramref name="hit"/>) or not.</summary>
+    public void CacheLookedUp(CachedReadKind read, bool hit)
+    {
+        if (!_cacheLookups.Enabled)
+        {
+            return;
+        }
+
+        var name = read switch
+        {
+            CachedReadKind.Progress => "progress",
+            CachedReadKind.Partnership => "partnership",
+            _ => "indicator",
+        };
+        _cacheLookups.Add(1, new KeyValuePair<string, object?>("strive.read", name), new KeyValuePair<string, object?>("strive.result", hit ? "hit" : "miss"));
+    }
 
     private static (string Service, string Method) Split(string fullMethod)
     {

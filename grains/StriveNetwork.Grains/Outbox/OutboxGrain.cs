@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
+using StriveNetwork.Grains.Abstractions.Views;
 
 namespace StriveNetwork.Grains.Outbox;
 
@@ -17,6 +18,7 @@ public abstract partial class OutboxGrain<TState, TEvent> : Grain, IRemindable
     private readonly ILogger _logger;
     private readonly TimeProvider _time;
     private OutboxDelivery<TEvent>? _delivery;
+    private ActivationVersions? _versions;
 
     /// <summary>Creates the grain over its persistent state.</summary>
     protected OutboxGrain(IPersistentState<TState> stored, ILogger logger, TimeProvider time)
@@ -35,6 +37,19 @@ public abstract partial class OutboxGrain<TState, TEvent> : Grain, IRemindable
     /// <summary>The clock.</summary>
     protected TimeProvider Time => _time;
 
+    /// <summary>
+    /// The version of the state held in memory: set on activation and after every state write, successful or not
+    /// (<see cref="ActivationVersions.Next"/>, unique within the process). Views computed from the state are cached
+    /// under it (docs/adr/0014).
+    /// </summary>
+    protected long StateVersion { get; private set; }
+
+    /// <summary>
+    /// The key under which this activation announces <see cref="StateVersion"/> to the process's
+    /// <see cref="ActivationVersions"/> (for the front door's response cache); null = not announced.
+    /// </summary>
+    protected virtual ViewSource? AnnouncedAs => null;
+
     private OutboxDelivery<TEvent> Delivery => _delivery ??= new OutboxDelivery<TEvent>(
         this,
         DeliverAsync,
@@ -46,6 +61,8 @@ public abstract partial class OutboxGrain<TState, TEvent> : Grain, IRemindable
     /// <inheritdoc />
     public override Task OnActivateAsync(CancellationToken cancellationToken)
     {
+        _versions = AnnouncedAs is null ? null : ServiceProvider.GetService<ActivationVersions>();
+        NewStateVersion();
         Delivery.Resume(Stored.State.Outbox);
         return base.OnActivateAsync(cancellationToken);
     }
@@ -53,6 +70,12 @@ public abstract partial class OutboxGrain<TState, TEvent> : Grain, IRemindable
     /// <inheritdoc />
     public override async Task OnDeactivateAsync(DeactivationReason reason, CancellationToken cancellationToken)
     {
+        if (_versions is not null && AnnouncedAs is { } source)
+        {
+            _versions.Withdraw(source, StateVersion);
+            _versions = null;
+        }
+
         try
         {
             await Delivery.SettleAsync(Stored.State.Outbox, pending => WriteOutboxAsync(pending, cancellationToken), stopping: true);
@@ -105,7 +128,7 @@ public abstract partial class OutboxGrain<TState, TEvent> : Grain, IRemindable
             await Delivery.EnsureReminderAsync();
         }
 
-        await StateWrites.ReplaceAsync(Stored, next.WithOutbox(outbox), DeactivateOnIdle, cancellationToken);
+        await WriteAsync(next.WithOutbox(outbox), cancellationToken);
         Delivery.Start(outbox);
     }
 
@@ -116,7 +139,32 @@ public abstract partial class OutboxGrain<TState, TEvent> : Grain, IRemindable
     protected void SealOutbox() => Delivery.Seal();
 
     private Task WriteOutboxAsync(Outbox<TEvent> pending, CancellationToken cancellationToken) =>
-        StateWrites.ReplaceAsync(Stored, Stored.State.WithOutbox(pending), DeactivateOnIdle, cancellationToken);
+        WriteAsync(Stored.State.WithOutbox(pending), cancellationToken);
+
+    /// <summary>
+    /// Replaces the state; then, before the caller's reply, a new <see cref="StateVersion"/> is announced. A failed
+    /// write restores the previous state and also takes a new version, so nothing cached while it ran is served.
+    /// </summary>
+    private async Task WriteAsync(TState next, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await StateWrites.ReplaceAsync(Stored, next, DeactivateOnIdle, cancellationToken);
+        }
+        finally
+        {
+            NewStateVersion();
+        }
+    }
+
+    private void NewStateVersion()
+    {
+        StateVersion = ActivationVersions.Next();
+        if (_versions is not null && AnnouncedAs is { } source)
+        {
+            _versions.Announce(source, StateVersion);
+        }
+    }
 
     [LoggerMessage(EventId = 5102, EventName = "OutboxSettleFailed", Level = LogLevel.Warning,
         Message = "Could not settle the outbox while deactivating; the reminder will resume it")]
