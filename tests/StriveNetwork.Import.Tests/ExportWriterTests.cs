@@ -129,7 +129,8 @@ public sealed class ExportWriterTests
     private static async Task<MemoryStream> WriteAsync(ExportFormat format)
     {
         var stream = new MemoryStream();
-        await ExportTables.WriteAsync(Table(), format, stream);
+        using var cancellation = new CancellationTokenSource(); // a token that can cancel, as the command passes
+        await ExportTables.WriteAsync(Table(), format, stream, cancellation.Token);
         stream.Position = 0;
         return stream;
     }

@@ -10,23 +10,26 @@ namespace StriveNetwork.Import.Export;
 public static class CsvExportWriter
 {
     /// <summary>Writes <paramref name="table"/> to <paramref name="stream"/> (left open).</summary>
-    public static void Write(ExportTable table, Stream stream, CancellationToken cancellationToken = default)
+    public static async Task WriteAsync(ExportTable table, Stream stream, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(table);
         ArgumentNullException.ThrowIfNull(stream);
-        using var writer = Sep.New(',').Writer(o => o with { Escape = true }).To(stream, leaveOpen: true);
+        var writer = Sep.New(',').Writer(o => o with { Escape = true }).To(stream, leaveOpen: true);
+        await using var disposeWriter = writer.ConfigureAwait(false);
         var names = table.Columns.Select(FormulaText.Defuse).ToArray();
         writer.Header.Add(names);
-        writer.Header.Write(); // also for a table without rows: the header line is always there
+        await writer.Header.WriteAsync(cancellationToken).ConfigureAwait(false); // also for a table without rows: the header line is always there
         foreach (var cells in table.Rows)
         {
             ExportTables.CheckWidth(table, cells);
-            using var row = writer.NewRow(cancellationToken);
+            var row = writer.NewRow(cancellationToken);
             for (var i = 0; i < names.Length; i++)
             {
                 var cell = cells[i];
                 row[names[i]].Set(cell.Kind == ExportCellKind.Text ? FormulaText.Defuse(cell.Text!) : cell.ToString());
             }
+
+            await row.DisposeAsync().ConfigureAwait(false); // disposing the row writes it (a row that fails to fill is never written)
         }
     }
 }

@@ -9,7 +9,7 @@ public static class ExportTables
         switch (format)
         {
             case ExportFormat.Csv:
-                CsvExportWriter.Write(table, stream, cancellationToken);
+                await CsvExportWriter.WriteAsync(table, stream, cancellationToken).ConfigureAwait(false);
                 break;
             case ExportFormat.Xlsx:
                 XlsxExportWriter.Write(table, stream, cancellationToken);
