@@ -79,7 +79,7 @@ namespace StriveNetwork.Silo
 
         public RootCommand Root { get; }
 
-        // `silo import`: a client of a running silo (docs/import.md); the token comes from STRIVE_TOKEN only.
+        // `silo import`: a client of a running silo (docs/import-export.md); the token comes from STRIVE_TOKEN only.
         private Command ImportCommandLine()
         {
             var file = new Argument<string>("file") { Description = "The .csv or .xlsx file" };
