@@ -97,8 +97,8 @@ public sealed class ExportCommandTests : IDisposable
             Assert.Equal(Spreadsheet("csv", expectedRollup), Read(rollupCsv, NetworkRollupExport.Columns.Count));
             var rows = Read(rollupCsv, NetworkRollupExport.Columns.Count);
             Assert.Contains(["", "partnerships", "", "", "partnerships", after.Rollup.PartnershipCount.ToString(CultureInfo.InvariantCulture)], rows);
-            var sustaining = after.Rollup.Gateways.Single(g => g.Gateway == GatewayStage.Exploring).PartnershipCount;
-            Assert.Contains(["", "gateway", "", "exploring", "partnerships", sustaining.ToString(CultureInfo.InvariantCulture)], rows);
+            var exploring = after.Rollup.Gateways.Single(g => g.Gateway == GatewayStage.Exploring).PartnershipCount;
+            Assert.Contains(["", "gateway", "", "exploring", "partnerships", exploring.ToString(CultureInfo.InvariantCulture)], rows);
             break;
         }
 
@@ -106,6 +106,14 @@ public sealed class ExportCommandTests : IDisposable
         var noToken = new InProcessCli(_dir.Path);
         Assert.Equal(2, await noToken.RunAsync("export", "report-card", "--partnership", Partnership, "--out", _dir.Sub("x.csv"), "--address", address));
         Assert.Contains("set STRIVE_TOKEN", noToken.Error.ToString());
+        await client.CallAsync<RegisterPartnershipRequest, RegisterPartnershipResponse>(admin, "PartnershipService/RegisterPartnership",
+            new RegisterPartnershipRequest { PartnershipId = "other-town", Profile = SiloProcessTests.Profile("Other Town") });
+        var other = await client.CallAsync<IssueTokenRequest, IssueTokenResponse>(admin, "AdminService/IssueToken",
+            new IssueTokenRequest { Role = Role.Partnership, PartnershipId = "other-town", Description = "other town" });
+        var refused = new InProcessCli(_dir.Path, new Dictionary<string, string?> { ["STRIVE_TOKEN"] = other.Secret });
+        Assert.Equal(1, await refused.RunAsync("export", "report-card", "--partnership", Partnership, "--out", _dir.Sub("theirs.csv"), "--address", address));
+        Assert.Contains("the service answered PermissionDenied", refused.Error.ToString());
+        Assert.False(File.Exists(_dir.Sub("theirs.csv")));
         var notFound = new InProcessCli(_dir.Path, environment);
         Assert.Equal(1, await notFound.RunAsync("export", "report-card", "--partnership", "no-such-town", "--out", _dir.Sub("missing.json"), "--address", address));
         Assert.Contains("the service answered NotFound", notFound.Error.ToString());
