@@ -3,6 +3,7 @@ using Google.Protobuf;
 using Grpc.Core;
 using Grpc.Net.Client;
 using StriveNetwork.Domain.Identifiers;
+using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Import.Export;
 using StriveNetwork.Silo.Import;
 using V1 = StriveNetwork.Gateway.V1;
@@ -72,9 +73,16 @@ internal static class ExportCommand
         }
         catch (Exception exception) when (exception is IOException or UnauthorizedAccessException)
         {
-            File.Delete(partial);
             await error.WriteLineAsync($"silo export: cannot write {arguments.Out}: {exception.Message}").ConfigureAwait(false);
             return 1;
+        }
+        finally
+        {
+            // Whatever stopped the export (a full disk, Ctrl-C), no partial file is left behind.
+            if (File.Exists(partial))
+            {
+                File.Delete(partial);
+            }
         }
 
         await output.WriteLineAsync($"exported the {table.Kind.Replace('-', ' ')}: {rows.ToString(CultureInfo.InvariantCulture)} row(s) to {arguments.Out}").ConfigureAwait(false);
@@ -90,9 +98,9 @@ internal static class ExportCommand
                 return $"--partnership must be {StriveId.Rule}";
             }
 
-            if (arguments.Year is { } year && (year < 1990 || year > 2100))
+            if (arguments.Year is { } year && (year < IndicatorDefinition.MinimumYear || year > IndicatorDefinition.MaximumYear))
             {
-                return "--year must be within 1990..2100";
+                return $"--year must be within {IndicatorDefinition.MinimumYear}..{IndicatorDefinition.MaximumYear}";
             }
         }
         else if (arguments.PartnershipId is not null || arguments.Year is not null)
