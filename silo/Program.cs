@@ -74,11 +74,12 @@ namespace StriveNetwork.Silo
 
             Root.Add(new Command("tokens", "Token administration on this silo's store (run while the silo is stopped)") { issue, list, revoke });
             Root.Add(ImportCommandLine());
+            Root.Add(ExportCommandLine());
         }
 
         public RootCommand Root { get; }
 
-        // `silo import`: a client of a running silo (docs/import.md); the token comes from STRIVE_TOKEN only.
+        // `silo import`: a client of a running silo (docs/import-export.md); the token comes from STRIVE_TOKEN only.
         private Command ImportCommandLine()
         {
             var file = new Argument<string>("file") { Description = "The .csv or .xlsx file" };
@@ -96,6 +97,28 @@ namespace StriveNetwork.Silo
                 new Import.ImportArguments(result.GetValue(file)!, result.GetValue(partnership)!, result.GetValue(indicator), result.GetValue(layout), result.GetValue(assessments), result.GetValue(address), result.GetValue(errors)),
                 _environment, _output, _error, _outputIsTerminal, ct));
             return command;
+        }
+
+        // `silo export report-card|network-rollup`: a client of a running silo (docs/import-export.md); token from STRIVE_TOKEN only.
+        private Command ExportCommandLine()
+        {
+            var format = new Option<string?>("--format") { Description = "csv, xlsx or json (default: from the --out file's extension)" };
+            var output = new Option<string>("--out") { Description = "The file to write", Required = true };
+            var address = new Option<string?>("--address") { Description = "gRPC address of the running silo (default STRIVE_ADDRESS or http://127.0.0.1:5000)" };
+            var partnership = new Option<string>("--partnership") { Description = "The partnership id", Required = true };
+            var year = new Option<int?>("--year") { Description = "The report year (default: the latest year with data)" };
+            var reportCard = new Command(Export.ReportCardExport.Kind, "A partnership's report card, after suppression") { partnership, year, format, output, address };
+            reportCard.SetAction((result, ct) => Export.ExportCommand.RunAsync(
+                new Export.ExportArguments(Export.ReportCardExport.Kind, result.GetValue(partnership), result.GetValue(year), result.GetValue(format), result.GetValue(output)!, result.GetValue(address)),
+                _environment, _output, _error, ct));
+            var rollup = new Command(Export.NetworkRollupExport.Kind, "The network rollup (counts of partnerships and gaps)") { format, output, address };
+            rollup.SetAction((result, ct) => Export.ExportCommand.RunAsync(
+                new Export.ExportArguments(Export.NetworkRollupExport.Kind, null, null, result.GetValue(format), result.GetValue(output)!, result.GetValue(address)),
+                _environment, _output, _error, ct));
+            return new Command("export", "Write a report card or the network rollup as CSV, .xlsx or JSON, read from a running silo's API (token in STRIVE_TOKEN)")
+            {
+                reportCard, rollup,
+            };
         }
 
         /// <summary>Parses and runs <paramref name="args"/>; returns the process exit code.</summary>

@@ -17,7 +17,7 @@ internal sealed record ImportArguments(string File, string PartnershipId, string
 /// <summary>
 /// <c>silo import FILE --partnership ID [--indicator ID] [--layout long|wide] [--assessments]</c>: checks every row
 /// of a CSV or .xlsx file and, when none has a problem, applies it through the strive.v1 API of a running silo
-/// (docs/import.md). The token comes from <c>STRIVE_TOKEN</c> only (a command line is readable by every user); the
+/// (docs/import-export.md). The token comes from <c>STRIVE_TOKEN</c> only (a command line is readable by every user); the
 /// address from <c>--address</c>, else <c>STRIVE_ADDRESS</c>, else http://127.0.0.1:5000. Problems go to a CSV
 /// report (default <c>FILE.errors.csv</c>). Exit codes: 0 applied or unchanged, 1 problems or a failed call, 2 usage.
 /// </summary>

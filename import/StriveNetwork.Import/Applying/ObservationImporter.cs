@@ -8,7 +8,7 @@ using StriveNetwork.Import.Tables;
 namespace StriveNetwork.Import.Applying;
 
 /// <summary>
-/// Imports a file of observations in two passes over the file (docs/import.md): the first reads every row and checks
+/// Imports a file of observations in two passes over the file (docs/import-export.md): the first reads every row and checks
 /// it (shape, then the indicator's rules with the domain's <see cref="IndicatorValidator"/>, against the definition
 /// fetched from the service; duplicates across the whole file) and writes nothing; only when no row has a problem
 /// does the second read the file again and send its observations, in upload streams of at most

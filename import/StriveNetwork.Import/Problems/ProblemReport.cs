@@ -1,4 +1,5 @@
 using System.Text;
+using StriveNetwork.Import.Export;
 
 namespace StriveNetwork.Import.Problems;
 
@@ -79,10 +80,7 @@ public sealed class ProblemReport : IDisposable
     /// <summary>One CSV field: quoted when needed (RFC 4180), defused when a spreadsheet would take it for a formula.</summary>
     internal static string Field(string value)
     {
-        if (value.Length > 0 && value[0] is '=' or '+' or '-' or '@' or '\t' or '\r')
-        {
-            value = "'" + value;
-        }
+        value = FormulaText.Defuse(value);
 
         if (value.IndexOfAny([',', '"', '\n', '\r']) < 0)
         {
