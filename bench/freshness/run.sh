@@ -11,6 +11,9 @@
 # on 127.0.0.1 only (gRPC port 0) and is stopped on exit, Ctrl-C included.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SCENARIO=freshness
+# shellcheck source=../lib/common.sh
+source "$ROOT/bench/lib/common.sh"
 if [[ "${QUICK:-}" == 1 ]]; then
   RATE=${RATE:-500}; SECONDS_PER_ROUND=${SECONDS_PER_ROUND:-4}; ROUNDS=${ROUNDS:-1}
 fi
@@ -20,9 +23,6 @@ ROUNDS=${ROUNDS:-3}
 START_TIMEOUT=${START_TIMEOUT:-120}
 MAX_SECONDS=${MAX_SECONDS:-1800}
 
-die() { echo "freshness: $*" >&2; exit 1; }
-log() { echo "freshness: $*" >&2; }
-int_in() { [[ "$2" =~ ^[0-9]+$ ]] && (( $2 >= $3 && $2 <= $4 )) || die "$1=$2 is not an integer in $3..$4"; }
 int_in RATE "$RATE" 1 20000
 int_in SECONDS_PER_ROUND "$SECONDS_PER_ROUND" 1 120
 int_in ROUNDS "$ROUNDS" 1 21
@@ -33,32 +33,15 @@ command -v dotnet >/dev/null || die "dotnet missing"
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/strive-freshness.XXXXXX")
 SILO_PID=""
 CLIENT_PID=""
-stop() { # $1 = pid: SIGTERM (the silo shuts Orleans down cleanly), SIGKILL after 30 s
-  local pid=$1
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 cleanup() {
-  stop "$CLIENT_PID"
-  stop "$SILO_PID"
+  bench_stop "$CLIENT_PID"
+  bench_stop "$SILO_PID"
   rm -rf "$WORK"
 }
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 STARTED=$SECONDS
 
-wait_for_line() { # $1 = pid, $2 = file, $3 = pattern: prints the first matching line
-  local pid=$1 file=$2 pattern=$3 deadline=$((SECONDS + START_TIMEOUT))
-  while (( SECONDS < deadline )); do
-    if grep -m1 -E "$pattern" "$file" 2>/dev/null; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || { tail -30 "$file" "$WORK"/*.err >&2 2>/dev/null; die "process $pid exited before printing '$pattern'"; }
-    sleep 0.2
-  done
-  die "no '$pattern' in $file after ${START_TIMEOUT} s"
-}
 
 SILO_DLL="$ROOT/silo/bin/Release/net10.0/StriveNetwork.Silo.dll"
 CLIENT_DIR="$ROOT/bench/freshness/FreshnessClient"
@@ -76,8 +59,8 @@ log "starting the silo on an empty store ($WORK/data)"
 ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
   dotnet "$SILO_DLL" --grpc-port 0 --data-dir "$WORK/data" >"$WORK/silo.out" 2>"$WORK/silo.err" &
 SILO_PID=$!
-TOKEN_FILE=$(wait_for_line "$SILO_PID" "$WORK/silo.out" '^admin token written to ' | sed 's/^admin token written to \(.*\) (owner-only.*$/\1/')
-SILO_PORT=$(wait_for_line "$SILO_PID" "$WORK/silo.out" '^gRPC listening on 127\.0\.0\.1:[0-9]+' | grep -o '[0-9]*$')
+TOKEN_FILE=$(wait_for_line "$SILO_PID" "$WORK/silo.out" '^admin token written to ' "$START_TIMEOUT" | sed 's/^admin token written to \(.*\) (owner-only.*$/\1/')
+SILO_PORT=$(wait_for_line "$SILO_PID" "$WORK/silo.out" '^gRPC listening on 127\.0\.0\.1:[0-9]+' "$START_TIMEOUT" | grep -o '[0-9]*$')
 log "silo on 127.0.0.1:$SILO_PORT"
 
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }

@@ -17,6 +17,9 @@
 # Markdown section on stdout, progress on stderr; non-zero exit on any failure or failed check.
 set -euo pipefail
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+SCENARIO=ingest
+# shellcheck source=../lib/common.sh
+source "$ROOT/bench/lib/common.sh"
 if [[ "${QUICK:-}" == 1 ]]; then ROUNDS=${ROUNDS:-1}; ROWS=${ROWS:-50000}; fi
 ROUNDS=${ROUNDS:-3}
 ROWS=${ROWS:-1000000}
@@ -33,9 +36,6 @@ TARGET_SQLITE=50000
 TARGET_POSTGRES=30000
 EARLIER=5600 # the issue's figure: the demo load (70,560 observations in ~12.6 s)
 
-die() { echo "ingest: $*" >&2; exit 1; }
-log() { echo "ingest: $*" >&2; }
-int_in() { [[ "$2" =~ ^[0-9]+$ ]] && (( $2 >= $3 && $2 <= $4 )) || die "$1=$2 is not an integer in $3..$4"; }
 int_in ROUNDS "$ROUNDS" 1 21
 int_in ROWS "$ROWS" 36 10000000
 int_in INDICATORS "$INDICATORS" 1 200
@@ -62,17 +62,9 @@ SILO_PID=""
 PG_BIN=""
 PG_DIR=""
 PG_USER=""
-stop() { # $1 = pid: SIGTERM (the silo shuts Orleans down cleanly), SIGKILL after 30 s
-  local pid=$1
-  [[ -n "$pid" ]] && kill -0 "$pid" 2>/dev/null || return 0
-  kill -TERM "$pid" 2>/dev/null || true
-  for _ in $(seq 1 300); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
-  kill -0 "$pid" 2>/dev/null && kill -KILL "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
-}
 run_pg() { if [[ "$(id -u)" == 0 ]]; then su postgres -s /bin/bash -c "$*"; else bash -c "$*"; fi; }
 cleanup() {
-  stop "$SILO_PID"
+  bench_stop "$SILO_PID"
   if [[ -n "$PG_DIR" ]]; then
     run_pg "'$PG_BIN/pg_ctl' -D '$PG_DIR/data' -m fast stop" >/dev/null 2>&1 || true
     rm -rf "$PG_DIR"
@@ -82,15 +74,6 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT TERM
 
-wait_for_line() { # $1 pid, $2 file, $3 pattern → prints the line
-  local pid=$1 file=$2 pattern=$3 deadline=$((SECONDS + START_TIMEOUT))
-  while (( SECONDS < deadline )); do
-    if grep -m1 -E "$pattern" "$file" 2>/dev/null; then return 0; fi
-    kill -0 "$pid" 2>/dev/null || { tail -30 "$file" "$WORK/silo.err" >&2 2>/dev/null; die "process $pid exited before printing '$pattern'"; }
-    sleep 0.2
-  done
-  die "no '$pattern' in $file after ${START_TIMEOUT} s"
-}
 budget() { (( SECONDS - STARTED < MAX_SECONDS )) || die "MAX_SECONDS=$MAX_SECONDS reached"; }
 
 SILO_DLL="$ROOT/silo/bin/Release/net10.0/StriveNetwork.Silo.dll"
@@ -157,7 +140,7 @@ round() { # $1 = store, $2 = round number
     dotnet "$SILO_DLL" --grpc-port 0 --data-dir "$data" "${args[@]}" >"$WORK/silo.out" 2>"$WORK/silo.err" &
   SILO_PID=$!
   local port
-  port=$(wait_for_line "$SILO_PID" "$WORK/silo.out" '^gRPC listening on 127\.0\.0\.1:[0-9]+' | grep -o '[0-9]*$')
+  port=$(wait_for_line "$SILO_PID" "$WORK/silo.out" '^gRPC listening on 127\.0\.0\.1:[0-9]+' "$START_TIMEOUT" | grep -o '[0-9]*$')
   log "$store round $n: silo pid $SILO_PID on 127.0.0.1:$port ($run_id)"
   local size_before=0
   [[ "$store" == postgres ]] && size_before=$(psql_at "$conn" "select pg_database_size(current_database())")
@@ -177,7 +160,7 @@ round() { # $1 = store, $2 = round number
     after=$(psql_at "$conn" "select pg_database_size(current_database())")
     stored=$(awk -v a="$after" -v b="$size_before" 'BEGIN {if (a == "n/a" || b == "n/a") print "n/a"; else printf "%.1f", (a - b) / 1048576}')
   fi
-  stop "$SILO_PID"; SILO_PID=""
+  bench_stop "$SILO_PID"; SILO_PID=""
   rm -rf "$data"
   if [[ -n "$PG_DIR" && "$store" == postgres ]]; then run_pg "'$PG_BIN/dropdb' -h '$PG_DIR' -p $PG_PORT -U '$PG_USER' ingest_$run_id" || true; fi
   python3 -c 'import json, sys
