@@ -3,7 +3,7 @@
 # (SQLite, PostgreSQL), each round on a fresh silo and an empty store.
 #
 # Usage: bench/ingest/run.sh
-#   env: ROUNDS=3 (1..21)  ROWS=1000000 (36..10000000)  INDICATORS=200 per partnership (1..200)  YEARS=14 (1..30)
+#   env: ROUNDS=3 (1..21; INGEST_ROUNDS overrides it for this scenario alone)  ROWS=1000000 (36..10000000)  INDICATORS=200 per partnership (1..200)  YEARS=14 (1..30)
 #        STREAMS=4 concurrent upload streams (1..64)  ORDER=indicator|year (row order inside a stream)
 #        STORES="sqlite postgres"  SAMPLE=20 indicators read back per round
 #        STRIVE_BENCH_POSTGRES=<Npgsql connection string>: use that server (each round its own cluster id and ids);
@@ -21,7 +21,7 @@ SCENARIO=ingest
 # shellcheck source=../lib/common.sh
 source "$ROOT/bench/lib/common.sh"
 if [[ "${QUICK:-}" == 1 ]]; then ROUNDS=${ROUNDS:-1}; ROWS=${ROWS:-50000}; fi
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${INGEST_ROUNDS:-${ROUNDS:-3}}
 ROWS=${ROWS:-1000000}
 INDICATORS=${INDICATORS:-200}
 YEARS=${YEARS:-14}
