@@ -98,6 +98,8 @@ try
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Achieved acknowledged rate | {Median(x => x.AckRate):0}/s | {Spread(x => x.AckRate, "0")}/s | — |"));
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"| Errors (all rounds) | {errors} | — | 0 |"));
 
+    Console.WriteLine();
+
     // The machine-readable line bench/run-all.sh builds its summary table from (bench/README.md, scenario contract).
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
         $"<!-- summary|freshness|p99 ms from SubmitObservations reply to the watch message reflecting it|{p99:0.0} ms|{Spread(x => x.P99Ms, "0.0")} ms|—|—|≤ 250 ms at 2,000 writes/s|{(p99 <= 250 && errors == 0 ? "met" : "not met")}| -->"));
