@@ -76,7 +76,7 @@ trap 'exit 130' INT TERM
 
 budget() { (( SECONDS - STARTED < MAX_SECONDS )) || die "MAX_SECONDS=$MAX_SECONDS reached"; }
 
-SILO_DLL="$ROOT/silo/bin/Release/net10.0/StriveNetwork.Silo.dll"
+SILO_DLL="${SILO_DLL:-$ROOT/silo/bin/Release/net10.0/StriveNetwork.Silo.dll}"
 CLIENT_DIR="$ROOT/bench/ingest/IngestClient"
 CLIENT_DLL="$CLIENT_DIR/bin/Release/net10.0/StriveNetwork.Bench.IngestClient.dll"
 if [[ "${SILO_BUILT:-}" != 1 ]]; then

@@ -7,7 +7,7 @@ log() { echo "$SCENARIO: $*" >&2; }
 int_in() { [[ "$2" =~ ^[0-9]+$ ]] && (( $2 >= $3 && $2 <= $4 )) || die "$1=$2 is not an integer in $3..$4"; }
 need() { for tool in "$@"; do command -v "$tool" >/dev/null || die "$tool missing (h2load/nghttp: apt-get install -y nghttp2-client)"; done; }
 
-SILO_DLL="$ROOT/silo/bin/Release/net10.0/StriveNetwork.Silo.dll"
+SILO_DLL="${SILO_DLL:-$ROOT/silo/bin/Release/net10.0/StriveNetwork.Silo.dll}"
 BARE_DLL="$ROOT/bench/getprogress/BareEndpoint/bin/Release/net10.0/StriveNetwork.Bench.BareEndpoint.dll"
 BARE_ORLEANS_DLL="$ROOT/bench/bare-orleans/bin/Release/net10.0/StriveNetwork.Bench.BareOrleans.dll"
 GRPCJS_DIR="$ROOT/bench/getprogress/grpcjs-baseline"

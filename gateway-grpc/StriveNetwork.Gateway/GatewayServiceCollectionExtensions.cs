@@ -6,6 +6,7 @@ using Microsoft.Extensions.Options;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Gateway.Auth;
 using StriveNetwork.Gateway.Caching;
+using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Interceptors;
 using StriveNetwork.Gateway.Limits;
 using StriveNetwork.Gateway.Services;
@@ -20,8 +21,8 @@ namespace StriveNetwork.Gateway;
 public static class GatewayServiceCollectionExtensions
 {
     /// <summary>
-    /// Adds Grpc.AspNetCore with the gateway's interceptors (outermost first: call metrics, call logging, status
-    /// mapping, bearer tokens, request limits), the front door's <see cref="GatewayMetrics"/>, the <see cref="ResponseCache"/>
+    /// Adds Grpc.AspNetCore with the gateway's <see cref="FrontDoorInterceptor"/> (call metrics and logging, status
+    /// mapping, bearer tokens, request limits, in that order), the front door's <see cref="GatewayMetrics"/>, the <see cref="ResponseCache"/>
     /// of read responses over the process's <see cref="ActivationVersions"/> (<see cref="ResponseCacheOptions"/>), the message size limits
     /// of <see cref="GatewayLimits"/> (configure them with <c>services.Configure&lt;GatewayLimits&gt;</c>; they are validated when the host starts), every strive.v1
     /// service, the token issuer and authenticator, the revocation watcher (a hosted service), <see cref="GatewayHealth"/> and
@@ -51,11 +52,8 @@ public static class GatewayServiceCollectionExtensions
 
         // Singletons: Grpc.AspNetCore resolves registered interceptors and services from DI instead of creating one
         // per call, and none of them holds per-call state.
-        services.TryAddSingleton<CallMetricsInterceptor>();
-        services.TryAddSingleton<CallLoggingInterceptor>();
-        services.TryAddSingleton<GrainErrorInterceptor>();
-        services.TryAddSingleton<TokenAuthInterceptor>();
-        services.TryAddSingleton<RequestLimitsInterceptor>();
+        services.TryAddSingleton<GrainErrorMapping>();
+        services.TryAddSingleton<FrontDoorInterceptor>();
         services.TryAddSingleton<OpenStreamCounter>();
         services.AddOptions<GatewayLimits>().ValidateOnStart();
 
@@ -65,13 +63,9 @@ public static class GatewayServiceCollectionExtensions
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<GatewayLimits>, GatewayLimitsValidation>());
         services.AddGrpc(options =>
         {
-            // Outermost first: metrics and the log see the final status, the mapping also covers the token lookup's
-            // grain call, and the limits run after the token check so an unauthenticated caller learns only that.
-            options.Interceptors.Add<CallMetricsInterceptor>();
-            options.Interceptors.Add<CallLoggingInterceptor>();
-            options.Interceptors.Add<GrainErrorInterceptor>();
-            options.Interceptors.Add<TokenAuthInterceptor>();
-            options.Interceptors.Add<RequestLimitsInterceptor>();
+            // One interceptor for every step (metrics and log of the final status, status mapping, token, limits):
+            // one state machine per call, none on a cached read (docs/adr/0014).
+            options.Interceptors.Add<FrontDoorInterceptor>();
         });
         services.AddOptions<GrpcServiceOptions>().Configure<IOptions<GatewayLimits>>((grpc, limits) =>
         {

@@ -24,4 +24,12 @@ internal static class PostgresFailures
         SocketException or TimeoutException => StoreFailureKind.Unavailable,
         _ => StoreFailureKind.None,
     };
+
+    /// <summary>
+    /// Whether a server error concerns the connection or the server rather than the statement (classes 08 connection,
+    /// 53 insufficient resources, 57 operator intervention, 58 system error): running the statement again alone would
+    /// not isolate it.
+    /// </summary>
+    public static bool IsConnectionOrServer(PostgresException exception) =>
+        exception.SqlState.Length >= 2 && exception.SqlState[..2] is "08" or "53" or "57" or "58";
 }

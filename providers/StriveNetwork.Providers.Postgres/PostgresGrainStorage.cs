@@ -39,7 +39,11 @@ public sealed partial class PostgresGrainStorage : JsonRowGrainStorage, IAsyncDi
         _logger = logger ?? (ILogger)NullLogger.Instance;
         _database = new PostgresDatabase(options, _logger, _timeProvider);
         _table = $"{_database.QuotedSchema}.grain_state";
+        Groups = new PostgresGroupCommit(_database.DataSource);
     }
+
+    /// <summary>The group commit of this storage's writes (tests).</summary>
+    internal PostgresGroupCommit Groups { get; }
 
     /// <summary>The schema holding the tables.</summary>
     public string Schema => _database.Schema;
@@ -87,26 +91,34 @@ public sealed partial class PostgresGrainStorage : JsonRowGrainStorage, IAsyncDi
     /// <inheritdoc />
     protected override async Task<RowChangeResult> ChangeRowAsync(RowChange change, CancellationToken cancellationToken)
     {
-        // One statement each, so no explicit transaction: a new row is an INSERT that does nothing when a row exists, a
-        // change is an UPDATE conditioned on the version. A concurrent writer with the same ETag blocks on the row (or
+        // One statement each: a new row is an INSERT that does nothing when a row exists, a change is an UPDATE
+        // conditioned on the version. Concurrent writes are committed in groups (PostgresGroupCommit): one transaction
+        // for many writes, each still checked on its own. A concurrent writer with the same ETag blocks on the row (or
         // the unique key), re-checks after the first commits, and changes nothing.
         if (change.ExpectedVersion >= 0)
         {
-            using var command = _database.DataSource.CreateCommand(change.ExpectedVersion == 0
+            var statement = new NpgsqlBatchCommand(change.ExpectedVersion == 0
                 ? $"INSERT INTO {_table} (grain_type, grain_key, state_name, payload, schema_version, version, record_exists, modified_at) " +
-                  "VALUES (@type, @key, @state, @payload, @schema, 1, @exists, @now) " +
+                  "VALUES ($1, $2, $3, $4, $5, 1, $6, $7) " +
                   "ON CONFLICT (grain_type, grain_key, state_name) DO NOTHING RETURNING version"
-                : $"UPDATE {_table} SET payload = @payload, " +
-                  "schema_version = CASE WHEN @exists THEN @schema ELSE schema_version END, " +
-                  "version = version + 1, record_exists = @exists, modified_at = @now " +
-                  "WHERE grain_type = @type AND grain_key = @key AND state_name = @state AND version = @expected RETURNING version");
-            AddKey(command, change.Key);
-            command.Parameters.Add(new NpgsqlParameter("payload", NpgsqlDbType.Jsonb) { Value = change.Json });
-            command.Parameters.AddWithValue("schema", StateJson.SchemaVersion);
-            command.Parameters.AddWithValue("exists", change.RecordExists);
-            command.Parameters.AddWithValue("now", _timeProvider.GetUtcNow());
-            command.Parameters.AddWithValue("expected", change.ExpectedVersion);
-            if (await command.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false) is long version)
+                : $"UPDATE {_table} SET payload = $4, " +
+                  "schema_version = CASE WHEN $6 THEN $5 ELSE schema_version END, " +
+                  "version = version + 1, record_exists = $6, modified_at = $7 " +
+                  "WHERE grain_type = $1 AND grain_key = $2 AND state_name = $3 AND version = $8 RETURNING version");
+            statement.Parameters.Add(new NpgsqlParameter { Value = change.Key.GrainType });
+            statement.Parameters.Add(new NpgsqlParameter { Value = change.Key.GrainKey });
+            statement.Parameters.Add(new NpgsqlParameter { Value = change.Key.StateName });
+            statement.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = change.Json });
+            statement.Parameters.Add(new NpgsqlParameter { Value = StateJson.SchemaVersion });
+            statement.Parameters.Add(new NpgsqlParameter { Value = change.RecordExists });
+            statement.Parameters.Add(new NpgsqlParameter { Value = _timeProvider.GetUtcNow() });
+            if (change.ExpectedVersion != 0)
+            {
+                statement.Parameters.Add(new NpgsqlParameter { Value = change.ExpectedVersion });
+            }
+
+            var order = string.Concat(change.Key.GrainType, "\0", change.Key.GrainKey, "\0", change.Key.StateName);
+            if (await Groups.WriteAsync(statement, order, cancellationToken).ConfigureAwait(false) is long version)
             {
                 return RowChangeResult.Done(version);
             }

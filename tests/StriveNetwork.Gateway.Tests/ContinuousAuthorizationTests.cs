@@ -1,6 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.DependencyInjection;
 using StriveNetwork.Gateway.Auth;
+using StriveNetwork.Gateway.Interceptors;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Gateway.V1;
 using TokenRole = StriveNetwork.Grains.Abstractions.TokenRole;
@@ -102,7 +103,7 @@ public sealed class ContinuousAuthorizationTests(GatewayFixture fixture) : IClas
     public async Task Revoked_EndsAUnaryCallWhoseHandlerIgnoresCancellation()
     {
         var admin = await Issuer.IssueAsync(TokenRole.NetworkAdmin, null, "slow caller", DateTimeOffset.UtcNow.AddDays(1), "test");
-        var interceptor = fixture.Services.GetRequiredService<TokenAuthInterceptor>();
+        var interceptor = fixture.Services.GetRequiredService<FrontDoorInterceptor>();
         var context = new FakeServerCallContext("/strive.v1.NetworkService/GetNetworkRollup", admin.Secret);
         var handlerStarted = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var neverDone = new TaskCompletionSource<GetNetworkRollupResponse>(TaskCreationOptions.RunContinuationsAsynchronously);

@@ -1,7 +1,7 @@
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
 using Orleans.Storage;
-using StriveNetwork.Gateway.Interceptors;
+using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Gateway.V1;
 using StriveNetwork.Grains.Abstractions;
@@ -28,7 +28,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     public async Task StorageFull_IsResourceExhausted(string wrapping)
     {
         _gateway.Grains.Failure = () => Wrap(new GrainStorageFullException("SQLite grain storage 'Default' (file /data/strive.db) is full"), wrapping);
-        Assert.Equal((StatusCode.ResourceExhausted, GrainErrorInterceptor.StorageFullMessage), await CallAsync());
+        Assert.Equal((StatusCode.ResourceExhausted, GrainErrorMapping.StorageFullMessage), await CallAsync());
         Assert.Contains(_gateway.Logs.Entries, e => e.EventId.Id == 6012 && e.Level == LogLevel.Warning);
     }
 
@@ -37,7 +37,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
     public async Task StorageUnavailable_IsUnavailable(string wrapping)
     {
         _gateway.Grains.Failure = () => Wrap(new GrainStorageUnavailableException("PostgreSQL grain storage refused the connection"), wrapping);
-        Assert.Equal((StatusCode.Unavailable, GrainErrorInterceptor.StorageUnavailableMessage), await CallAsync());
+        Assert.Equal((StatusCode.Unavailable, GrainErrorMapping.StorageUnavailableMessage), await CallAsync());
     }
 
     [Theory]
@@ -47,7 +47,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
         _gateway.Grains.Failure = () => Wrap(new InconsistentStateException("Version conflict", "r1", "r2"), wrapping);
         var (code, message) = await CallAsync();
         Assert.Equal(StatusCode.Aborted, code);
-        Assert.Equal(GrainErrorInterceptor.ConcurrentChangeMessage, message);
+        Assert.Equal(GrainErrorMapping.ConcurrentChangeMessage, message);
         Assert.Contains("re-read and retry", message, StringComparison.Ordinal);
     }
 
@@ -64,7 +64,7 @@ public sealed class ErrorMappingTests : IAsyncLifetime
         _gateway.Grains.Failure = () => new GrainValidationException("field", new string('x', 5_000));
         var (code, message) = await CallAsync();
         Assert.Equal(StatusCode.InvalidArgument, code);
-        Assert.Equal(GrainErrorInterceptor.MaxMessageLength, message.Length);
+        Assert.Equal(GrainErrorMapping.MaxMessageLength, message.Length);
         Assert.StartsWith("field: xxx", message, StringComparison.Ordinal);
         Assert.EndsWith("…", message, StringComparison.Ordinal);
     }

@@ -11,7 +11,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
-using StriveNetwork.Gateway.Interceptors;
+using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Gateway.V1;
 using StriveNetwork.Grains;
@@ -91,15 +91,15 @@ public sealed class StorageFailureTests : IAsyncLifetime
         var assessment = new RecordAssessmentRequest { PartnershipId = "conflict" };
         assessment.Assessments.Add(GatewayFixture.Assessment(GatewayFixture.Benchmark, BenchmarkStatus.Met));
         var (code, message) = await channel.StatusOfAsync<RecordAssessmentRequest, RecordAssessmentResponse>(_admin, "PartnershipService/RecordAssessment", assessment);
-        Assert.Equal((StatusCode.Aborted, GrainErrorInterceptor.ConcurrentChangeMessage), (code, message));
+        Assert.Equal((StatusCode.Aborted, GrainErrorMapping.ConcurrentChangeMessage), (code, message));
 
         // The failed write dropped the activation: the retry reads the stored state afresh and goes through.
         Assert.Equal(1, (await channel.CallAsync<RecordAssessmentRequest, RecordAssessmentResponse>(_admin, "PartnershipService/RecordAssessment", assessment)).RecordedCount);
     }
 
     [Theory]
-    [InlineData("full", StatusCode.ResourceExhausted, GrainErrorInterceptor.StorageFullMessage)]
-    [InlineData("unavailable", StatusCode.Unavailable, GrainErrorInterceptor.StorageUnavailableMessage)]
+    [InlineData("full", StatusCode.ResourceExhausted, GrainErrorMapping.StorageFullMessage)]
+    [InlineData("unavailable", StatusCode.Unavailable, GrainErrorMapping.StorageUnavailableMessage)]
     public async Task StoreFullOrUnavailable_GetsItsStatus_WritesNothing_AndTheNextCallGoesThrough(string failure, StatusCode expected, string expectedMessage)
     {
         var channel = _channel!;

@@ -4,27 +4,32 @@ namespace StriveNetwork.Gateway.Auth;
 
 /// <summary>
 /// The context an authorized call's handler sees: the real one with a cancellation token that also fires when the
-/// call's token is revoked or expires (<see cref="OpenCall.Ended"/>). Everything else is forwarded, including
-/// <see cref="ServerCallContext.UserState"/> (so the caller is found either way) and the HttpContext behind
-/// <c>GetHttpContext()</c>.
+/// call's token is revoked or expires (<see cref="OpenCall.Ended"/>), and the call's <see cref="Caller"/>. Everything
+/// else is forwarded, including <see cref="ServerCallContext.UserState"/> (where the caller is also put, so it is
+/// found either way) and the HttpContext behind <c>GetHttpContext()</c>.
 /// </summary>
+/// <remarks>
+/// Both the cancellation token and the user state are prepared on first use only: a call answered from the response
+/// cache reads neither, and so costs neither a cancellation source nor the inner context's user-state dictionary.
+/// </remarks>
 internal sealed class AuthorizedServerCallContext : ServerCallContext
 {
     // Grpc.AspNetCore's GetHttpContext() looks here when the context is not its own.
     private const string HttpContextKey = "__HttpContext";
 
     private readonly ServerCallContext _inner;
-    private readonly CancellationToken _cancellationToken;
+    private readonly OpenCall _call;
+    private bool _userStateReady;
 
-    public AuthorizedServerCallContext(ServerCallContext inner, CancellationToken cancellationToken)
+    public AuthorizedServerCallContext(ServerCallContext inner, OpenCall call, Caller caller)
     {
         _inner = inner;
-        _cancellationToken = cancellationToken;
-        if (!inner.UserState.ContainsKey(HttpContextKey) && HttpContextOf(inner) is { } httpContext)
-        {
-            inner.UserState[HttpContextKey] = httpContext;
-        }
+        _call = call;
+        Caller = caller;
     }
+
+    /// <summary>The authenticated caller.</summary>
+    public Caller Caller { get; }
 
     private static object? HttpContextOf(ServerCallContext context)
     {
@@ -49,7 +54,7 @@ internal sealed class AuthorizedServerCallContext : ServerCallContext
 
     protected override Metadata RequestHeadersCore => _inner.RequestHeaders;
 
-    protected override CancellationToken CancellationTokenCore => _cancellationToken;
+    protected override CancellationToken CancellationTokenCore => _call.Ended;
 
     protected override Metadata ResponseTrailersCore => _inner.ResponseTrailers;
 
@@ -67,7 +72,26 @@ internal sealed class AuthorizedServerCallContext : ServerCallContext
 
     protected override AuthContext AuthContextCore => _inner.AuthContext;
 
-    protected override IDictionary<object, object> UserStateCore => _inner.UserState;
+    protected override IDictionary<object, object> UserStateCore
+    {
+        get
+        {
+            var state = _inner.UserState;
+            if (!_userStateReady)
+            {
+                // A call's handler runs one step at a time, so this needs no lock (a repeated write stores the same values).
+                if (!state.ContainsKey(HttpContextKey) && HttpContextOf(_inner) is { } httpContext)
+                {
+                    state[HttpContextKey] = httpContext;
+                }
+
+                _inner.SetCaller(Caller);
+                _userStateReady = true;
+            }
+
+            return state;
+        }
+    }
 
     protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) => _inner.CreatePropagationToken(options);
 

@@ -40,7 +40,7 @@ public sealed record Caller(string TokenId, TokenRole Role, string? PartnershipI
         $"this PARTNERSHIP token may access only partnership '{PartnershipId}', not '{partnershipId}'");
 }
 
-/// <summary>Access to the caller that <see cref="TokenAuthInterceptor"/> attached to a call.</summary>
+/// <summary>Access to the caller that <see cref="Interceptors.FrontDoorInterceptor"/> attached to a call.</summary>
 public static class CallerContext
 {
     private static readonly object ItemKey = new();
@@ -49,6 +49,11 @@ public static class CallerContext
     public static Caller GetCaller(this ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context is AuthorizedServerCallContext authorized)
+        {
+            return authorized.Caller;
+        }
+
         return context.UserState.TryGetValue(ItemKey, out var value) && value is Caller caller
             ? caller
             : throw GatewayErrors.Of(StatusCode.Unauthenticated, "missing bearer token: send metadata 'authorization: Bearer <token>'");

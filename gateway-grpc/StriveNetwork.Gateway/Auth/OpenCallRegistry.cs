@@ -5,7 +5,7 @@ namespace StriveNetwork.Gateway.Auth;
 
 /// <summary>
 /// The authenticated calls open in this process, by token: what <see cref="TokenRevocationWatcher"/> ends when their
-/// token is revoked or expires. <see cref="TokenAuthInterceptor"/> registers every call and disposes its
+/// token is revoked or expires. <see cref="Interceptors.FrontDoorInterceptor"/> registers every call and disposes its
 /// registration when the call ends, so the registry holds exactly the calls in progress. Every call it ends is
 /// counted in <paramref name="metrics"/> when given.
 /// </summary>
@@ -67,11 +67,17 @@ public sealed class OpenCallRegistry(GatewayMetrics? metrics = null)
 }
 
 /// <summary>One open call of <see cref="OpenCallRegistry"/>.</summary>
+/// <remarks>
+/// The cancellation source behind <see cref="Ended"/> is created only when someone asks for the token (a handler
+/// that awaits something, the interceptor waiting on a slow handler): a call answered synchronously (a cached read)
+/// registers and unregisters without allocating one. A call ended before anyone asked gets an already cancelled token.
+/// </remarks>
 public sealed class OpenCall : IDisposable
 {
     private readonly OpenCallRegistry _registry;
-    private readonly CancellationTokenSource _ended;
+    private readonly CancellationToken _callCancelled;
     private readonly Lock _lock = new();
+    private CancellationTokenSource? _ended;
     private TokenRejection _endReason;
     private bool _disposed;
 
@@ -82,8 +88,7 @@ public sealed class OpenCall : IDisposable
         TokenId = tokenId;
         SecretHash = secretHash;
         ExpireTime = expireTime;
-        _ended = CancellationTokenSource.CreateLinkedTokenSource(callCancelled);
-        Ended = _ended.Token;
+        _callCancelled = callCancelled;
     }
 
     internal long Id { get; }
@@ -98,7 +103,33 @@ public sealed class OpenCall : IDisposable
     public DateTimeOffset? ExpireTime { get; }
 
     /// <summary>Cancelled when the call is cancelled by its client or deadline, or ended by <see cref="End"/>.</summary>
-    public CancellationToken Ended { get; }
+    public CancellationToken Ended
+    {
+        get
+        {
+            lock (_lock)
+            {
+                if (_ended is not null)
+                {
+                    return _ended.Token;
+                }
+
+                if (_endReason != TokenRejection.None)
+                {
+                    return new CancellationToken(canceled: true);
+                }
+
+                if (_disposed)
+                {
+                    // Over: only the client's own cancellation can still concern a handler that outlived its call.
+                    return _callCancelled;
+                }
+
+                _ended = CancellationTokenSource.CreateLinkedTokenSource(_callCancelled);
+                return _ended.Token;
+            }
+        }
+    }
 
     /// <summary>Why the call was ended here (<see cref="TokenRejection.None"/> while it was not).</summary>
     public TokenRejection EndReason
@@ -115,6 +146,7 @@ public sealed class OpenCall : IDisposable
     /// <summary>Ends the call for <paramref name="reason"/>; false when it was already ended or is over.</summary>
     public bool End(TokenRejection reason)
     {
+        CancellationTokenSource? ended;
         lock (_lock)
         {
             if (_disposed || _endReason != TokenRejection.None)
@@ -124,13 +156,14 @@ public sealed class OpenCall : IDisposable
 
             // The reason is set before the cancellation, so whoever observes the cancellation can read it.
             _endReason = reason;
+            ended = _ended;
         }
 
         _registry.Ended(reason);
 
         try
         {
-            _ended.Cancel();
+            ended?.Cancel();
         }
         catch (ObjectDisposedException)
         {
@@ -143,6 +176,7 @@ public sealed class OpenCall : IDisposable
     /// <summary>Removes the call from the registry.</summary>
     public void Dispose()
     {
+        CancellationTokenSource? ended;
         lock (_lock)
         {
             if (_disposed)
@@ -151,12 +185,13 @@ public sealed class OpenCall : IDisposable
             }
 
             _disposed = true;
+            ended = _ended;
         }
 
         _registry.Remove(Id);
 
         // Unlinks from the call's token. A handler still running after its call was ended holds a token that is
         // already cancelled, which stays usable.
-        _ended.Dispose();
+        ended?.Dispose();
     }
 }

@@ -23,7 +23,11 @@ public enum TokenRejection
 }
 
 /// <summary>The outcome of one authentication: the token (when known), why it is rejected, and the revocation epoch it is current for.</summary>
-public sealed record TokenAuthentication(TokenRecord? Token, TokenRejection Rejection, long Epoch);
+public sealed record TokenAuthentication(TokenRecord? Token, TokenRejection Rejection, long Epoch)
+{
+    /// <summary>The caller the token stands for (made once per authentication: a cached one serves many calls); null without a token.</summary>
+    public Caller? Caller => field ??= Token is null ? null : new Caller(Token.TokenId, Token.Role, Token.PartnershipId);
+}
 
 /// <summary>
 /// Resolves bearer secrets to tokens through the registry grain, with a short-lived cache so that a call costs no
@@ -37,8 +41,21 @@ public sealed record TokenAuthentication(TokenRecord? Token, TokenRejection Reje
 /// generation counter does the same for <see cref="Invalidate"/>: a lookup that started before an invalidation never
 /// caches its result.
 /// </remarks>
-public sealed class TokenAuthenticator(IGrainFactory grains, TimeProvider timeProvider, OpenCallRegistry openCalls)
+public sealed class TokenAuthenticator
 {
+    private readonly IGrainFactory grains;
+    private readonly TimeProvider timeProvider;
+    private readonly OpenCallRegistry openCalls;
+
+    /// <summary>Creates an authenticator over the token registry grain.</summary>
+    public TokenAuthenticator(IGrainFactory grains, TimeProvider timeProvider, OpenCallRegistry openCalls)
+    {
+        this.grains = grains;
+        this.timeProvider = timeProvider;
+        this.openCalls = openCalls;
+        _cacheBySpan = _cache.GetAlternateLookup<ReadOnlySpan<char>>();
+    }
+
     /// <summary>How long a lookup result is reused at most (revocations end it sooner, through the epoch).</summary>
     public static readonly TimeSpan CacheTtl = TimeSpan.FromSeconds(4);
 
@@ -50,6 +67,7 @@ public sealed class TokenAuthenticator(IGrainFactory grains, TimeProvider timePr
     private const int MaxLookups = 4;
 
     private readonly ConcurrentDictionary<string, CacheEntry> _cache = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, CacheEntry>.AlternateLookup<ReadOnlySpan<char>> _cacheBySpan;
     private long _seenEpoch;
     private long _generation;
 
@@ -67,6 +85,26 @@ public sealed class TokenAuthenticator(IGrainFactory grains, TimeProvider timePr
         return (result.Token, result.Rejection);
     }
 
+    /// <summary>
+    /// The cached answer for a secret's hash, without a grain call or an allocation: false when the cache has no
+    /// current entry (then call <see cref="AuthenticateHashAsync"/>). <paramref name="secretHash"/> is the stored form
+    /// of the hash, the cache's own key, for whoever needs it as a string.
+    /// </summary>
+    public bool TryAuthenticateCached(ReadOnlySpan<char> hash, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out TokenAuthentication? authentication, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out string? secretHash)
+    {
+        var now = timeProvider.GetUtcNow();
+        if (_cacheBySpan.TryGetValue(hash, out var key, out var cached) && now - cached.FetchedAt < CacheTtl && cached.Epoch >= SeenEpoch)
+        {
+            authentication = Judge(cached, now);
+            secretHash = key;
+            return true;
+        }
+
+        authentication = null;
+        secretHash = null;
+        return false;
+    }
+
     /// <summary>Looks a secret up by its hash; the answer is current for the epoch it names.</summary>
     public async Task<TokenAuthentication> AuthenticateHashAsync(string secretHash, CancellationToken cancellationToken = default)
     {
@@ -74,7 +112,7 @@ public sealed class TokenAuthenticator(IGrainFactory grains, TimeProvider timePr
         var now = timeProvider.GetUtcNow();
         if (_cache.TryGetValue(secretHash, out var cached) && now - cached.FetchedAt < CacheTtl && cached.Epoch >= SeenEpoch)
         {
-            return Judge(cached.Token, cached.Epoch, now);
+            return Judge(cached, now);
         }
 
         var registry = grains.GetGrain<ITokenRegistryGrain>(GrainKeys.TokensKey);
@@ -85,7 +123,7 @@ public sealed class TokenAuthenticator(IGrainFactory grains, TimeProvider timePr
             ObserveEpoch(lookup.Epoch);
             if (lookup.Epoch >= SeenEpoch)
             {
-                Cache(secretHash, new CacheEntry(lookup.Token, now, lookup.Epoch), generation);
+                Cache(secretHash, new CacheEntry(lookup.Token, now, lookup.Epoch, new TokenAuthentication(lookup.Token, TokenRejection.None, lookup.Epoch)), generation);
                 return Judge(lookup.Token, lookup.Epoch, timeProvider.GetUtcNow());
             }
 
@@ -139,6 +177,12 @@ public sealed class TokenAuthenticator(IGrainFactory grains, TimeProvider timePr
         _cache.Clear();
     }
 
+    // A cached entry that authenticates answers the same (immutable) accepted authentication every time.
+    private static TokenAuthentication Judge(CacheEntry entry, DateTimeOffset now) =>
+        entry.Token is { RevokeTime: null } token && !(token.ExpireTime is { } expiry && expiry <= now)
+            ? entry.Accepted
+            : Judge(entry.Token, entry.Epoch, now);
+
     private static TokenAuthentication Judge(TokenRecord? token, long epoch, DateTimeOffset now) => token switch
     {
         null => new(null, TokenRejection.Unknown, epoch),
@@ -164,5 +208,5 @@ public sealed class TokenAuthenticator(IGrainFactory grains, TimeProvider timePr
         }
     }
 
-    private sealed record CacheEntry(TokenRecord? Token, DateTimeOffset FetchedAt, long Epoch);
+    private sealed record CacheEntry(TokenRecord? Token, DateTimeOffset FetchedAt, long Epoch, TokenAuthentication Accepted);
 }

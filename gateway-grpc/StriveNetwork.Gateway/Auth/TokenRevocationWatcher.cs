@@ -66,7 +66,7 @@ public sealed partial class TokenRevocationWatcher(
         var revocations = await grains.GetGrain<ITokenRegistryGrain>(GrainKeys.TokensKey)
             .RevocationsSinceAsync(since, cancellationToken).ConfigureAwait(false);
 
-        // The seen epoch first: a call registering from now on re-checks its token (TokenAuthInterceptor), so none
+        // The seen epoch first: a call registering from now on re-checks its token (FrontDoorInterceptor), so none
         // slips between this poll and its own registration.
         authenticator.ObserveEpoch(revocations.Epoch);
         if (revocations.Complete)

@@ -21,7 +21,7 @@ public sealed class IndicatorService(IGrainFactory grains, IOptions<UploadOption
     private const int MaxSubmitRows = 5_000;
     private const int MaxUploadRows = 100_000;
     private const int MaxReportedErrors = 1_000;
-    // Three rows' messages fit the 300-character cap of every status message (GrainErrorInterceptor.MaxMessageLength).
+    // Three rows' messages fit the 300-character cap of every status message (GrainErrorMapping.MaxMessageLength).
     private const int MaxErrorsInMessage = 3;
 
     /// <summary>The service's descriptor (server reflection looks it up on the type the bind attribute names).</summary>

@@ -30,6 +30,9 @@ public sealed class GatewayMetrics
     private readonly Counter<long> _cacheLookups;
     private readonly ConcurrentDictionary<string, (string Service, string Method)> _methods = new(StringComparer.Ordinal);
 
+    // The gRPC status codes (0..16) boxed once: a tag value is an object, and boxing one per call is garbage.
+    private static readonly object[] BoxedStatusCodes = [.. Enumerable.Range(0, 17).Select(static code => (object)code)];
+
     /// <summary>Creates the instruments on the meter of <paramref name="meterFactory"/>.</summary>
     public GatewayMetrics(IMeterFactory meterFactory)
     {
@@ -62,12 +65,13 @@ public sealed class GatewayMetrics
         }
 
         var (service, method) = _methods.GetOrAdd(fullMethod, Split);
+        var code = (int)status;
         var tags = new TagList
         {
             { "rpc.system", "grpc" },
             { "rpc.service", service },
             { "rpc.method", method },
-            { "rpc.grpc.status_code", (int)status },
+            { "rpc.grpc.status_code", code >= 0 && code < BoxedStatusCodes.Length ? BoxedStatusCodes[code] : code },
         };
         _callDuration.Record(elapsed.TotalSeconds, tags);
     }

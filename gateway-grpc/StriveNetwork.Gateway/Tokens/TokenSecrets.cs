@@ -26,10 +26,16 @@ public static class TokenSecrets
     }
 
     /// <summary>Whether the text has the shape of a secret (prefix + 43 base64url characters).</summary>
-    public static bool HasSecretShape(string text) =>
+    public static bool HasSecretShape(string text) => HasSecretShape(text.AsSpan());
+
+    /// <summary>Whether the characters have the shape of a secret (prefix + 43 base64url characters).</summary>
+    public static bool HasSecretShape(ReadOnlySpan<char> text) =>
         text.Length == SecretPrefix.Length + 43
         && text.StartsWith(SecretPrefix, StringComparison.Ordinal)
-        && text.AsSpan(SecretPrefix.Length).IndexOfAnyExcept("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_") < 0;
+        && text[SecretPrefix.Length..].IndexOfAnyExcept(SecretAlphabet) < 0;
+
+    private static readonly System.Buffers.SearchValues<char> SecretAlphabet =
+        System.Buffers.SearchValues.Create("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_");
 
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');

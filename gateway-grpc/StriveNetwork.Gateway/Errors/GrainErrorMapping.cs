@@ -1,12 +1,11 @@
 using System.Security.Cryptography;
 using Grpc.Core;
 using Microsoft.Extensions.Logging;
-using StriveNetwork.Gateway.Errors;
 using Orleans.Storage;
 using StriveNetwork.Grains.Abstractions;
 using StriveNetwork.Providers;
 
-namespace StriveNetwork.Gateway.Interceptors;
+namespace StriveNetwork.Gateway.Errors;
 
 /// <summary>
 /// Turns whatever a call throws into the status the API promises, in one place for every service: domain errors to
@@ -14,9 +13,9 @@ namespace StriveNetwork.Gateway.Interceptors;
 /// CANCELLED or DEADLINE_EXCEEDED, a full store to RESOURCE_EXHAUSTED, an unreachable one to UNAVAILABLE, a lost ETag
 /// race (Orleans InconsistentStateException) to ABORTED, and anything else to INTERNAL with an error id that is logged with the exception
 /// (the client never sees exception text or a stack trace). Every status message leaving it is at most
-/// <see cref="MaxMessageLength"/> characters.
+/// <see cref="MaxMessageLength"/> characters. <see cref="Interceptors.FrontDoorInterceptor"/> applies it to every call.
 /// </summary>
-public sealed partial class GrainErrorInterceptor(ILogger<GrainErrorInterceptor> logger, TimeProvider timeProvider) : WholeCallInterceptor
+public sealed partial class GrainErrorMapping(ILogger<GrainErrorMapping> logger, TimeProvider timeProvider)
 {
     /// <summary>The message of INTERNAL answers; <c>{0}</c> is the error id, which is logged with the exception.</summary>
     public const string InternalMessageFormat = "internal error (error id {0}); the server logged the details";
@@ -33,18 +32,12 @@ public sealed partial class GrainErrorInterceptor(ILogger<GrainErrorInterceptor>
     /// <summary>The message of ABORTED when a state write lost an ETag race.</summary>
     public const string ConcurrentChangeMessage = "the state changed concurrently; re-read and retry";
 
-    protected override async Task<T> InterceptAsync<T>(ServerCallContext context, Func<Task<T>> next)
+    /// <summary>The status <paramref name="exception"/>, thrown by the call on <paramref name="context"/>, answers with (message capped).</summary>
+    public RpcException ToRpcException(ServerCallContext context, Exception exception)
     {
         ArgumentNullException.ThrowIfNull(context);
-        ArgumentNullException.ThrowIfNull(next);
-        try
-        {
-            return await next().ConfigureAwait(false);
-        }
-        catch (Exception exception)
-        {
-            throw Capped(Map(context, exception));
-        }
+        ArgumentNullException.ThrowIfNull(exception);
+        return Capped(Map(context, exception));
     }
 
     /// <summary>
