@@ -125,6 +125,8 @@ public sealed class PartnershipGrain(
     // per batch of summaries instead of one per summary (docs/adr/0015, addendum).
     private readonly WaitingBatch<IndicatorSummary> _waitingSummaries = new();
 
+    private (IReadOnlyList<AssessmentEntry> Assessments, IReadOnlyList<ReevaluationRecord>? Reevaluations, string FrameworkId, int FirstYear, int LastYear, IReadOnlyList<PartnershipYearStatus> Years)? _replay;
+
     private PartnershipState? _snapshotCurrentFor;
     private int _snapshotCurrentYear;
 
@@ -803,7 +805,8 @@ public sealed class PartnershipGrain(
             .Where(y => y >= IndicatorDefinition.MinimumYear)
             .DefaultIfEmpty(currentYear)
             .Min();
-        var years = PartnershipStatusRules.Replay(history, indicators, ledger, Math.Min(firstYear, currentYear), currentYear)
+        var years = ReplayWithoutIndicators(s, history, ledger, Math.Min(firstYear, currentYear), currentYear)
+            .Select(y => PartnershipStatusRules.WithIndicators(y, indicators))
             .Select(y => new YearStatus(
                 y.Year,
                 y.Gateway,
@@ -818,6 +821,24 @@ public sealed class PartnershipGrain(
             PartnershipRules.OutcomeTrends(indicators, null),
             PartnershipRules.GapCounts(indicators, null),
             statuses, years, s.CohortIds);
+    }
+
+    /// <summary>
+    /// The per-year placement and designations, which only assessments and the ledger move: kept for the last
+    /// (assessments, ledger, framework, years) seen, by reference, so an indicator change (the common write) does not
+    /// place the partnership again for every year.
+    /// </summary>
+    private IReadOnlyList<PartnershipYearStatus> ReplayWithoutIndicators(PartnershipState s, AssessmentHistory history, DesignationHistory ledger, int firstYear, int lastYear)
+    {
+        if (_replay is { } held && ReferenceEquals(held.Assessments, s.Assessments) && ReferenceEquals(held.Reevaluations, s.Reevaluations)
+            && string.Equals(held.FrameworkId, s.Profile!.FrameworkId, StringComparison.Ordinal) && held.FirstYear == firstYear && held.LastYear == lastYear)
+        {
+            return held.Years;
+        }
+
+        var years = PartnershipStatusRules.Replay(history, [], ledger, firstYear, lastYear);
+        _replay = (s.Assessments, s.Reevaluations, s.Profile!.FrameworkId, firstYear, lastYear, years);
+        return years;
     }
 
     private static PartnershipProfile Normalize(PartnershipProfile p) => p with
