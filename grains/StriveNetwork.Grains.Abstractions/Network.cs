@@ -76,10 +76,20 @@ public interface INetworkGrain : IGrainWithStringKey
 
     /// <summary>
     /// Delivered from a shard's outbox: applies the delta when it is the shard's next sequence, skips it when it was
-    /// already applied, and takes every shard's counts when one went missing.
+    /// already applied, and takes every shard's counts when one went missing. Interleaves: deltas arriving while the
+    /// network writes wait together and are stored by one write (<see cref="ApplyWaitingDeltasAsync"/>); the call
+    /// completes when that write is stored and fails when it fails.
     /// </summary>
+    [AlwaysInterleave]
     [Alias("ApplyDeltaAsync")]
     Task ApplyDeltaAsync(ShardDelta delta, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores the shard deltas waiting in this activation in one write (the network calls it on itself, so the write
+    /// runs as an ordinary request between other writes). Writes nothing when none is waiting.
+    /// </summary>
+    [Alias("ApplyWaitingDeltasAsync")]
+    Task ApplyWaitingDeltasAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Pages partnerships by id. <paramref name="pageSize"/> 0 = 50, capped at 500. Errors:

@@ -263,9 +263,19 @@ public interface IPartnershipGrain : IGrainWithStringKey
     /// <summary>
     /// Delivered from an indicator's outbox: keeps the summary unless it holds the same or a newer sequence for that
     /// indicator (redeliveries are no-ops). Ignored for an unregistered partnership or another partnership's indicator.
+    /// Interleaves: summaries arriving while the partnership writes wait together and are stored by one write
+    /// (<see cref="ApplyWaitingSummariesAsync"/>); the call completes when that write is stored and fails when it fails.
     /// </summary>
+    [AlwaysInterleave]
     [Alias("ApplyIndicatorSummaryAsync")]
     Task ApplyIndicatorSummaryAsync(IndicatorSummary summary, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Stores the indicator summaries waiting in this activation in one write (the partnership calls it on itself, so
+    /// the write runs as an ordinary request between other writes). Writes nothing when none is waiting.
+    /// </summary>
+    [Alias("ApplyWaitingSummariesAsync")]
+    Task ApplyWaitingSummariesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Records one re-evaluation of every designation as of <paramref name="asOf"/> (null = today, UTC): awards,

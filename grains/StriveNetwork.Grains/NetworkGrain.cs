@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grains.Batching;
 using StriveNetwork.Grains.Requests;
 
 namespace StriveNetwork.Grains;
@@ -50,6 +51,10 @@ public sealed class NetworkGrain(
     private const int MaxPageSize = 500;
     private readonly ObserverManager<INetworkRollupObserver> _watchers = new(NetworkWatch.SubscriptionLifetime, logger);
     private NetworkRollup? _materialized;
+
+    // Shard deltas delivered while the network was writing, stored together by its next write (docs/adr/0015,
+    // addendum): at thousands of updates a second one network write per delta cannot keep up.
+    private readonly WaitingBatch<ShardDelta> _waitingDeltas = new();
 
     public Task<NetworkRollup> GetRollupAsync(CancellationToken cancellationToken = default) => Task.FromResult(Rollup());
 
@@ -145,7 +150,7 @@ public sealed class NetworkGrain(
         var result = await GrainFactory.GetGrain<INetworkShardGrain>(GrainKeys.NetworkShardKey(update.Latest.PartnershipId)).ApplyAsync(update, cancellationToken);
         if (result.Delta is { } delta)
         {
-            await ApplyDeltaAsync(delta, cancellationToken); // the same delta from the stream is skipped later
+            await ApplyDeltasNowAsync([delta], cancellationToken); // the same delta from the stream is skipped later
         }
 
         return result.Applied;
@@ -157,30 +162,58 @@ public sealed class NetworkGrain(
         return [.. ids.SelectMany(i => i).Order(StringComparer.Ordinal)];
     }
 
-    public async Task ApplyDeltaAsync(ShardDelta delta, CancellationToken cancellationToken = default)
+    /// <summary>Interleaves (see the interface): adds the delta to the waiting batch, which <see cref="ApplyWaitingDeltasAsync"/> writes.</summary>
+    public Task ApplyDeltaAsync(ShardDelta delta, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(delta);
-        var last = state.State.ShardSequences.GetValueOrDefault(delta.ShardKey);
-        if (delta.Sequence <= last)
+        if (delta.Sequence <= state.State.ShardSequences.GetValueOrDefault(delta.ShardKey))
         {
-            return; // redelivered, or already included by a resynchronisation
+            return Task.CompletedTask; // redelivered, or already included by a resynchronisation
         }
 
-        if (delta.Sequence != last + 1)
-        {
-            // A delta went missing (e.g. dead-lettered): take every shard's current contribution instead.
-            var counts = await Task.WhenAll(Shards().Select(shard => shard.GetCountsAsync(cancellationToken)));
-            await ReplaceAsync(RollupCounter.FromCounts(counts.SelectMany(c => c.Counts)), counts, state.State.Requests, cancellationToken);
-            return;
-        }
+        return _waitingDeltas.Add(
+            delta,
+            () => this.AsReference<INetworkGrain>().ApplyWaitingDeltasAsync(),
+            () => new InvalidOperationException("The network did not apply the shard delta; deliver it again."));
+    }
 
+    public Task ApplyWaitingDeltasAsync(CancellationToken cancellationToken = default) =>
+        _waitingDeltas.WriteAsync(deltas => ApplyDeltasNowAsync(deltas, cancellationToken));
+
+    /// <summary>
+    /// Applies the deltas in one write, each shard's in sequence order: a delta at or below the shard's applied sequence
+    /// is skipped, the next one is applied, and one after a gap (a delta went missing, e.g. dead-lettered) makes the
+    /// network take every shard's current counts instead.
+    /// </summary>
+    private async Task ApplyDeltasNowAsync(IReadOnlyList<ShardDelta> deltas, CancellationToken cancellationToken)
+    {
         var next = RollupCounter.FromCounts(state.State.Counts);
-        next.Apply(delta.Changes);
-        await CommitAsync(
-            next,
-            new Dictionary<string, long>(state.State.ShardSequences, StringComparer.Ordinal) { [delta.ShardKey] = delta.Sequence },
-            state.State.Requests,
-            cancellationToken);
+        var sequences = new Dictionary<string, long>(state.State.ShardSequences, StringComparer.Ordinal);
+        var changed = false;
+        foreach (var delta in deltas.OrderBy(d => d.ShardKey, StringComparer.Ordinal).ThenBy(d => d.Sequence))
+        {
+            var last = sequences.GetValueOrDefault(delta.ShardKey);
+            if (delta.Sequence <= last)
+            {
+                continue;
+            }
+
+            if (delta.Sequence != last + 1)
+            {
+                var counts = await Task.WhenAll(Shards().Select(shard => shard.GetCountsAsync(cancellationToken)));
+                await ReplaceAsync(RollupCounter.FromCounts(counts.SelectMany(c => c.Counts)), counts, state.State.Requests, cancellationToken);
+                return;
+            }
+
+            next.Apply(delta.Changes);
+            sequences[delta.ShardKey] = delta.Sequence;
+            changed = true;
+        }
+
+        if (changed)
+        {
+            await CommitAsync(next, sequences, state.State.Requests, cancellationToken);
+        }
     }
 
     private Task ReplaceAsync(RollupCounter counts, IEnumerable<ShardCounts> shards, RequestLog requestLog, CancellationToken cancellationToken) =>

@@ -8,6 +8,7 @@ using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Domain.Progress;
 using StriveNetwork.Grains.Abstractions;
 using StriveNetwork.Grains.Abstractions.Views;
+using StriveNetwork.Grains.Batching;
 using StriveNetwork.Grains.Outbox;
 using StriveNetwork.Grains.Requests;
 using StriveNetwork.Grains.Views;
@@ -116,6 +117,18 @@ public sealed class PartnershipGrain(
     // summary applied during an import) cost nothing more, and an activation never read holds no view.
     private CachedView<(long Version, DateOnly Today, int RulesRevision), PartnershipProgress>? _progress;
     private CachedView<(long Version, int Year), PartnershipSnapshot>? _snapshot;
+
+    // The state (by reference) whose LastSnapshot this activation last found equal in content to the snapshot built
+    // from it, and the year that build replayed to: a write that changes none of BuildSnapshot's inputs in that year
+    // cannot change the snapshot, so it skips building and comparing one (an indicator reservation, a request log).
+    // Indicator summaries delivered while the partnership was busy, stored together by its next write: one state write
+    // per batch of summaries instead of one per summary (docs/adr/0015, addendum).
+    private readonly WaitingBatch<IndicatorSummary> _waitingSummaries = new();
+
+    private (IReadOnlyList<AssessmentEntry> Assessments, IReadOnlyList<ReevaluationRecord>? Reevaluations, string FrameworkId, int FirstYear, int LastYear, IReadOnlyList<PartnershipYearStatus> Years)? _replay;
+
+    private PartnershipState? _snapshotCurrentFor;
+    private int _snapshotCurrentYear;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -637,31 +650,65 @@ public sealed class PartnershipGrain(
         await CommitAsync(Stored.State with { IndicatorIds = [.. Stored.State.IndicatorIds.Append(indicatorId).Order(StringComparer.Ordinal)] }, cancellationToken);
     }
 
-    public async Task ApplyIndicatorSummaryAsync(IndicatorSummary summary, CancellationToken cancellationToken = default)
+    /// <summary>Interleaves (see the interface): adds the summary to the waiting batch, which <see cref="ApplyWaitingSummariesAsync"/> writes.</summary>
+    public Task ApplyIndicatorSummaryAsync(IndicatorSummary summary, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(summary);
         if (!Registered || !string.Equals(summary.PartnershipId, Key, StringComparison.Ordinal))
         {
-            return;
+            return Task.CompletedTask;
         }
 
         if (Stored.State.Indicators.TryGetValue(summary.IndicatorId, out var held) && held.Sequence >= summary.Sequence)
         {
-            return; // redelivered or older: the held summary already reflects it
+            return Task.CompletedTask; // redelivered or older: the held summary already reflects it
         }
 
-        var indicators = new Dictionary<string, IndicatorSummary>(Stored.State.Indicators, StringComparer.Ordinal) { [summary.IndicatorId] = summary };
-        await CommitAsync(Stored.State with { Indicators = indicators }, cancellationToken);
+        return _waitingSummaries.Add(
+            summary,
+            () => this.AsReference<IPartnershipGrain>().ApplyWaitingSummariesAsync(),
+            () => new InvalidOperationException($"Partnership '{Key}' did not apply the indicator summary; deliver it again."));
     }
+
+    public Task ApplyWaitingSummariesAsync(CancellationToken cancellationToken = default) =>
+        _waitingSummaries.WriteAsync(async summaries =>
+        {
+            var indicators = new Dictionary<string, IndicatorSummary>(Stored.State.Indicators, StringComparer.Ordinal);
+            var changed = false;
+            foreach (var summary in summaries)
+            {
+                if (!indicators.TryGetValue(summary.IndicatorId, out var held) || held.Sequence < summary.Sequence)
+                {
+                    indicators[summary.IndicatorId] = summary;
+                    changed = true;
+                }
+            }
+
+            if (changed && Registered)
+            {
+                await CommitAsync(Stored.State with { Indicators = indicators }, cancellationToken);
+            }
+        });
 
     /// <summary>Writes the state and, when what rollups show changed, a new snapshot for the network shard and every cohort, in one write.</summary>
     private async Task CommitAsync(PartnershipState next, CancellationToken cancellationToken)
     {
+        // Read before building: should the year turn during the build, the recorded year is the older one and the
+        // next write builds again (never the other way round).
+        var year = Time.GetUtcNow().Year;
         var last = Stored.State.LastSnapshot;
+        if (last is not null && ReferenceEquals(_snapshotCurrentFor, Stored.State) && _snapshotCurrentYear == year && SameSnapshotInputs(Stored.State, next))
+        {
+            await CommitAsync(next, [], cancellationToken);
+            MarkSnapshotCurrent(year);
+            return;
+        }
+
         var candidate = BuildSnapshot(next, (last?.Sequence ?? 0) + 1);
         if (last is not null && SameContent(last, candidate))
         {
             await CommitAsync(next, [], cancellationToken);
+            MarkSnapshotCurrent(year);
             return;
         }
 
@@ -673,7 +720,25 @@ public sealed class PartnershipGrain(
             .. candidate.CohortIds.Select(c => new OutboundEvent<SnapshotUpdate>(OutboxTarget.Cohort, c, new SnapshotUpdate(null, candidate), LatestOnly: true)),
         ];
         await CommitAsync(next with { LastSnapshot = candidate }, events, cancellationToken);
+        MarkSnapshotCurrent(year);
     }
+
+    /// <summary>After a successful write: the stored state's LastSnapshot has the content built from it for <paramref name="year"/>.</summary>
+    private void MarkSnapshotCurrent(int year)
+    {
+        _snapshotCurrentFor = Stored.State;
+        _snapshotCurrentYear = year;
+    }
+
+    /// <summary>Whether <paramref name="next"/> holds the same values as <paramref name="held"/> for everything <see cref="BuildSnapshot"/> reads.</summary>
+    private static bool SameSnapshotInputs(PartnershipState held, PartnershipState next) =>
+        ReferenceEquals(held.Profile, next.Profile)
+        && held.CreateTime == next.CreateTime
+        && ReferenceEquals(held.Assessments, next.Assessments)
+        && ReferenceEquals(held.Examples, next.Examples)
+        && ReferenceEquals(held.Indicators, next.Indicators)
+        && ReferenceEquals(held.Reevaluations, next.Reevaluations)
+        && ReferenceEquals(held.CohortIds, next.CohortIds);
 
     public async Task<PartnershipSnapshot?> PublishSnapshotAsync(CancellationToken cancellationToken = default)
     {
@@ -685,6 +750,7 @@ public sealed class PartnershipGrain(
         var last = Stored.State.LastSnapshot;
         if (last is null || !SameContent(last, BuildSnapshot(Stored.State, last.Sequence)))
         {
+            _snapshotCurrentFor = null; // the content differs: build and publish, whatever this activation noted
             await CommitAsync(Stored.State, cancellationToken);
         }
 
@@ -739,7 +805,8 @@ public sealed class PartnershipGrain(
             .Where(y => y >= IndicatorDefinition.MinimumYear)
             .DefaultIfEmpty(currentYear)
             .Min();
-        var years = PartnershipStatusRules.Replay(history, indicators, ledger, Math.Min(firstYear, currentYear), currentYear)
+        var years = ReplayWithoutIndicators(s, history, ledger, Math.Min(firstYear, currentYear), currentYear)
+            .Select(y => PartnershipStatusRules.WithIndicators(y, indicators))
             .Select(y => new YearStatus(
                 y.Year,
                 y.Gateway,
@@ -754,6 +821,24 @@ public sealed class PartnershipGrain(
             PartnershipRules.OutcomeTrends(indicators, null),
             PartnershipRules.GapCounts(indicators, null),
             statuses, years, s.CohortIds);
+    }
+
+    /// <summary>
+    /// The per-year placement and designations, which only assessments and the ledger move: kept for the last
+    /// (assessments, ledger, framework, years) seen, by reference, so an indicator change (the common write) does not
+    /// place the partnership again for every year.
+    /// </summary>
+    private IReadOnlyList<PartnershipYearStatus> ReplayWithoutIndicators(PartnershipState s, AssessmentHistory history, DesignationHistory ledger, int firstYear, int lastYear)
+    {
+        if (_replay is { } held && ReferenceEquals(held.Assessments, s.Assessments) && ReferenceEquals(held.Reevaluations, s.Reevaluations)
+            && string.Equals(held.FrameworkId, s.Profile!.FrameworkId, StringComparison.Ordinal) && held.FirstYear == firstYear && held.LastYear == lastYear)
+        {
+            return held.Years;
+        }
+
+        var years = PartnershipStatusRules.Replay(history, [], ledger, firstYear, lastYear);
+        _replay = (s.Assessments, s.Reevaluations, s.Profile!.FrameworkId, firstYear, lastYear, years);
+        return years;
     }
 
     private static PartnershipProfile Normalize(PartnershipProfile p) => p with

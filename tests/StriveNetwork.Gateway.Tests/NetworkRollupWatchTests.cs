@@ -169,6 +169,8 @@ public sealed class NetworkRollupWatchTests
 
         public Task ApplyDeltaAsync(ShardDelta delta, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
+        public Task ApplyWaitingDeltasAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
+
         public Task<PartnershipPage> ListPartnershipsAsync(PartnershipFilter filter, int pageSize, string pageToken, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<RecomputeReport> RecomputeAsync(bool apply, RequestKey? request = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();

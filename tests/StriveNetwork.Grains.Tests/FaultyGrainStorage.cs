@@ -8,10 +8,11 @@ public sealed class FaultyGrainStorage(IGrainStorage inner, StorageFaults faults
     public Task ReadStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>
         inner.ReadStateAsync(stateName, grainId, grainState);
 
-    public Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
+    public async Task WriteStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState)
     {
+        await faults.BeforeWriteAsync(stateName).ConfigureAwait(false);
         faults.ThrowIfRefused(stateName, grainId);
-        return inner.WriteStateAsync(stateName, grainId, grainState);
+        await inner.WriteStateAsync(stateName, grainId, grainState).ConfigureAwait(false);
     }
 
     public Task ClearStateAsync<T>(string stateName, GrainId grainId, IGrainState<T> grainState) =>

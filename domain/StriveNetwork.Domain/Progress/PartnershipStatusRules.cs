@@ -107,12 +107,22 @@ public static class PartnershipStatusRules
         var placement = GatewayRules.Place(history.AsOf(end));
         var standing = ledger.AsOf(end);
         var shown = GatewaySequence.Shown(history.Framework, placement, standing);
-        return new PartnershipYearStatus(
-            year,
-            shown.Stage,
-            standing.Standing(),
-            OutcomeTrends(indicators, year),
-            GapCountsByOutcome(indicators, year).Aggregate(GapCounts.Zero, (sum, o) => sum.Plus(o.Counts)));
+        return WithIndicators(new PartnershipYearStatus(year, shown.Stage, standing.Standing(), [], GapCounts.Zero), indicators);
+    }
+
+    /// <summary>
+    /// <paramref name="status"/> with the trends and disparity counts of <paramref name="indicators"/> as of its year,
+    /// its placement and designations kept: those depend on the assessments and the ledger only, so a replay computed
+    /// once for an assessment history serves every indicator change (<c>Replay(history, [], ledger, ...)</c>).
+    /// </summary>
+    public static PartnershipYearStatus WithIndicators(PartnershipYearStatus status, IReadOnlyList<IndicatorStatus> indicators)
+    {
+        ArgumentNullException.ThrowIfNull(status);
+        return status with
+        {
+            OutcomeTrends = OutcomeTrends(indicators, status.Year),
+            Gaps = GapCountsByOutcome(indicators, status.Year).Aggregate(GapCounts.Zero, (sum, o) => sum.Plus(o.Counts)),
+        };
     }
 
     /// <summary>The per-year replay from <paramref name="firstYear"/> to <paramref name="lastYear"/> inclusive.</summary>

@@ -30,9 +30,17 @@ public sealed class SmallCellSuppressor
     private const string PriorPrefix = "prior:";
 
     private readonly SuppressionOptions _options;
+    private readonly SuppressedTableCache? _cache;
 
     public SmallCellSuppressor(SuppressionOptions? options = null)
+        : this(options, SuppressedTableCache.Shared)
     {
+    }
+
+    /// <summary>A suppressor with its own cache of table contents, or none (tests compare the two).</summary>
+    internal SmallCellSuppressor(SuppressionOptions? options, SuppressedTableCache? cache)
+    {
+        _cache = cache;
         _options = options ?? new SuppressionOptions();
         var errors = _options.Validate();
         if (errors.Count > 0)
@@ -115,6 +123,25 @@ public sealed class SmallCellSuppressor
                 [.. unknown.Select(k => new ValidationError(k.ToString(), ValidationErrorKind.UnknownPopulation, $"Cell {k} is not in taxonomy {taxonomy.Version}."))]);
         }
 
+        // Without a prior release the result depends on the content only (SuppressedTableCache): the same counts
+        // suppressed before give the same published cells, so the audit's solvers do not run again.
+        SuppressedTableCache.Key? key = prior is null && _cache is not null ? SuppressedTableCache.KeyOf(taxonomy, _options, observations) : null;
+        if (key is { } found && _cache!.Find(found, taxonomy, year, definitionVersion) is { } cached)
+        {
+            return cached;
+        }
+
+        var table = SuppressUncached(taxonomy, year, definitionVersion, observations, prior);
+        if (key is { } added)
+        {
+            _cache!.Add(added, table);
+        }
+
+        return table;
+    }
+
+    private SuppressedTable SuppressUncached(PopulationTaxonomy taxonomy, int year, int definitionVersion, IReadOnlyDictionary<CellKey, Observation> observations, PriorRelease? prior)
+    {
         var nodes = new Dictionary<string, Node>(StringComparer.Ordinal);
         foreach (var cell in taxonomy.Cells)
         {

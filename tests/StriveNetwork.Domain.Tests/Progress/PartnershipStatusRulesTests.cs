@@ -95,7 +95,16 @@ public sealed class PartnershipStatusRulesTests
             years.Select(y => y.Gateway));
         Assert.Equal([[], [], [], ["proof-point"], []], years.Select(y => y.Designations.ToArray()));
         Assert.Equal(DesignationEventKind.Lapsed, lapsed.Events[^1].Kind);
+
+        // A replay without indicators, completed with them year by year, is the full replay (what a partnership
+        // caches per assessment history).
+        var completed = PartnershipStatusRules.Replay(history, [], lapsed, 2021, 2025).Select(y => PartnershipStatusRules.WithIndicators(y, indicators)).ToList();
+        Assert.Equal(years.Select(Describe), completed.Select(Describe));
+        Assert.Contains(completed, y => y.OutcomeTrends.Count > 0);
     }
+
+    private static string Describe(PartnershipYearStatus y) =>
+        $"{y.Year} {y.Gateway} [{string.Join(",", y.Designations)}] [{string.Join(",", y.OutcomeTrends.Select(t => $"{t.Outcome}:{t.Direction}"))}] {y.Gaps}";
 
     [Fact]
     public void Evidence_AsOfAYear_LeavesOutLaterExamplesAndAwards()
