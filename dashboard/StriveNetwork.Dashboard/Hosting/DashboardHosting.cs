@@ -33,6 +33,7 @@ public static class DashboardHosting
         services.AddSingleton<ApiChannel>();
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<KnownCohorts>();
+        services.AddSingleton<Trends.TrendReader>();
         return services;
     }
 
