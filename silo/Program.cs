@@ -25,6 +25,7 @@ namespace StriveNetwork.Silo
         private readonly Option<int?> _minN = new("--min-n") { Description = "Small-cell suppression minimum n (default 10)" };
         private readonly Option<int?> _siloPort = new("--silo-port") { Description = "Orleans silo-to-silo port (default 0 = any free port)" };
         private readonly Option<int?> _dashboardPort = new("--dashboard-port") { Description = "Orleans Dashboard port on 127.0.0.1, admin token required (default 0 = off)" };
+        private readonly Option<int?> _webPort = new("--web-port") { Description = "Port of the people's dashboard on the listen address (default 5080; 0 = off)" };
         private readonly Option<int?> _metricsPort = new("--metrics-port") { Description = "Prometheus scrape endpoint /metrics on the listen address, no authentication (default 0 = off)" };
         private readonly Option<string?> _adminTokenFile = new("--admin-token-file") { Description = "File holding the bootstrap admin secret (first start only; or env STRIVE_ADMIN_TOKEN)" };
         private readonly Option<string?> _adminTokenTtl = new("--admin-token-ttl") { Description = "Lifetime of the bootstrap admin token (default 24h; 90m, 7d, ... or never)" };
@@ -48,7 +49,7 @@ namespace StriveNetwork.Silo
             _error = error;
             _outputIsTerminal = outputIsTerminal;
             Root = new RootCommand("StriveNetwork silo: Orleans silo + strive.v1 gRPC front door.");
-            foreach (var option in new Option[] { _grpcPort, _dataDir, _storage, _clusterId, _listenAddress, _advertiseAddress, _postgres, _demo, _minN, _siloPort, _dashboardPort, _metricsPort, _adminTokenFile, _adminTokenTtl })
+            foreach (var option in new Option[] { _grpcPort, _dataDir, _storage, _clusterId, _listenAddress, _advertiseAddress, _postgres, _demo, _minN, _siloPort, _dashboardPort, _webPort, _metricsPort, _adminTokenFile, _adminTokenTtl })
             {
                 option.Recursive = true;
                 Root.Add(option);
@@ -202,6 +203,11 @@ namespace StriveNetwork.Silo
             if (result.GetValue(_dashboardPort) is { } dashboardPort)
             {
                 options.DashboardPort = dashboardPort;
+            }
+
+            if (result.GetValue(_webPort) is { } webPort)
+            {
+                options.WebPort = webPort;
             }
 
             if (result.GetValue(_metricsPort) is { } metricsPort)

@@ -2,6 +2,8 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using StriveNetwork.Dashboard.Api;
+using StriveNetwork.Dashboard.Hosting;
 using StriveNetwork.Gateway;
 using StriveNetwork.Gateway.Caching;
 using StriveNetwork.Gateway.Limits;
@@ -53,6 +55,11 @@ public static partial class SiloHost
                 kestrel.Listen(address, options.DashboardPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
             }
 
+            if (options.WebPort != 0)
+            {
+                kestrel.Listen(address, options.WebPort, listen => listen.Protocols = HttpProtocols.Http1AndHttp2);
+            }
+
             // Prometheus scrapes over HTTP/1.1; this port serves /metrics and nothing else (SiloTelemetry.MapMetrics).
             if (options.MetricsPort != 0)
             {
@@ -62,10 +69,15 @@ public static partial class SiloHost
         builder.Services.Configure<HostOptions>(h => h.ShutdownTimeout = TimeSpan.FromSeconds(30));
         builder.UseOrleans(silo => OrleansSetup.Configure(silo, options, dashboard: options.DashboardPort != 0));
         builder.Services.AddStriveGateway();
+        if (options.WebPort != 0)
+        {
+            builder.Services.AddStriveDashboard();
+        }
         SiloTelemetry.Configure(builder.Services, options);
 
         await using var app = builder.Build();
         OperatorDashboard.Map(app, options.DashboardPort);
+        app.MapStriveDashboard(options.WebPort);
         SiloTelemetry.MapMetrics(app, options.MetricsPort);
         app.MapStriveGateway();
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
@@ -88,10 +100,21 @@ public static partial class SiloHost
         // Health turns SERVING only now: the silo is active, the admin token exists, the demo (if asked) is loaded.
         app.Services.GetRequiredService<GatewayHealth>().SetServing(true);
         var port = BoundPort(app, options);
+        if (options.WebPort != 0)
+        {
+            // The dashboard is a client of this silo's own gRPC API, over loopback (ADR 0018).
+            app.Services.GetRequiredService<ApiChannel>().Connect(DashboardHosting.LoopbackAddress(options.ListenAddress, port));
+        }
+
         // The listening line comes last: scripts wait for it, and every line before it is then on stdout.
         if (options.DashboardPort != 0)
         {
             await output.WriteLineAsync($"Orleans Dashboard on http://{options.ListenAddress}:{options.DashboardPort}/ (admin token as password)").ConfigureAwait(false);
+        }
+
+        if (options.WebPort != 0)
+        {
+            await output.WriteLineAsync($"dashboard on http://{options.ListenAddress}:{options.WebPort}/").ConfigureAwait(false);
         }
 
         if (options.MetricsPort != 0)
@@ -216,6 +239,7 @@ public static partial class SiloHost
         {
             if (Uri.TryCreate(address, UriKind.Absolute, out var uri)
                 && (options.DashboardPort == 0 || uri.Port != options.DashboardPort)
+                && (options.WebPort == 0 || uri.Port != options.WebPort)
                 && (options.MetricsPort == 0 || uri.Port != options.MetricsPort))
             {
                 return uri.Port;

@@ -22,6 +22,7 @@ public sealed class SiloOptions
         ["STRIVE_MIN_N"] = nameof(MinN),
         ["STRIVE_SILO_PORT"] = nameof(SiloPort),
         ["STRIVE_DASHBOARD_PORT"] = nameof(DashboardPort),
+        ["STRIVE_WEB_PORT"] = nameof(WebPort),
         ["STRIVE_METRICS_PORT"] = nameof(MetricsPort),
         ["STRIVE_ADMIN_TOKEN_FILE"] = nameof(AdminTokenFile),
         ["STRIVE_ADMIN_TOKEN_TTL"] = nameof(AdminTokenTtl),
@@ -98,6 +99,12 @@ public sealed class SiloOptions
 
     /// <summary>Port of the Orleans Dashboard on 127.0.0.1 (operators, admin token required); 0 = off (default).</summary>
     public int DashboardPort { get; set; }
+
+    /// <summary>
+    /// Port of the people's dashboard (HTTP/1.1 and HTTP/2, token sign-in; docs/dashboard.md) on the listen address;
+    /// 0 = off. Default 5080.
+    /// </summary>
+    public int WebPort { get; set; } = 5080;
 
     /// <summary>
     /// Port of the Prometheus scrape endpoint (<c>GET /metrics</c>, HTTP/1.1, no authentication) on the listen
@@ -191,13 +198,22 @@ public sealed class SiloOptions
             yield return $"dashboard port {DashboardPort} is already the gRPC or silo port";
         }
 
+        if (WebPort is < 0 or > 65535)
+        {
+            yield return $"web port must be within 0..65535 (got {WebPort})";
+        }
+        else if (WebPort != 0 && (WebPort == GrpcPort || WebPort == SiloPort || WebPort == DashboardPort))
+        {
+            yield return $"web port {WebPort} is already the gRPC, silo or dashboard port";
+        }
+
         if (MetricsPort is < 0 or > 65535)
         {
             yield return $"metrics port must be within 0..65535 (got {MetricsPort})";
         }
-        else if (MetricsPort != 0 && (MetricsPort == GrpcPort || MetricsPort == SiloPort || MetricsPort == DashboardPort))
+        else if (MetricsPort != 0 && (MetricsPort == GrpcPort || MetricsPort == SiloPort || MetricsPort == DashboardPort || MetricsPort == WebPort))
         {
-            yield return $"metrics port {MetricsPort} is already the gRPC, silo or dashboard port";
+            yield return $"metrics port {MetricsPort} is already the gRPC, silo, dashboard or web port";
         }
 
         // Checked as the OpenTelemetry SDK will read them: untrimmed.
@@ -502,7 +518,7 @@ public sealed class SiloOptions
 
     private static string? ProblemOf(string setting, string value) => setting switch
     {
-        nameof(GrpcPort) or nameof(MinN) or nameof(SiloPort) or nameof(DashboardPort) or nameof(MetricsPort) when !int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _) =>
+        nameof(GrpcPort) or nameof(MinN) or nameof(SiloPort) or nameof(DashboardPort) or nameof(WebPort) or nameof(MetricsPort) when !int.TryParse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture, out _) =>
             $"must be an integer (got '{value}')",
         nameof(Demo) when !bool.TryParse(value.Trim(), out _) => $"must be 'true' or 'false' (got '{value}')",
         _ => null,
@@ -535,6 +551,9 @@ public sealed class SiloOptions
                 break;
             case nameof(DashboardPort):
                 options.DashboardPort = int.Parse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
+                break;
+            case nameof(WebPort):
+                options.WebPort = int.Parse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);
                 break;
             case nameof(MetricsPort):
                 options.MetricsPort = int.Parse(value.Trim(), NumberStyles.Integer, CultureInfo.InvariantCulture);

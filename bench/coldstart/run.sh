@@ -61,9 +61,9 @@ start_once() {
   port=$(free_port)
   local cmd=()
   case $kind in
-    empty) cmd=(dotnet "$SILO_DLL" --grpc-port "$port" --data-dir "$WORK/empty-$round") ;;
-    demo) cmd=(dotnet "$SILO_DLL" --grpc-port "$port" --data-dir "$WORK/demo") ;;
-    demo-flag) cmd=(dotnet "$SILO_DLL" --grpc-port "$port" --data-dir "$WORK/demo" --demo) ;;
+    empty) cmd=(dotnet "$SILO_DLL" --grpc-port "$port" --web-port 0 --data-dir "$WORK/empty-$round") ;;
+    demo) cmd=(dotnet "$SILO_DLL" --grpc-port "$port" --web-port 0 --data-dir "$WORK/demo") ;;
+    demo-flag) cmd=(dotnet "$SILO_DLL" --grpc-port "$port" --web-port 0 --data-dir "$WORK/demo" --demo) ;;
     bare) cmd=(dotnet "$BARE_ORLEANS_DLL" "$port") ;;
   esac
   node "$PROBE" "$port" $((START_TIMEOUT * 1000)) "$WORK/$kind-$round.log" -- "${cmd[@]}" >"$WORK/probe.out" &

@@ -57,7 +57,7 @@ dotnet build "$CLIENT_DIR/StriveNetwork.Bench.Freshness.csproj" -c Release -nolo
 LOAD_BEFORE=$(cut -d' ' -f1-3 /proc/loadavg)
 log "starting the silo on an empty store ($WORK/data)"
 ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
-  dotnet "$SILO_DLL" --grpc-port 0 --data-dir "$WORK/data" >"$WORK/silo.out" 2>"$WORK/silo.err" &
+  dotnet "$SILO_DLL" --grpc-port 0 --web-port 0 --data-dir "$WORK/data" >"$WORK/silo.out" 2>"$WORK/silo.err" &
 SILO_PID=$!
 TOKEN_FILE=$(wait_for_line "$SILO_PID" "$WORK/silo.out" '^admin token written to ' "$START_TIMEOUT" | sed 's/^admin token written to \(.*\) (owner-only.*$/\1/')
 SILO_PORT=$(wait_for_line "$SILO_PID" "$WORK/silo.out" '^gRPC listening on 127\.0\.0\.1:[0-9]+' "$START_TIMEOUT" | grep -o '[0-9]*$')

@@ -137,7 +137,7 @@ round() { # $1 = store, $2 = round number
     args=(--storage postgres --postgres "$conn" --cluster-id "bench-$run_id")
   fi
   ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production STRIVE_ADMIN_TOKEN=$secret \
-    dotnet "$SILO_DLL" --grpc-port 0 --data-dir "$data" "${args[@]}" >"$WORK/silo.out" 2>"$WORK/silo.err" &
+    dotnet "$SILO_DLL" --grpc-port 0 --web-port 0 --data-dir "$data" "${args[@]}" >"$WORK/silo.out" 2>"$WORK/silo.err" &
   SILO_PID=$!
   local port
   port=$(wait_for_line "$SILO_PID" "$WORK/silo.out" '^gRPC listening on 127\.0\.0\.1:[0-9]+' "$START_TIMEOUT" | grep -o '[0-9]*$')

@@ -78,7 +78,7 @@ bench_start_silo() {
   # stdout carries the listening line (and, stdout being a file, the path of <data dir>/admin-token, where the silo
   # writes the generated admin secret); logs go to stderr. Production logging, whatever the developer's environment.
   ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production \
-    dotnet "$SILO_DLL" --grpc-port 0 --data-dir "$data" "$@" >"$WORK/silo.out" 2>"$WORK/silo.err" &
+    dotnet "$SILO_DLL" --grpc-port 0 --web-port 0 --data-dir "$data" "$@" >"$WORK/silo.out" 2>"$WORK/silo.err" &
   SILO_PID=$!
   BENCH_PIDS+=("$SILO_PID")
   SILO_PORT=$(wait_for_line "$SILO_PID" "$WORK/silo.out" '^gRPC listening on 127\.0\.0\.1:[0-9]+' "${START_TIMEOUT:-600}" | grep -o '[0-9]*$')

@@ -35,6 +35,7 @@ public sealed class SiloOptionsTests : IDisposable
 
         Assert.Empty(problems);
         Assert.Equal(5000, options.GrpcPort);
+        Assert.Equal(5080, options.WebPort);
         Assert.Equal("./data", options.DataDir);
         Assert.Equal("sqlite", options.Storage);
         Assert.Equal("", options.Postgres);
@@ -46,6 +47,7 @@ public sealed class SiloOptionsTests : IDisposable
     {
         // setting, appsettings JSON value, environment variable, environment value, flag, flag value as read back
         { "GrpcPort", "6001", "STRIVE_GRPC_PORT", "6002", ["--grpc-port", "6003"], "6003" },
+        { "WebPort", "6101", "STRIVE_WEB_PORT", "6102", ["--web-port", "6103"], "6103" },
         { "DataDir", "\"file-dir\"", "STRIVE_DATA_DIR", "env-dir", ["--data-dir", "flag-dir"], "flag-dir" },
         { "Storage", "\"file-storage\"", "STRIVE_STORAGE", "env-storage", ["--storage", "flag-storage"], "flag-storage" },
         { "Postgres", "\"Host=file\"", "STRIVE_POSTGRES", "Host=env", ["--postgres", "Host=flag"], "Host=flag" },
@@ -141,6 +143,10 @@ public sealed class SiloOptionsTests : IDisposable
         // args, expected message (after "invalid settings: "), description
         { ["--grpc-port", "65536"], "grpc port must be within 0..65535 (got 65536)", "port above range" },
         { ["--grpc-port=-1"], "grpc port must be within 0..65535 (got -1)", "negative port" },
+        { ["--web-port", "65536"], "web port must be within 0..65535 (got 65536)", "web port above range" },
+        { ["--web-port=-1"], "web port must be within 0..65535 (got -1)", "negative web port" },
+        { ["--web-port", "6000", "--grpc-port", "6000"], "web port 6000 is already the gRPC, silo or dashboard port", "web port on the gRPC port" },
+        { ["--web-port", "6000", "--dashboard-port", "6000"], "web port 6000 is already the gRPC, silo or dashboard port", "web port on the Orleans Dashboard's port" },
         { ["--storage", "mysql"], "storage must be 'sqlite', 'postgres' or 'azure' (got 'mysql')", "unknown storage" },
         { ["--storage", "postgres"], "storage 'postgres' needs a connection string (--postgres or STRIVE_POSTGRES)", "postgres without connection string" },
         { ["--storage", "postgres", "--postgres", "  "], "storage 'postgres' needs a connection string (--postgres or STRIVE_POSTGRES)", "postgres with blank connection string" },
@@ -342,7 +348,7 @@ public sealed class SiloOptionsTests : IDisposable
     {
         var cli = new InProcessCli(_dir.Path);
         Assert.Equal(0, await cli.RunAsync("--help"));
-        foreach (var flag in new[] { "--grpc-port", "--data-dir", "--storage", "--cluster-id", "--listen-address", "--advertise-address", "--postgres", "--demo", "--min-n", "tokens" })
+        foreach (var flag in new[] { "--grpc-port", "--data-dir", "--storage", "--cluster-id", "--listen-address", "--advertise-address", "--postgres", "--demo", "--min-n", "--web-port", "tokens" })
         {
             Assert.Contains(flag, cli.Output.ToString(), StringComparison.Ordinal);
         }

@@ -158,8 +158,8 @@ public sealed class TelemetryTests : IDisposable
     public static TheoryData<string[], Dictionary<string, string?>, string> BadTelemetrySettings => new()
     {
         { ["--metrics-port", "70000"], new(), "metrics port must be within 0..65535 (got 70000)" },
-        { ["--metrics-port", "6000", "--grpc-port", "6000"], new(), "metrics port 6000 is already the gRPC, silo or dashboard port" },
-        { ["--metrics-port", "6000", "--dashboard-port", "6000"], new(), "metrics port 6000 is already the gRPC, silo or dashboard port" },
+        { ["--metrics-port", "6000", "--grpc-port", "6000"], new(), "metrics port 6000 is already the gRPC, silo, dashboard or web port" },
+        { ["--metrics-port", "6000", "--dashboard-port", "6000"], new(), "metrics port 6000 is already the gRPC, silo, dashboard or web port" },
         { [], new() { ["STRIVE_METRICS_PORT"] = "nine" }, "STRIVE_METRICS_PORT must be an integer (got 'nine')" },
         { [], new() { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "collector:4317" }, "OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http:// or https:// URL such as http://otel-collector:4317" },
         { [], new() { ["OTEL_EXPORTER_OTLP_ENDPOINT"] = "ftp://user:pw@collector" }, "OTEL_EXPORTER_OTLP_ENDPOINT must be an absolute http:// or https:// URL such as http://otel-collector:4317" },

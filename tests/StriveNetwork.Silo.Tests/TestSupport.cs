@@ -110,6 +110,9 @@ public sealed partial class SiloProcess : IAsyncDisposable
             start.Environment.Remove(name);
         }
 
+        // The people's dashboard is off unless a test asks for it (--web-port N wins over this): parallel silos would
+        // otherwise all want port 5080.
+        start.Environment["STRIVE_WEB_PORT"] = "0";
         foreach (var (name, value) in environment ?? new Dictionary<string, string>())
         {
             start.Environment[name] = value;

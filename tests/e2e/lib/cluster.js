@@ -37,6 +37,7 @@ async function clusterSiloEnv({ storage, secrets = {}, overrides = {}, label = '
       STRIVE_LISTEN_ADDRESS: listen === 'pod' ? podIp : listen === 'loopback' ? '127.0.0.1' : listen,
       STRIVE_SILO_PORT: '0',
       STRIVE_DASHBOARD_PORT: '0',
+      STRIVE_WEB_PORT: '0',
       STRIVE_METRICS_PORT: '0',
       STRIVE_DATA_DIR: null,
       ...overrides,

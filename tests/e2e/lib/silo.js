@@ -54,7 +54,7 @@ function newSecret() {
 function startSilo({ demo = false, storage = ['--storage', 'sqlite'], extraArgs = [], env = process.env, extraEnv = {}, dataDir: existingDataDir, expectAdminToken = true, launcher = [] } = {}) {
   const dll = resolveSiloDll(env);
   const dataDir = existingDataDir ?? fs.mkdtempSync(path.join(os.tmpdir(), 'strive-e2e-'));
-  const args = [dll, '--grpc-port', '0', '--data-dir', dataDir, ...storage, ...(demo ? ['--demo'] : []), ...extraArgs];
+  const args = [dll, '--grpc-port', '0', '--web-port', '0', '--data-dir', dataDir, ...storage, ...(demo ? ['--demo'] : []), ...extraArgs];
   const label = `silo (${path.relative(REPO_ROOT, dll)}${demo ? ' --demo' : ''})`;
   return new Promise((resolve, reject) => {
     const secret = expectAdminToken ? newSecret() : undefined;

@@ -32,7 +32,7 @@ function storeBytes() {
 /** Starts `--demo` and SIGKILLs it once the load has written `bytes` (a full load writes about 20 MB). */
 async function killMidLoad(bytes) {
   const admin = newSecret();
-  const child = spawn('dotnet', [resolveSiloDll(), '--grpc-port', '0', '--data-dir', dataDir, '--demo'],
+  const child = spawn('dotnet', [resolveSiloDll(), '--grpc-port', '0', '--web-port', '0', '--data-dir', dataDir, '--demo'],
     { stdio: ['ignore', 'pipe', 'pipe'], cwd: dataDir, env: { ...process.env, STRIVE_ADMIN_TOKEN: admin } });
   let stdout = '';
   child.stdout.setEncoding('utf8');

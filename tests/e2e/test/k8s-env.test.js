@@ -114,6 +114,7 @@ test('k8sSiloEnv: the dev overlay\'s silo environment, with the pod IP, cluster 
     STRIVE_GRPC_PORT: '5000',
     STRIVE_SILO_PORT: '11111',
     STRIVE_DASHBOARD_PORT: '8080',
+    STRIVE_WEB_PORT: '0',
     STRIVE_METRICS_PORT: '9090',
     STRIVE_MIN_N: '10',
     STRIVE_DATA_DIR: '/var/lib/strive',

@@ -1,0 +1,82 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Extensions.DependencyInjection;
+using StriveNetwork.Dashboard.Api;
+using StriveNetwork.Dashboard.Components;
+using StriveNetwork.Dashboard.Components.Pages;
+using StriveNetwork.Dashboard.Live;
+using StriveNetwork.Dashboard.Session;
+
+namespace StriveNetwork.Dashboard.Hosting;
+
+/// <summary>Registers and maps the dashboard in the silo's web application, on its own port.</summary>
+public static class DashboardHosting
+{
+    /// <summary>The dashboard's services: Razor components (static server rendering only), antiforgery, the session cookie, the API channel.</summary>
+    public static IServiceCollection AddStriveDashboard(this IServiceCollection services)
+    {
+        ArgumentNullException.ThrowIfNull(services);
+        services.AddRazorComponents();
+        services.AddAntiforgery(o =>
+        {
+            o.Cookie.Name = "strive_antiforgery";
+            o.Cookie.SameSite = SameSiteMode.Strict;
+            o.Cookie.HttpOnly = true;
+            o.Cookie.SecurePolicy = Microsoft.AspNetCore.Http.CookieSecurePolicy.SameAsRequest;
+            o.FormFieldName = "__RequestVerificationToken";
+        });
+        services.AddDataProtection().SetApplicationName("StriveNetwork.Dashboard");
+        services.AddSingleton<SessionCookie>();
+        services.AddSingleton<ApiChannel>();
+        services.AddSingleton<LiveConnections>();
+        return services;
+    }
+
+    /// <summary>
+    /// Maps the dashboard on <paramref name="port"/> (nothing when 0): its middleware runs only for connections to that
+    /// port and its endpoints answer only there, so the gRPC port serves no page and this port no gRPC.
+    /// </summary>
+    public static void MapStriveDashboard(this WebApplication app, int port)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        if (port == 0)
+        {
+            return;
+        }
+
+        var host = $"*:{port}";
+        app.UseWhen(context => context.Connection.LocalPort == port, branch =>
+        {
+            branch.Use(SecurityHeaders.InvokeAsync);
+            branch.Use(async (context, next) =>
+            {
+                if (!StaticAssets.IsAssetPath(context.Request.Path) || !await StaticAssets.TryServeAsync(context).ConfigureAwait(false))
+                {
+                    await next(context).ConfigureAwait(false);
+                }
+            });
+            branch.Use(SessionGate.InvokeAsync);
+            branch.UseAntiforgery();
+        });
+
+        SignInEndpoints.Map(app, host);
+        NetworkEvents.Map(app, host);
+        app.MapRazorComponents<App>().RequireHost(host);
+        app.MapFallback(() => new RazorComponentResult<NotFoundPage> { StatusCode = StatusCodes.Status404NotFound }).RequireHost(host);
+    }
+
+    /// <summary>The address the dashboard calls the API on: loopback when the silo listens on every address.</summary>
+    public static Uri LoopbackAddress(string listenAddress, int grpcPort)
+    {
+        var host = listenAddress switch
+        {
+            "0.0.0.0" => "127.0.0.1",
+            "::" => "[::1]",
+            _ when listenAddress.Contains(':', StringComparison.Ordinal) => $"[{listenAddress}]",
+            _ => listenAddress,
+        };
+        return new Uri($"http://{host}:{grpcPort}");
+    }
+}
