@@ -95,6 +95,10 @@ public static partial class SiloHost
                 ? "demo network already loaded; nothing written"
                 : $"demo network loaded: {summary.PartnershipCount} partnerships, {summary.IndicatorCount} indicators, {summary.ObservationCount} observations, {summary.CohortCount} cohorts ({string.Join(", ", summary.CohortIds)})"
                     + (summary.RollupSettled ? string.Empty : "; the network rollup is still catching up")).ConfigureAwait(false);
+            if (options.WebPort != 0)
+            {
+                app.Services.GetRequiredService<KnownCohorts>().Set(summary.CohortIds);
+            }
         }
 
         // Health turns SERVING only now: the silo is active, the admin token exists, the demo (if asked) is loaded.

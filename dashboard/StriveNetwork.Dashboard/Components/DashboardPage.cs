@@ -65,6 +65,13 @@ public abstract class DashboardPage : ComponentBase
 
         Failure = failure;
         FailureDetail = detail;
-        HttpContext.Response.StatusCode = PageFailures.HttpStatus(failure);
+        // Set as the headers go out: the component renderer writes no body for a response that is already a 404 when
+        // it renders (it leaves 404s to a Not Found page), and this page is that Not Found page.
+        var status = PageFailures.HttpStatus(failure);
+        HttpContext.Response.OnStarting(() =>
+        {
+            HttpContext.Response.StatusCode = status;
+            return Task.CompletedTask;
+        });
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using StriveNetwork.Dashboard.Api;
 using StriveNetwork.Dashboard.Components;
@@ -31,6 +32,7 @@ public static class DashboardHosting
         services.AddSingleton<SessionCookie>();
         services.AddSingleton<ApiChannel>();
         services.AddSingleton<LiveConnections>();
+        services.AddSingleton<KnownCohorts>();
         return services;
     }
 
@@ -50,6 +52,18 @@ public static class DashboardHosting
         app.UseWhen(context => context.Connection.LocalPort == port, branch =>
         {
             branch.Use(SecurityHeaders.InvokeAsync);
+            branch.Use(async (context, next) =>
+            {
+                // Only the dashboard's own endpoints answer on this port: the gRPC services (mapped for every host, and
+                // reachable here by h2c prior knowledge) must not.
+                if (context.GetEndpoint() is { } endpoint && endpoint.Metadata.GetMetadata<IHostMetadata>()?.Hosts.Contains(host, StringComparer.Ordinal) != true)
+                {
+                    context.Response.StatusCode = StatusCodes.Status404NotFound;
+                    return;
+                }
+
+                await next(context).ConfigureAwait(false);
+            });
             branch.Use(async (context, next) =>
             {
                 if (!StaticAssets.IsAssetPath(context.Request.Path) || !await StaticAssets.TryServeAsync(context).ConfigureAwait(false))
