@@ -369,6 +369,7 @@ public sealed class SiloOptionsTests : IDisposable
     private static string? Read(SiloOptions options, string setting) => setting switch
     {
         "GrpcPort" => options.GrpcPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
+        "WebPort" => options.WebPort.ToString(System.Globalization.CultureInfo.InvariantCulture),
         "DataDir" => options.DataDir,
         "Storage" => options.Storage,
         "Postgres" => options.Postgres,

@@ -203,8 +203,9 @@ public sealed class DashboardWebTests(DashboardSilo silo) : IClassFixture<Dashbo
             await Task.Delay(500);
         }
 
+        // NavigationManager redirects with an absolute URL.
         Assert.Equal(HttpStatusCode.Found, response!.StatusCode);
-        Assert.Equal("/signin", response.Headers.Location?.OriginalString);
+        Assert.Equal("/signin", response.Headers.Location?.AbsolutePath);
         Assert.Equal(HttpStatusCode.Found, (await browser.GetAsync("/partnerships")).StatusCode);
     }
 
