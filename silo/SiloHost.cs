@@ -71,7 +71,7 @@ public static partial class SiloHost
         builder.Services.AddStriveGateway();
         if (options.WebPort != 0)
         {
-            builder.Services.AddStriveDashboard();
+            builder.Services.AddStriveDashboard(DashboardKeys(options));
         }
         SiloTelemetry.Configure(builder.Services, options);
 
@@ -231,8 +231,29 @@ public static partial class SiloHost
         logging.AddFilter("Orleans", LogLevel.Warning);
         logging.AddFilter("Polly", LogLevel.Warning);
 
+        // The dashboard's key ring sits unencrypted in its 0700 folder under the data directory, beside the SQLite
+        // store it protects no better than; the key manager's warning about that on every start is noise.
+        logging.AddFilter("Microsoft.AspNetCore.DataProtection.KeyManagement.XmlKeyManager", LogLevel.Error);
+
         // Grpc.AspNetCore logs status details at Information, and those may quote request fields.
         logging.AddFilter("Grpc", LogLevel.Warning);
+    }
+
+    /// <summary>
+    /// Where the dashboard keeps its Data Protection key ring: <c>&lt;data-dir&gt;/dashboard-keys</c> (0700) with the
+    /// embedded profile, so sessions survive a restart; null with PostgreSQL or Azure, whose silos share no directory
+    /// (the process default then applies: a restart or another silo means signing in again; docs/dashboard.md).
+    /// </summary>
+    internal static string? DashboardKeys(SiloOptions options)
+    {
+        if (options.Profile != ClusterProfile.Embedded)
+        {
+            return null;
+        }
+
+        var directory = Path.Combine(Path.GetFullPath(options.DataDir), "dashboard-keys");
+        OwnerOnlyFiles.CreateDirectory(directory);
+        return directory;
     }
 
     // The gRPC port (possibly picked by the system): the bound address that is neither the dashboard's nor the metrics'.

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.DataProtection;
+using Microsoft.AspNetCore.DataProtection.KeyManagement;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
@@ -16,8 +17,13 @@ namespace StriveNetwork.Dashboard.Hosting;
 /// <summary>Registers and maps the dashboard in the silo's web application, on its own port.</summary>
 public static class DashboardHosting
 {
-    /// <summary>The dashboard's services: Razor components (static server rendering only), antiforgery, the session cookie, the API channel.</summary>
-    public static IServiceCollection AddStriveDashboard(this IServiceCollection services)
+    /// <summary>
+    /// The dashboard's services: Razor components (static server rendering only), antiforgery, the session cookie, the
+    /// API channel. With <paramref name="keyDirectory"/> the Data Protection key ring (which encrypts the session cookie
+    /// and the antiforgery tokens) is kept there, so a restart keeps people signed in; the caller creates it
+    /// owner-only. Without, the process default applies (docs/dashboard.md, "Session and CSRF").
+    /// </summary>
+    public static IServiceCollection AddStriveDashboard(this IServiceCollection services, string? keyDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddRazorComponents();
@@ -30,10 +36,16 @@ public static class DashboardHosting
             o.FormFieldName = "__RequestVerificationToken";
         });
         services.AddDataProtection().SetApplicationName("StriveNetwork.Dashboard");
+        if (keyDirectory is not null)
+        {
+            services.Configure<KeyManagementOptions>(o => o.XmlRepository = new OwnerOnlyKeyRing(keyDirectory));
+        }
+
         services.AddSingleton<SessionCookie>();
         services.AddSingleton<ApiChannel>();
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<KnownCohorts>();
+        services.AddSingleton<Trends.TrendReader>();
         services.AddSingleton<ImportJobs>();
         return services;
     }

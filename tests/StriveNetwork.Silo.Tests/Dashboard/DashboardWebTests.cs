@@ -100,7 +100,7 @@ public sealed partial class Browser(Uri address) : IDisposable
 /// a partnership token kept out of another partnership's page, a revoked token's session ended, the security headers,
 /// and the separation of the web and gRPC ports.
 /// </summary>
-public sealed class DashboardWebTests(DashboardSilo silo) : IClassFixture<DashboardSilo>
+public sealed partial class DashboardWebTests(DashboardSilo silo) : IClassFixture<DashboardSilo>
 {
     [Fact]
     public async Task SignIn_WrongTokenIs401WithoutEcho_GoodTokenStartsAnHttpOnlyStrictSession()
@@ -223,6 +223,73 @@ public sealed class DashboardWebTests(DashboardSilo silo) : IClassFixture<Dashbo
         Assert.Equal("nosniff", Assert.Single(response.Headers.GetValues("X-Content-Type-Options")));
         Assert.Equal("no-referrer", Assert.Single(response.Headers.GetValues("Referrer-Policy")));
     }
+
+    [Fact]
+    public async Task PartnershipPage_ChartsEveryPublishedYear_SuppressedYearIsAGapNeverANumber()
+    {
+        await silo.Grpc.CallAsync<DefineIndicatorRequest, DefineIndicatorResponse>(silo.Admin, "IndicatorService/DefineIndicator", new DefineIndicatorRequest
+        {
+            PartnershipId = DashboardSilo.Town,
+            IndicatorId = "web-reading",
+            Definition = new IndicatorDefinition
+            {
+                DisplayName = "Web reading",
+                Outcome = Outcome.EarlyGradeReading,
+                Kind = IndicatorKind.Core,
+                Polarity = Polarity.HigherIsBetter,
+                Unit = Unit.Percent,
+                BaselineYear = 2021,
+                DefinitionVersion = 1,
+                Targets = { new Target { Year = 2026, Value = 60 } },
+                Gaps = { new GapDefinition { GapId = "black-vs-all", Focal = new StriveNetwork.Gateway.V1.Group { Gender = Gender.All, Population = Population.Black }, ReferenceRule = GapReferenceRule.AllStudents } },
+            },
+        });
+        static Observation Cell(int year, Population population, int numerator, int denominator) =>
+            new() { Year = year, Gender = Gender.All, Population = population, Counts = new CellCounts { Numerator = numerator, Denominator = denominator } };
+        await silo.Grpc.CallAsync<SubmitObservationsRequest, SubmitObservationsResponse>(silo.Admin, "IndicatorService/SubmitObservations", new SubmitObservationsRequest
+        {
+            PartnershipId = DashboardSilo.Town,
+            IndicatorId = "web-reading",
+            Observations =
+            {
+                Cell(2021, Population.AllStudents, 400, 1000), Cell(2021, Population.Black, 80, 250),
+                // 2022: the total was suppressed by the source; it must be a gap, not a number.
+                new Observation { Year = 2022, Gender = Gender.All, Population = Population.AllStudents, SuppressedAtSource = new SourceSuppression { Marker = "*" } },
+                Cell(2022, Population.Black, 90, 250),
+                Cell(2024, Population.AllStudents, 520, 1000), Cell(2024, Population.Black, 110, 250),
+            },
+        });
+
+        using var browser = silo.NewBrowser();
+        Assert.Equal(HttpStatusCode.Found, (await browser.SignInAsync(silo.Admin)).StatusCode);
+        using var page = await browser.GetAsync("/partnerships/" + DashboardSilo.Town);
+        var html = await page.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.OK, page.StatusCode);
+
+        // The no-JS table: every year with data or a target, the total first, then the gap's focal group.
+        Assert.Contains("data-testid=\"yearly-series\" data-indicator=\"web-reading\"", html, StringComparison.Ordinal);
+        Assert.Equal(["2021", "2022", "2024", "2026"], SeriesYear().Matches(html).Select(m => m.Groups[1].Value));
+        Assert.Contains("data-population=\"POPULATION_BLACK\"", html, StringComparison.Ordinal);
+        var year2022 = SeriesRow(html, 2022);
+        Assert.Matches("<th scope=\"row\">2022</th>\\s*<td class=\"suppressed\" data-testid=\"series-rate\" data-suppressed=\"true\"[^>]*>suppressed</td>", year2022);
+        Assert.Contains(">36.0", year2022, StringComparison.Ordinal);
+        Assert.Contains("data-testid=\"series-target\">60.0<", SeriesRow(html, 2026), StringComparison.Ordinal);
+
+        // The chart's data: every year from the first to the last; 2022 (suppressed) and 2023 (no data) are nulls.
+        var json = System.Text.Json.JsonDocument.Parse(System.Net.WebUtility.HtmlDecode(
+            Regex.Match(html, "<script type=\"application/json\" id=\"yearly-web-reading\">(.*?)</script>", RegexOptions.Singleline).Groups[1].Value)).RootElement;
+        Assert.Equal([2021, 2022, 2023, 2024, 2025, 2026], json.GetProperty("years").EnumerateArray().Select(y => y.GetInt32()));
+        var total = json.GetProperty("lines")[0];
+        Assert.Equal("All students", total.GetProperty("name").GetString());
+        Assert.Equal("40|null|null|52|null|null", string.Join('|', total.GetProperty("values").EnumerateArray().Select(v => v.ValueKind == System.Text.Json.JsonValueKind.Null ? "null" : v.GetDouble().ToString(System.Globalization.CultureInfo.InvariantCulture))));
+        Assert.Equal(60, json.GetProperty("targets")[5].GetDouble());
+    }
+
+    private static string SeriesRow(string html, int year) =>
+        Regex.Match(html, $"<tr data-testid=\"series-year\" data-year=\"{year}\">(.*?)</tr>", RegexOptions.Singleline).Groups[1].Value;
+
+    [GeneratedRegex("data-testid=\"series-year\" data-year=\"(\\d+)\"")]
+    private static partial Regex SeriesYear();
 
     [Fact]
     public async Task WebPortServesNoGrpc_AndGrpcPortServesNoPage()
