@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test of the repository on a fresh Debian machine:
-#   1. installs what the tests need (PostgreSQL 15, h2load, iproute2, Node packages incl. Azurite) when missing,
+#   1. installs what the tests need (PostgreSQL 15, h2load, iproute2, Chromium, Node packages incl. Azurite) when missing,
 #   2. starts a private PostgreSQL on loopback for the tests that need one,
 #   3. builds the solution once and runs every test project, then the grpc-js end-to-end suite,
 #   4. prints one closing line "N passed, N failed, N skipped" summed over every run,
@@ -25,6 +25,8 @@ pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 command -v h2load >/dev/null || need_apt+=(nghttp2-client)
 command -v node >/dev/null || need_apt+=(nodejs npm)
 command -v ip >/dev/null || need_apt+=(iproute2)
+# The dashboard's browser tests drive Debian's Chromium with Playwright (no browser download).
+[ -x /usr/bin/chromium ] || need_apt+=(chromium)
 if [ ${#need_apt[@]} -gt 0 ]; then
   log "apt-get install ${need_apt[*]}"
   as_root apt-get update -qq && DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "${need_apt[@]}" >/dev/null \

@@ -2,6 +2,7 @@ using System.Globalization;
 using Grpc.Core;
 using Grpc.Net.Client;
 using Spectre.Console;
+using StriveNetwork.Dashboard.Import;
 using StriveNetwork.Domain.Identifiers;
 using StriveNetwork.Import.Applying;
 using StriveNetwork.Import.Assessments;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using StriveNetwork.Dashboard.Api;
 using StriveNetwork.Dashboard.Components;
 using StriveNetwork.Dashboard.Components.Pages;
+using StriveNetwork.Dashboard.Import;
 using StriveNetwork.Dashboard.Live;
 using StriveNetwork.Dashboard.Session;
 
@@ -45,6 +46,7 @@ public static class DashboardHosting
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<KnownCohorts>();
         services.AddSingleton<Trends.TrendReader>();
+        services.AddSingleton<ImportJobs>();
         return services;
     }
 
@@ -89,6 +91,7 @@ public static class DashboardHosting
 
         SignInEndpoints.Map(app, host);
         NetworkEvents.Map(app, host);
+        ImportEndpoints.Map(app, host);
         app.MapRazorComponents<App>().RequireHost(host);
         app.MapFallback(() => new RazorComponentResult<NotFoundPage> { StatusCode = StatusCodes.Status404NotFound }).RequireHost(host);
     }

@@ -8,19 +8,20 @@ using StriveNetwork.Import.Observations;
 using DomainAssessment = StriveNetwork.Domain.Assessments.BenchmarkAssessment;
 using V1 = StriveNetwork.Gateway.V1;
 
-namespace StriveNetwork.Silo.Import;
+namespace StriveNetwork.Dashboard.Import;
 
 /// <summary>
-/// The import target of <c>silo import</c>: the strive.v1 API of a running silo, called with the caller's bearer
-/// token. Uploads are client-streaming <c>UploadObservations</c> calls in chunks of 1,000 rows with metadata
+/// The import target of <c>silo import</c> and of the dashboard's import page: the strive.v1 API of a running silo,
+/// called with the person's own bearer token. Uploads are client-streaming <c>UploadObservations</c> calls in chunks of 1,000 rows with metadata
 /// <c>strive-request-id</c>; each row's <c>client_ref</c> is its row number, so a rejection names the file's row.
 /// </summary>
-internal sealed class GrpcImportTarget(CallInvoker invoker, string token) : IImportTarget
+public sealed class GrpcImportTarget(CallInvoker invoker, string token) : IImportTarget
 {
     private const int ChunkRows = 1_000;
     private static readonly TimeSpan UnaryDeadline = TimeSpan.FromSeconds(60);
     private static readonly TimeSpan StreamDeadline = TimeSpan.FromMinutes(30);
 
+    /// <inheritdoc />
     public async Task<IndicatorSnapshot?> GetIndicatorAsync(string partnershipId, string indicatorId, CancellationToken cancellationToken = default)
     {
         try
@@ -48,6 +49,7 @@ internal sealed class GrpcImportTarget(CallInvoker invoker, string token) : IImp
         }
     }
 
+    /// <inheritdoc />
     public async Task<UploadReceipt> UploadAsync(string partnershipId, string requestId, IAsyncEnumerable<ImportedObservation> observations, CancellationToken cancellationToken = default)
     {
         using var call = invoker.AsyncClientStreamingCall(
@@ -78,6 +80,7 @@ internal sealed class GrpcImportTarget(CallInvoker invoker, string token) : IImp
         return new UploadReceipt(response.AcceptedCount, response.ReplacedCount, rejections);
     }
 
+    /// <inheritdoc />
     public async Task<(string FrameworkId, string Etag)?> GetPartnershipAsync(string partnershipId, CancellationToken cancellationToken = default)
     {
         try
@@ -92,6 +95,7 @@ internal sealed class GrpcImportTarget(CallInvoker invoker, string token) : IImp
         }
     }
 
+    /// <inheritdoc />
     public async Task<string> RecordAssessmentsAsync(string partnershipId, string requestId, IReadOnlyList<DomainAssessment> assessments, CancellationToken cancellationToken = default)
     {
         var request = new V1.RecordAssessmentRequest { PartnershipId = partnershipId };
