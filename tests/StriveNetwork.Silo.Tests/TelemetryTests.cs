@@ -134,7 +134,7 @@ public sealed class TelemetryTests : IDisposable
         };
         await using var silo = SiloProcess.Start(environment, "--grpc-port", "0", "--data-dir", _dir.Sub("data"));
         var grpcPort = await silo.WaitForReadyAsync();
-        Assert.Contains(silo.StderrLines, l => l.Contains("Exporting traces and metrics by OTLP (http/protobuf)", StringComparison.Ordinal));
+        await silo.WaitForStderrAsync(l => l.Contains("Exporting traces and metrics by OTLP (http/protobuf)", StringComparison.Ordinal), ExportWait);
         Assert.DoesNotContain(collector.Endpoint, silo.AllOutput, StringComparison.Ordinal);
         var admin = silo.AdminToken();
 

@@ -151,19 +151,29 @@ public sealed partial class SiloProcess : IAsyncDisposable
         return int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
     }
 
-    public async Task<string> WaitForStdoutAsync(Func<string, bool> predicate, TimeSpan timeout)
+    public Task<string> WaitForStdoutAsync(Func<string, bool> predicate, TimeSpan timeout) =>
+        WaitForLineAsync(_stdout, _stdoutClosed, "stdout", predicate, timeout);
+
+    /// <summary>
+    /// Waits for a line on stderr: the console logger writes from its own thread, so a log line may arrive after a
+    /// stdout line the silo wrote later.
+    /// </summary>
+    public Task<string> WaitForStderrAsync(Func<string, bool> predicate, TimeSpan timeout) =>
+        WaitForLineAsync(_stderr, _stderrClosed, "stderr", predicate, timeout);
+
+    private async Task<string> WaitForLineAsync(ConcurrentQueue<string> lines, TaskCompletionSource closed, string stream, Func<string, bool> predicate, TimeSpan timeout)
     {
         using var deadline = new CancellationTokenSource(timeout);
         while (true)
         {
-            if (_stdout.FirstOrDefault(predicate) is { } found)
+            if (lines.FirstOrDefault(predicate) is { } found)
             {
                 return found;
             }
 
-            if (_stdoutClosed.Task.IsCompleted)
+            if (closed.Task.IsCompleted)
             {
-                Assert.Fail($"silo closed stdout before the expected line; output:\n{AllOutput}");
+                Assert.Fail($"silo closed {stream} before the expected line; output:\n{AllOutput}");
             }
 
             try
@@ -172,7 +182,7 @@ public sealed partial class SiloProcess : IAsyncDisposable
             }
             catch (OperationCanceledException)
             {
-                Assert.Fail($"no expected stdout line within {timeout.TotalSeconds} s; output:\n{AllOutput}");
+                Assert.Fail($"no expected {stream} line within {timeout.TotalSeconds} s; output:\n{AllOutput}");
             }
         }
     }
