@@ -71,7 +71,7 @@ public static partial class SiloHost
         builder.Services.AddStriveGateway();
         if (options.WebPort != 0)
         {
-            builder.Services.AddStriveDashboard(DashboardKeys(options));
+            builder.Services.AddStriveDashboard(DashboardKeys(options), ImportSpoolDirectory(options));
         }
         SiloTelemetry.Configure(builder.Services, options);
 
@@ -255,6 +255,14 @@ public static partial class SiloHost
         OwnerOnlyFiles.CreateDirectory(directory);
         return directory;
     }
+
+    /// <summary>
+    /// Where the import page spools uploads and problem reports: <c>&lt;data-dir&gt;/import-spool</c> with the embedded
+    /// profile (the store lock makes this silo its only user, so a killed silo's leftovers go at the next start); null
+    /// otherwise (a folder of the process under the temp path).
+    /// </summary>
+    internal static string? ImportSpoolDirectory(SiloOptions options) =>
+        options.Profile == ClusterProfile.Embedded ? Path.Combine(Path.GetFullPath(options.DataDir), "import-spool") : null;
 
     // The gRPC port (possibly picked by the system): the bound address that is neither the dashboard's nor the metrics'.
     private static int BoundPort(WebApplication app, SiloOptions options)

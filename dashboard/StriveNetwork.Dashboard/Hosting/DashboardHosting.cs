@@ -21,9 +21,11 @@ public static class DashboardHosting
     /// The dashboard's services: Razor components (static server rendering only), antiforgery, the session cookie, the
     /// API channel. With <paramref name="keyDirectory"/> the Data Protection key ring (which encrypts the session cookie
     /// and the antiforgery tokens) is kept there, so a restart keeps people signed in; the caller creates it
-    /// owner-only. Without, the process default applies (docs/dashboard.md, "Session and CSRF").
+    /// owner-only. Without, the process default applies (docs/dashboard.md, "Session and CSRF"). The import page spools
+    /// uploads and problem reports in <paramref name="spoolDirectory"/>, or without one in a folder of this process
+    /// (<see cref="ImportSpool"/>).
     /// </summary>
-    public static IServiceCollection AddStriveDashboard(this IServiceCollection services, string? keyDirectory = null)
+    public static IServiceCollection AddStriveDashboard(this IServiceCollection services, string? keyDirectory = null, string? spoolDirectory = null)
     {
         ArgumentNullException.ThrowIfNull(services);
         services.AddRazorComponents();
@@ -46,6 +48,7 @@ public static class DashboardHosting
         services.AddSingleton<LiveConnections>();
         services.AddSingleton<KnownCohorts>();
         services.AddSingleton<Trends.TrendReader>();
+        services.AddSingleton(_ => new ImportSpool(spoolDirectory));
         services.AddSingleton<ImportJobs>();
         return services;
     }

@@ -55,7 +55,7 @@ public static class ImportEndpoints
 
         var file = form.Files.GetFile("file")!;
         string uploadPath;
-        await using (var upload = ImportJobs.CreatePrivateFile(Path.GetExtension(file.FileName).ToLowerInvariant()))
+        await using (var upload = jobs.CreatePrivateFile(Path.GetExtension(file.FileName).ToLowerInvariant()))
         {
             uploadPath = upload.Name;
             await file.CopyToAsync(upload, context.RequestAborted).ConfigureAwait(false);

@@ -39,16 +39,19 @@ public sealed partial class ImportJobs : IDisposable
     private readonly ConcurrentDictionary<string, ImportJob> _jobs = new(StringComparer.Ordinal);
     private readonly Lock _admission = new();
     private readonly ApiChannel _channel;
+    private readonly ImportSpool _spool;
     private readonly TimeProvider _time;
     private readonly ILogger<ImportJobs> _logger;
     private readonly CancellationToken _stopping;
     private int _running;
 
     /// <summary>Creates the registry; jobs stop when the host stops.</summary>
-    public ImportJobs(ApiChannel channel, IHostApplicationLifetime lifetime, ILogger<ImportJobs> logger, TimeProvider? time = null)
+    public ImportJobs(ApiChannel channel, ImportSpool spool, IHostApplicationLifetime lifetime, ILogger<ImportJobs> logger, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(lifetime);
+        ArgumentNullException.ThrowIfNull(spool);
         _channel = channel;
+        _spool = spool;
         _logger = logger;
         _time = time ?? TimeProvider.System;
         _stopping = lifetime.ApplicationStopping;
@@ -62,18 +65,8 @@ public sealed partial class ImportJobs : IDisposable
         return Convert.ToHexString(bytes);
     }
 
-    /// <summary>A new owner-only temp file for an upload or a report (mode 0600 on Unix).</summary>
-    public static FileStream CreatePrivateFile(string extension)
-    {
-        var path = Path.Combine(Path.GetTempPath(), "strive-import-" + Guid.NewGuid().ToString("N") + extension);
-        var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.ReadWrite, Share = FileShare.None, Options = FileOptions.Asynchronous };
-        if (!OperatingSystem.IsWindows())
-        {
-            options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
-        }
-
-        return new FileStream(path, options);
-    }
+    /// <summary>A new owner-only file in the spool for an upload or a report.</summary>
+    public FileStream CreatePrivateFile(string extension) => _spool.Create(extension);
 
     /// <summary>
     /// Starts a job on the spooled upload (the job owns it and deletes it); null when the bounds are reached (the caller
@@ -177,6 +170,12 @@ public sealed partial class ImportJobs : IDisposable
         }
         finally
         {
+            // A failure none of the above names still ends the job, so that the session's bound frees up.
+            if (!job.State.IsDone)
+            {
+                job.Finish(ImportOutcomes.Rejected, 0, 0, 0, "The import failed.");
+            }
+
             DeleteQuietly(uploadPath);
             lock (_admission)
             {
