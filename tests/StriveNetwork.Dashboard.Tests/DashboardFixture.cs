@@ -4,6 +4,7 @@ using Grpc.Net.Client;
 using Microsoft.Playwright;
 using StriveNetwork.Gateway.Tests;
 using StriveNetwork.Gateway.V1;
+using StriveNetwork.Silo.Tests;
 
 namespace StriveNetwork.Dashboard.Tests;
 
@@ -59,7 +60,7 @@ public sealed class DashboardFixture : IAsyncLifetime
 
         Directory.CreateDirectory(_dataDir);
         var webPort = FreePort();
-        _silo = SiloProcess.Start(_dataDir, "--demo", "--grpc-port", "0", "--web-port", webPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", _dataDir);
+        _silo = SiloProcess.StartIn(_dataDir, null, "--demo", "--grpc-port", "0", "--web-port", webPort.ToString(System.Globalization.CultureInfo.InvariantCulture), "--data-dir", _dataDir);
         GrpcPort = await _silo.WaitForReadyAsync(TimeSpan.FromSeconds(180));
         var dashboardLine = await _silo.WaitForStdoutAsync(l => l.StartsWith("dashboard on ", StringComparison.Ordinal), TimeSpan.FromSeconds(5));
         Assert.Equal($"dashboard on http://127.0.0.1:{webPort}/", dashboardLine);
