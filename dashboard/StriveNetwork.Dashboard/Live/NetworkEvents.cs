@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-using System.Text;
 using Grpc.Core;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
@@ -7,6 +5,7 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.Logging;
 using StriveNetwork.Dashboard.Api;
 using StriveNetwork.Dashboard.Session;
+using StriveNetwork.Gateway.Tokens;
 using V1 = StriveNetwork.Gateway.V1;
 
 namespace StriveNetwork.Dashboard.Live;
@@ -110,7 +109,7 @@ internal static partial class NetworkEvents
     }
 
     // Sessions are told apart by their token, hashed so the key never holds a secret.
-    private static string SessionKey(SignedInPerson person) => Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(person.Token)));
+    private static string SessionKey(SignedInPerson person) => TokenSecrets.Hash(person.Token);
 
     [LoggerMessage(EventId = 7310, EventName = "DashboardWatchFailed", Level = LogLevel.Warning, Message = "Dashboard live updates could not start: the API answered {Status}")]
     private static partial void LogWatchFailed(ILogger logger, StatusCode status);

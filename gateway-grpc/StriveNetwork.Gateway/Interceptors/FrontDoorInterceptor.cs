@@ -1,7 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using System.Security.Cryptography;
-using System.Text;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
@@ -46,10 +44,6 @@ public sealed partial class FrontDoorInterceptor(
     ILogger<FrontDoorInterceptor> logger) : Interceptor
 {
     private const string BearerPrefix = "Bearer ";
-
-    // A secret is "snt_" and 43 characters; its SHA-256 is 32 bytes, 64 hex characters.
-    private const int SecretLength = 47;
-    private const int HashLength = 64;
 
     // A handler ended here gets this long to notice its cancellation and finish before the call's status is sent
     // without it (the budget is one second from the revocation).
@@ -124,7 +118,7 @@ public sealed partial class FrontDoorInterceptor(
                 return Run(context, null, slot, handler.Invoke(context), started);
             }
 
-            Span<char> hash = stackalloc char[HashLength];
+            Span<char> hash = stackalloc char[TokenSecrets.HashLength];
             HashOfBearer(context, hash);
             if (!authenticator.TryAuthenticateCached(hash, out var authentication, out var secretHash))
             {
@@ -239,11 +233,7 @@ public sealed partial class FrontDoorInterceptor(
             throw Reject(context, "malformed bearer token: expected 'snt_' followed by 43 url-safe base64 characters");
         }
 
-        Span<byte> utf8 = stackalloc byte[SecretLength];
-        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
-        var length = Encoding.UTF8.GetBytes(secret, utf8);
-        SHA256.HashData(utf8[..length], digest);
-        Convert.TryToHexStringLower(digest, hash, out _);
+        TokenSecrets.Hash(secret, hash);
     }
 
     // Rejects a token that does not authenticate, and a role the method's access rule does not allow.

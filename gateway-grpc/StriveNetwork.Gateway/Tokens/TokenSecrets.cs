@@ -18,11 +18,33 @@ public static class TokenSecrets
     /// <summary>A new token id: 80 random bits in lower-case hex.</summary>
     public static string NewTokenId() => IdPrefix + Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(10));
 
+    /// <summary>Length of <see cref="Hash(string)"/>: 64 lower-case hex characters.</summary>
+    public const int HashLength = 2 * SHA256.HashSizeInBytes;
+
     /// <summary>The stored form of a secret: lower-case hex SHA-256 of its UTF-8 bytes.</summary>
     public static string Hash(string secret)
     {
         ArgumentNullException.ThrowIfNull(secret);
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(secret)));
+        Span<char> hash = stackalloc char[HashLength];
+        Hash(secret, hash);
+        return new string(hash);
+    }
+
+    /// <summary>
+    /// The stored form of a secret written into <paramref name="destination"/> (<see cref="HashLength"/> characters);
+    /// allocates nothing for a secret of ordinary length, so the front door can hash every call's token.
+    /// </summary>
+    public static void Hash(ReadOnlySpan<char> secret, Span<char> destination)
+    {
+        var byteCount = Encoding.UTF8.GetByteCount(secret);
+        Span<byte> utf8 = byteCount <= 256 ? stackalloc byte[byteCount] : new byte[byteCount];
+        Encoding.UTF8.GetBytes(secret, utf8);
+        Span<byte> digest = stackalloc byte[SHA256.HashSizeInBytes];
+        SHA256.HashData(utf8, digest);
+        if (!Convert.TryToHexStringLower(digest, destination, out _))
+        {
+            throw new ArgumentException($"the destination must hold {HashLength} characters", nameof(destination));
+        }
     }
 
     /// <summary>Whether the text has the shape of a secret (prefix + 43 base64url characters).</summary>
