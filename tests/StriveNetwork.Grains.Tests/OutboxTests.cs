@@ -77,9 +77,22 @@ public sealed class OutboxTests
         await indicator.DefineAsync(Sample.Indicator(StriveNetwork.Domain.Indicators.Outcome.EarlyGradeReading));
         await indicator.SubmitAsync(0, Sample.Improving());
         var summary = await indicator.GetSummaryAsync();
-        var snapshot = await GrainCluster.EventuallyAsync(() => racine.GetSnapshotAsync(), s => s.OutcomeTrends.Count == 1, "the summary reaches racine");
-        await GrainCluster.EventuallyAsync(() => c.Cohort("early-reading").GetRollupAsync(), r => r.Members.Single().OutcomeTrends.Count == 1, "the snapshot reaches the cohort");
+
+        // DefineAsync publishes a summary of its own (no data yet, one outcome trend already), so "a trend is shown" can
+        // hold before the submitted summary arrives, which then publishes the next snapshot. Wait for the submitted one
+        // itself, then for everything downstream, and only then capture what the redeliveries must leave unchanged.
+        await GrainCluster.EventuallyAsync(
+            () => c.ReadStoredAsync<PartnershipState>("partnership", racine),
+            s => s!.Indicators.TryGetValue(summary.IndicatorId, out var held) && held.Sequence == summary.Sequence,
+            "the submitted summary reaches racine");
+        await GrainCluster.EventuallyAsync(
+            () => c.Cohort("early-reading").GetRollupAsync(),
+            r => r.Members.Single().OutcomeTrends.SingleOrDefault()?.Direction == StriveNetwork.Domain.Indicators.TrendDirection.Improved,
+            "the snapshot reaches the cohort");
         await Flows.SettledAsync(c);
+        var stored = (await c.ReadStoredAsync<PartnershipState>("partnership", racine))!;
+        var snapshot = await racine.GetSnapshotAsync();
+        Assert.Equal(stored.LastSnapshot!.Sequence, snapshot.Sequence);
         var shard = c.Shard(GrainKeys.NetworkShardKey("racine"));
         var delta = (await c.ReadStoredAsync<NetworkShardState>("network-shard", shard))!.Outbox.Entries.Last().Payload;
         var rollup = await c.Network.GetRollupAsync();
@@ -93,6 +106,10 @@ public sealed class OutboxTests
         await c.Network.ApplyDeltaAsync(delta with { Changes = new Dictionary<string, long> { ["partnership_count"] = 5 } });
 
         Assert.Equal(snapshot.Sequence, (await racine.GetSnapshotAsync()).Sequence);
+        var storedAfter = (await c.ReadStoredAsync<PartnershipState>("partnership", racine))!;
+        Assert.Equal(stored.LastSnapshot.Sequence, storedAfter.LastSnapshot!.Sequence); // no new snapshot published
+        Assert.Equal(stored.Outbox.LastSequence, storedAfter.Outbox.LastSequence); // and nothing new owed
+        Assert.Equal(summary.Sequence, storedAfter.Indicators[summary.IndicatorId].Sequence);
         Assert.Equal(StriveNetwork.Domain.Indicators.TrendDirection.Improved, (await racine.GetSnapshotAsync()).OutcomeTrends.Single().Direction);
         Assert.Equal(rollup.Version, (await c.Network.GetRollupAsync()).Version);
         Assert.Equal(1, (await c.Network.GetRollupAsync()).PartnershipCount);

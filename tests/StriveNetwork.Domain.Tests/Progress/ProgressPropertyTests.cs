@@ -84,9 +84,14 @@ public sealed class ProgressPropertyTests
     [MemberData(nameof(FrameworkIds))]
     public void Generators_ReachSystemsChangeAndMetDesignations(string frameworkId)
     {
-        // Guards the properties above against vacuous generators that never complete a gateway.
+        // Guards the properties above against vacuous generators that never complete a gateway. FsCheck's Sample takes
+        // the number of samples first and the size second: this drew 50 samples of size 600 (not 600 of size 50), and a
+        // met designation, about 7.5 % of samples under either framework (measured over 20,000 at size 50), was absent
+        // from all 50 now and then. 600 samples of size 50 miss a case of rate p >= 7.5 % with probability
+        // (1 - p)^600 < 1e-20, whatever the seed; the fixed seed makes the samples the same on every run besides, so the
+        // check cannot flicker, and a change to the generators that loses a case fails every run, not now and then.
         var framework = FrameworkCatalog.Embedded.Get(frameworkId);
-        var samples = Evidence(framework).Sample(50, 600);
+        var samples = Evidence(framework).Sample(600, new Rnd(20261201UL), 50);
 
         Assert.Contains(samples, e => GatewayRules.Place(e.Assessments).Current.Stage == GatewayStage.SystemsChange);
         Assert.Contains(samples, e => DesignationEvaluator.EvaluateAll(e).Any(r => r.Met));
