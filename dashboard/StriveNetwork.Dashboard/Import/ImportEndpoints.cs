@@ -1,11 +1,13 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.Options;
 using StriveNetwork.Dashboard.Session;
 using StriveNetwork.Domain.Identifiers;
 using StriveNetwork.Import.Applying;
@@ -15,7 +17,8 @@ using StriveNetwork.Import.Tables;
 namespace StriveNetwork.Dashboard.Import;
 
 /// <summary>
-/// <c>POST /import/jobs</c> (the form: multipart, antiforgery-validated, at most <see cref="MaxUploadBytes"/>) starts a
+/// <c>POST /import/jobs</c> (the form: multipart, antiforgery-validated, at most <see cref="MaxUploadBytes"/>, streamed
+/// into the spool by <see cref="ImportUpload"/>) starts a
 /// job and redirects to its page <c>/import/{jobId}</c>; <c>GET /import/{jobId}/events</c> streams its progress as
 /// server-sent events (<c>progress</c>, then one <c>done</c>); <c>GET /import/{jobId}/problems.csv</c> downloads the
 /// problem report. A job is visible only to the session that started it (404 for anyone else, as for no job).
@@ -37,60 +40,63 @@ public static class ImportEndpoints
     /// <summary>Maps the endpoints on the dashboard's host.</summary>
     public static void Map(IEndpointRouteBuilder routes, string host)
     {
+        // No form binding: ImportUpload streams the body into the spool and checks the antiforgery token itself.
         routes.MapPost("/import/jobs", StartAsync).RequireHost(host)
-            .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes + (64 * 1024)))
-            .WithFormOptions(valueCountLimit: 16, valueLengthLimit: 1024, multipartBodyLengthLimit: MaxUploadBytes + (64 * 1024));
+            .WithMetadata(new RequestSizeLimitAttribute(MaxUploadBytes + (64 * 1024)));
         routes.MapGet("/import/{jobId}/events", EventsAsync).RequireHost(host);
         routes.MapGet("/import/{jobId}/problems.csv", Problems).RequireHost(host);
     }
 
-    private static async Task<IResult> StartAsync(HttpContext context, IFormCollection form, ImportJobs jobs)
+    private static async Task<IResult> StartAsync(HttpContext context, ImportJobs jobs, IAntiforgery antiforgery, IOptions<AntiforgeryOptions> antiforgeryOptions)
     {
         var person = CurrentPerson.Required(context);
-        var (request, problem) = Validate(person, form);
+        var options = antiforgeryOptions.Value;
+        var (upload, status, refusal) = await ImportUpload.ReadAsync(
+            context, jobs, antiforgery, options.FormFieldName, options.HeaderName ?? "RequestVerificationToken", context.RequestAborted).ConfigureAwait(false);
+        if (upload is null)
+        {
+            return Form(refusal!, status);
+        }
+
+        var (request, problem) = Validate(person, upload);
         if (request is null)
         {
+            DeleteUpload(upload);
             return Form(problem!, StatusCodes.Status400BadRequest);
         }
 
-        var file = form.Files.GetFile("file")!;
-        string uploadPath;
-        await using (var upload = jobs.CreatePrivateFile(Path.GetExtension(file.FileName).ToLowerInvariant()))
-        {
-            uploadPath = upload.Name;
-            await file.CopyToAsync(upload, context.RequestAborted).ConfigureAwait(false);
-        }
-
-        var job = jobs.Start(person, request, uploadPath);
+        var job = jobs.Start(person, request, upload.Path!);
         if (job is null)
         {
-            File.Delete(uploadPath);
+            DeleteUpload(upload);
             return Form("Too many imports are running: wait for one to finish and try again.", StatusCodes.Status503ServiceUnavailable);
         }
 
         return TypedResults.Redirect("/import/" + job.Id);
     }
 
-    /// <summary>The form's fields checked; the problem names the field and never echoes its value.</summary>
-    internal static (ImportJobRequest? Request, string? Problem) Validate(SignedInPerson person, IFormCollection form)
+    private static void DeleteUpload(ImportUpload upload)
     {
-        var file = form.Files.GetFile("file");
-        if (file is null || file.Length == 0)
+        if (upload.Path is not null)
+        {
+            File.Delete(upload.Path);
+        }
+    }
+
+    /// <summary>The form's fields checked; the problem names the field and never echoes its value.</summary>
+    internal static (ImportJobRequest? Request, string? Problem) Validate(SignedInPerson person, ImportUpload form)
+    {
+        if (form.Path is null || form.FileLength == 0)
         {
             return (null, "file: choose a .csv or .xlsx file.");
         }
 
-        if (file.Length > MaxUploadBytes)
-        {
-            return (null, "file: the file is larger than 64 MiB.");
-        }
-
-        if (TableFormats.FromPath(file.FileName) is not { } format)
+        if (TableFormats.FromPath(form.FileName!) is not { } format)
         {
             return (null, "file: the file must be a .csv or an .xlsx file.");
         }
 
-        var partnership = form["partnership"].ToString().Trim();
+        var partnership = form.Field("partnership").Trim();
         if (partnership.Length == 0 && person.PartnershipId is not null)
         {
             partnership = person.PartnershipId;
@@ -106,19 +112,19 @@ public static class ImportEndpoints
             return (null, "partnership: a partnership's token imports into its own partnership only.");
         }
 
-        var kind = form["kind"].ToString();
+        var kind = form.Field("kind");
         if (kind is not ("observations" or "assessments"))
         {
             return (null, "kind: choose observations or assessments.");
         }
 
-        var layoutText = form["layout"].ToString();
+        var layoutText = form.Field("layout");
         if (layoutText is not ("" or "long" or "wide"))
         {
             return (null, "layout: choose long or wide.");
         }
 
-        var indicator = form["indicator"].ToString().Trim();
+        var indicator = form.Field("indicator").Trim();
         if (indicator.Length > 0 && !StriveId.IsValid(indicator))
         {
             return (null, "indicator: enter the indicator's id, or leave it empty when the file has an Indicator column.");

@@ -151,13 +151,7 @@ public sealed partial class ImportJobs : IDisposable
         }
         catch (RpcException exception)
         {
-            job.Finish(ImportOutcomes.Rejected, 0, 0, 0, exception.StatusCode switch
-            {
-                StatusCode.Unauthenticated => "Your session has ended: sign in again.",
-                StatusCode.PermissionDenied or StatusCode.NotFound => "The partnership or indicator was not found.",
-                StatusCode.InvalidArgument or StatusCode.FailedPrecondition => "The service refused the import: " + exception.Status.Detail,
-                _ => "The service is unavailable; importing the same file again is safe.",
-            });
+            job.Finish(ImportOutcomes.Rejected, 0, 0, 0, ImportRefusals.Message(exception));
         }
         catch (OperationCanceledException)
         {

@@ -44,12 +44,16 @@ internal static partial class NetworkEvents
         using var call = api.Network.WatchNetworkRollup(new V1.WatchNetworkRollupRequest(), api.With(MaxLifetime + TimeSpan.FromMinutes(1), lifetime.Token));
         var logger = loggers.CreateLogger(typeof(NetworkEvents).FullName!);
         var started = false;
+
+        // One timer for the connection, not a delay per message. Every tick writes the comment, so the stream is never
+        // quiet longer than Heartbeat (a busy one carries at most one comment per Heartbeat on top of its events).
+        using var heartbeat = new PeriodicTimer(Heartbeat);
         try
         {
             var next = call.ResponseStream.MoveNext(lifetime.Token);
+            var beat = heartbeat.WaitForNextTickAsync(lifetime.Token).AsTask();
             while (true)
             {
-                var beat = Task.Delay(Heartbeat, lifetime.Token);
                 if (await Task.WhenAny(next, beat).ConfigureAwait(false) == beat)
                 {
                     await beat.ConfigureAwait(false);
@@ -58,6 +62,7 @@ internal static partial class NetworkEvents
                         await WriteAsync(context, ": keep-alive\n\n", lifetime.Token).ConfigureAwait(false);
                     }
 
+                    beat = heartbeat.WaitForNextTickAsync(lifetime.Token).AsTask();
                     continue;
                 }
 

@@ -26,10 +26,19 @@ public sealed partial class DashboardSilo : IAsyncLifetime
 
     public StriveClient Grpc { get; private set; } = null!;
 
+    /// <summary>The silo's ASPNETCORE_TEMP.</summary>
+    public string AspNetTemp => _dir.Sub("aspnet-temp");
+
+    /// <summary>The import page's spool in the silo's data directory.</summary>
+    public string ImportSpool => System.IO.Path.Combine(_dir.Sub("data"), "import-spool");
+
     public async Task InitializeAsync()
     {
         WebPort = FreePort();
-        _silo = SiloProcess.Start(null, "--grpc-port", "0", "--data-dir", _dir.Sub("data"), "--web-port", WebPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
+
+        // ASP.NET's own temp folder (where form binding would buffer uploads), private to this silo so a test can see it stays empty.
+        Directory.CreateDirectory(AspNetTemp);
+        _silo = SiloProcess.Start(new Dictionary<string, string> { ["ASPNETCORE_TEMP"] = AspNetTemp }, "--grpc-port", "0", "--data-dir", _dir.Sub("data"), "--web-port", WebPort.ToString(System.Globalization.CultureInfo.InvariantCulture));
         GrpcPort = await _silo.WaitForReadyAsync();
         Assert.Contains($"dashboard on http://127.0.0.1:{WebPort}/", _silo.StdoutLines);
         Admin = _silo.AdminToken();
@@ -88,6 +97,13 @@ public sealed partial class Browser(Uri address) : IDisposable
     }
 
     public Task<HttpResponseMessage> SignInAsync(string token) => PostFormAsync("/signin", "/signin", [new("token", token)]);
+
+    /// <summary>The antiforgery token of the form on <paramref name="formPage"/>.</summary>
+    public async Task<string> AntiforgeryTokenAsync(string formPage) =>
+        AntiforgeryField().Match(await (await _http.GetAsync(formPage)).Content.ReadAsStringAsync()).Groups[1].Value;
+
+    /// <summary>POSTs <paramref name="content"/> to <paramref name="action"/>.</summary>
+    public Task<HttpResponseMessage> PostAsync(string action, HttpContent content) => _http.PostAsync(action, content);
 
     public void Dispose() => _http.Dispose();
 
