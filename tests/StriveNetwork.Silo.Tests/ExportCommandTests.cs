@@ -22,30 +22,13 @@ public sealed class ExportCommandTests : IDisposable
     [Fact]
     public async Task Export_ReportCardAndRollup_RoundTripTheApiResponses_SuppressedCellsStaySuppressed()
     {
-        await using var silo = SiloProcess.Start(null, "--grpc-port", "0", "--data-dir", _dir.Sub("data"));
-        var port = await silo.WaitForReadyAsync();
-        var admin = silo.AdminToken();
-        using var client = new StriveClient(port);
-        await client.CallAsync<RegisterPartnershipRequest, RegisterPartnershipResponse>(admin, "PartnershipService/RegisterPartnership",
-            new RegisterPartnershipRequest { PartnershipId = Partnership, Profile = SiloProcessTests.Profile("Export Town") });
-        var definition = new IndicatorDefinition
-        {
-            DisplayName = "=Third grade reading", // a name a spreadsheet would run: defused in CSV and .xlsx
-            Outcome = Outcome.EarlyGradeReading,
-            Kind = IndicatorKind.Core,
-            Polarity = Polarity.HigherIsBetter,
-            Unit = Unit.Percent,
-            BaselineYear = 2022,
-            DefinitionVersion = 1,
-        };
+        var definition = CommandSilo.Reading("=Third grade reading"); // a name a spreadsheet would run: defused in CSV and .xlsx
         definition.Targets.Add(new Target { Year = 2026, Value = 60 });
         definition.Gaps.Add(new GapDefinition { GapId = "black-vs-all", Focal = new Group { Gender = Gender.All, Population = Population.Black }, ReferenceRule = GapReferenceRule.AllStudents });
-        await client.CallAsync<DefineIndicatorRequest, DefineIndicatorResponse>(admin, "IndicatorService/DefineIndicator",
-            new DefineIndicatorRequest { PartnershipId = Partnership, IndicatorId = "grade3-reading", Definition = definition });
+        await using var silo = await CommandSilo.StartAsync(_dir, Partnership, "Export Town", definition);
+        var (admin, client, environment, address) = (silo.Admin, silo.Client, silo.Environment, silo.Address);
 
         // Loaded with `silo import`: Asian students (6 tested) fall under the minimum n, NHPI students were suppressed at source.
-        var environment = new Dictionary<string, string?> { ["STRIVE_TOKEN"] = admin };
-        var address = $"http://127.0.0.1:{port}";
         var data = _dir.Sub("grade3.csv");
         await File.WriteAllTextAsync(data, """
             Gender,Population,N 2022,D 2022,N 2024,D 2024

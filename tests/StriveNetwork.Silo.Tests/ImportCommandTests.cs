@@ -16,29 +16,9 @@ public sealed class ImportCommandTests : IDisposable
     [Fact]
     public async Task Import_BadFileAppliesNothing_GoodFileIsStored_SecondImportIsUnchanged()
     {
-        await using var silo = SiloProcess.Start(null, "--grpc-port", "0", "--data-dir", _dir.Sub("data"));
-        var port = await silo.WaitForReadyAsync();
-        var admin = silo.AdminToken();
-        using var client = new StriveClient(port);
-        await client.CallAsync<RegisterPartnershipRequest, RegisterPartnershipResponse>(admin, "PartnershipService/RegisterPartnership",
-            new RegisterPartnershipRequest { PartnershipId = "import-town", Profile = SiloProcessTests.Profile("Import Town") });
-        await client.CallAsync<DefineIndicatorRequest, DefineIndicatorResponse>(admin, "IndicatorService/DefineIndicator", new DefineIndicatorRequest
-        {
-            PartnershipId = "import-town",
-            IndicatorId = "grade3-reading",
-            Definition = new IndicatorDefinition
-            {
-                DisplayName = "Third grade reading",
-                Outcome = Outcome.EarlyGradeReading,
-                Kind = IndicatorKind.Core,
-                Polarity = Polarity.HigherIsBetter,
-                Unit = Unit.Percent,
-                BaselineYear = 2022,
-                DefinitionVersion = 1,
-            },
-        });
-        var environment = new Dictionary<string, string?> { ["STRIVE_TOKEN"] = admin };
-        string[] Args(string file, params string[] more) => ["import", file, "--partnership", "import-town", "--address", $"http://127.0.0.1:{port}", .. more];
+        await using var silo = await CommandSilo.StartAsync(_dir, "import-town", "Import Town", CommandSilo.Reading());
+        var (admin, client, environment) = (silo.Admin, silo.Client, silo.Environment);
+        string[] Args(string file, params string[] more) => ["import", file, "--partnership", "import-town", "--address", silo.Address, .. more];
 
         var bad = _dir.Sub("bad.csv");
         await File.WriteAllTextAsync(bad, "Gender,Population,N 2023,D 2023,N 2024,D 2024\nAll,All Students,420,1000,450,1000\nFemale,Asian,15,12,,\n");
