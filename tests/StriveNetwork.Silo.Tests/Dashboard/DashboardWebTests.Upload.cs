@@ -94,7 +94,8 @@ public sealed partial class DashboardWebTests
         return browser;
     }
 
-    private List<FileInfo> SpoolFiles() => [.. new DirectoryInfo(silo.ImportSpool).EnumerateFiles()];
+    // The silo creates the spool with the import service, when that is first used: there may be none yet.
+    private List<FileInfo> SpoolFiles() => Directory.Exists(silo.ImportSpool) ? [.. new DirectoryInfo(silo.ImportSpool).EnumerateFiles()] : [];
 
     /// <summary>Polls <paramref name="condition"/> for at most 30 seconds.</summary>
     private static async Task<bool> EventuallyAsync(Func<bool> condition)
