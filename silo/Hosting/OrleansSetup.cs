@@ -11,6 +11,7 @@ using StriveNetwork.Providers;
 using StriveNetwork.Providers.Azure;
 using StriveNetwork.Providers.Postgres;
 using StriveNetwork.Providers.Sqlite;
+using StriveNetwork.Silo.Memory;
 
 namespace StriveNetwork.Silo.Hosting;
 
@@ -72,6 +73,11 @@ internal static class OrleansSetup
         }
 
         silo.Services.AddStriveGrains(s => s.MinimumN = options.MinN);
+
+        // Orleans allocates its directory cache for the full CacheSize at start (1,000,000 entries, 18.6 MiB, by
+        // default); Strive:GrainDirectory:CacheSize bounds it (validated by SiloHost.CheckSections; docs/adr/0019).
+        var directoryCache = silo.Configuration.GetSection(GrainDirectoryCacheOptions.SectionName).Get<GrainDirectoryCacheOptions>() ?? new();
+        silo.Configure<GrainDirectoryOptions>(o => o.CacheSize = directoryCache.CacheSize);
 
         // Env Strive__PartnershipLimits__MaxSystemsChangeExamples=… and the like; validated on start.
         silo.Services.Configure<PartnershipLimits>(silo.Configuration.GetSection("Strive:PartnershipLimits"));

@@ -37,6 +37,7 @@ public sealed class SiloLimitsTests : IDisposable
     [InlineData("Strive__Uploads__MaxBufferedRows", "1500", "invalid settings: Strive:Uploads:MaxBufferedRows must be within BatchRows + 1000 (2000)..100000 (got 1500)")]
     [InlineData("Strive__Uploads__BatchRowz", "1", "invalid settings: ")]
     [InlineData("Strive__ResponseCache__MaxEntries", "-1", "invalid settings: Strive:ResponseCache:MaxEntries must be within 0..1000000 (got -1)")]
+    [InlineData("Strive__GrainDirectory__CacheSize", "1000001", "invalid settings: Strive:GrainDirectory:CacheSize must be within 0..1000000 (got 1000001)")]
     public async Task BadRequestLogOrUploadSetting_Exits2_NamingTheKey_BeforeTouchingTheStore(string variable, string value, string message)
     {
         var dataDir = _dir.Sub("data");
