@@ -8,7 +8,7 @@ namespace StriveNetwork.Providers.Postgres;
 
 /// <summary>
 /// Orleans grain storage in PostgreSQL (table <c>grain_state</c> in one schema, one row per grain type, grain key and
-/// state name, jsonb payload, integer version as ETag, tombstone on clear). Optimistic concurrency is a conditional
+/// state name, JSON text payload (lz4-compressed where the server has it), integer version as ETag, tombstone on clear). Optimistic concurrency is a conditional
 /// INSERT or UPDATE on the version, so concurrent writers with one ETag get exactly one winner. See
 /// <see cref="JsonRowGrainStorage"/> for the ETag rules. Register it with
 /// <see cref="PostgresSiloBuilderExtensions.AddPostgresGrainStorage(ISiloBuilder, string, Action{PostgresGrainStorageOptions})"/>.
@@ -76,7 +76,7 @@ public sealed partial class PostgresGrainStorage : JsonRowGrainStorage, IAsyncDi
     protected override async Task<StoredGrainState?> ReadRowAsync(GrainStateKey key, CancellationToken cancellationToken)
     {
         using var command = _database.DataSource.CreateCommand(
-            $"SELECT payload::text, schema_version, version, record_exists FROM {_table} " +
+            $"SELECT payload, schema_version, version, record_exists FROM {_table} " +
             "WHERE grain_type = @type AND grain_key = @key AND state_name = @state");
         AddKey(command, key);
         var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -108,7 +108,8 @@ public sealed partial class PostgresGrainStorage : JsonRowGrainStorage, IAsyncDi
             statement.Parameters.Add(new NpgsqlParameter { Value = change.Key.GrainType });
             statement.Parameters.Add(new NpgsqlParameter { Value = change.Key.GrainKey });
             statement.Parameters.Add(new NpgsqlParameter { Value = change.Key.StateName });
-            statement.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Jsonb, Value = change.Json });
+            // Text, not jsonb (schema script 4): the server stores the JSON the silo checked as it is, without parsing it.
+            statement.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = change.Json });
             statement.Parameters.Add(new NpgsqlParameter { Value = StateJson.SchemaVersion });
             statement.Parameters.Add(new NpgsqlParameter { Value = change.RecordExists });
             statement.Parameters.Add(new NpgsqlParameter { Value = _timeProvider.GetUtcNow() });

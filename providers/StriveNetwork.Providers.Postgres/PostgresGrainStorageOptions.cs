@@ -7,7 +7,7 @@ public sealed class PostgresGrainStorageOptions : PostgresStoreOptions, IStorage
 {
     /// <summary>
     /// Turns state into JSON and back. Default: <see cref="StateJsonSerializer.Default"/> (System.Text.Json, web
-    /// defaults, as the old runtime wrote). Another serializer must also produce JSON: the column is jsonb.
+    /// defaults, as the old runtime wrote). Another serializer must also produce JSON: the column holds JSON text.
     /// </summary>
     public IGrainStorageSerializer GrainStorageSerializer { get; set; } = StateJsonSerializer.Default;
 

@@ -6,7 +6,7 @@ namespace StriveNetwork.Providers;
 /// <summary>
 /// The default <see cref="IGrainStorageSerializer"/> of the StriveNetwork providers: UTF-8 JSON through
 /// System.Text.Json with <see cref="StateJson"/>'s options. Another serializer can be set per provider
-/// (<c>GrainStorageSerializer</c> option), but it must produce JSON: the stores keep state as JSON text (jsonb in PostgreSQL).
+/// (<c>GrainStorageSerializer</c> option), but it must produce JSON: the stores keep state as JSON text.
 /// </summary>
 public sealed class StateJsonSerializer : IGrainStorageSerializer
 {

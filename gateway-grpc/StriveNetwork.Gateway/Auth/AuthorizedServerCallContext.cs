@@ -9,17 +9,16 @@ namespace StriveNetwork.Gateway.Auth;
 /// found either way) and the HttpContext behind <c>GetHttpContext()</c>.
 /// </summary>
 /// <remarks>
-/// Both the cancellation token and the user state are prepared on first use only: a call answered from the response
-/// cache reads neither, and so costs neither a cancellation source nor the inner context's user-state dictionary.
+/// Both the cancellation token and the user state are prepared on first use only. Grpc.AspNetCore reads the user state
+/// of every call (its service activation looks up the HttpContext there), so <see cref="AuthorizedUserState"/> answers
+/// that lookup itself: a call answered from the response cache costs neither a cancellation source nor the inner
+/// context's user-state dictionary.
 /// </remarks>
 internal sealed class AuthorizedServerCallContext : ServerCallContext
 {
-    // Grpc.AspNetCore's GetHttpContext() looks here when the context is not its own.
-    private const string HttpContextKey = "__HttpContext";
-
     private readonly ServerCallContext _inner;
     private readonly OpenCall _call;
-    private bool _userStateReady;
+    private AuthorizedUserState? _userState;
 
     public AuthorizedServerCallContext(ServerCallContext inner, OpenCall call, Caller caller)
     {
@@ -72,26 +71,7 @@ internal sealed class AuthorizedServerCallContext : ServerCallContext
 
     protected override AuthContext AuthContextCore => _inner.AuthContext;
 
-    protected override IDictionary<object, object> UserStateCore
-    {
-        get
-        {
-            var state = _inner.UserState;
-            if (!_userStateReady)
-            {
-                // A call's handler runs one step at a time, so this needs no lock (a repeated write stores the same values).
-                if (!state.ContainsKey(HttpContextKey) && HttpContextOf(_inner) is { } httpContext)
-                {
-                    state[HttpContextKey] = httpContext;
-                }
-
-                _inner.SetCaller(Caller);
-                _userStateReady = true;
-            }
-
-            return state;
-        }
-    }
+    protected override IDictionary<object, object> UserStateCore => _userState ??= new AuthorizedUserState(_inner, HttpContextOf(_inner), Caller);
 
     protected override ContextPropagationToken CreatePropagationTokenCore(ContextPropagationOptions? options) => _inner.CreatePropagationToken(options);
 

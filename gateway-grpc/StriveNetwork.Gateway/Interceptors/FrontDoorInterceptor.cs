@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Grpc.AspNetCore.Server;
 using Grpc.Core;
 using Grpc.Core.Interceptors;
 using Microsoft.Extensions.Logging;
@@ -51,6 +52,11 @@ public sealed partial class FrontDoorInterceptor(
 
     // Bound of re-authentications when the revocation epoch moves while a call registers (it practically never does twice).
     private const int MaxRegistrations = 4;
+
+    // Grpc.AspNetCore's context type (internal), whose GetHttpContext() is a type check; null if a version renames it,
+    // and then the headers are read through RequestHeaders as before.
+    private static readonly Type? AspNetCoreCallContext =
+        typeof(GrpcServiceOptions).Assembly.GetType("Grpc.AspNetCore.Server.Internal.HttpContextServerCallContext", throwOnError: false);
 
     private readonly GatewayLimits _limits = limits.Value;
 
@@ -216,7 +222,7 @@ public sealed partial class FrontDoorInterceptor(
     // metadata is missing or malformed.
     private void HashOfBearer(ServerCallContext context, Span<char> hash)
     {
-        var header = context.RequestHeaders.GetValue("authorization");
+        var header = AuthorizationOf(context);
         if (string.IsNullOrWhiteSpace(header))
         {
             throw Reject(context, "missing bearer token: send metadata 'authorization: Bearer <token>'");
@@ -234,6 +240,20 @@ public sealed partial class FrontDoorInterceptor(
         }
 
         TokenSecrets.Hash(secret, hash);
+    }
+
+    // The last authorization header of the call, as ServerCallContext.RequestHeaders.GetValue would answer. On
+    // Grpc.AspNetCore's own context it is read from the HTTP request: RequestHeaders builds a Metadata of every header
+    // on first use, which the front door's fast path does not need (docs/adr/0014, addendum on the unary profile).
+    private static string? AuthorizationOf(ServerCallContext context)
+    {
+        if (AspNetCoreCallContext is not null && context.GetType() == AspNetCoreCallContext)
+        {
+            var values = context.GetHttpContext().Request.Headers.Authorization;
+            return values.Count == 0 ? null : values[values.Count - 1];
+        }
+
+        return context.RequestHeaders.GetValue("authorization");
     }
 
     // Rejects a token that does not authenticate, and a role the method's access rule does not allow.

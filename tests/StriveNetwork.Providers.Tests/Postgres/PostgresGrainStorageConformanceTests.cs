@@ -39,7 +39,7 @@ public sealed class PostgresGrainStorageConformanceTests : GrainStorageConforman
     {
         await using var connection = await OpenAsync();
         await using var command = new NpgsqlCommand(
-            $"SELECT payload::text FROM \"{_schema}\".grain_state WHERE grain_type = @t AND grain_key = @k AND state_name = @s", connection);
+            $"SELECT payload FROM \"{_schema}\".grain_state WHERE grain_type = @t AND grain_key = @k AND state_name = @s", connection);
         command.Parameters.AddWithValue("t", key.GrainType);
         command.Parameters.AddWithValue("k", key.GrainKey);
         command.Parameters.AddWithValue("s", key.StateName);
@@ -55,7 +55,7 @@ public sealed class PostgresGrainStorageConformanceTests : GrainStorageConforman
         command.Parameters.AddWithValue("t", key.GrainType);
         command.Parameters.AddWithValue("k", key.GrainKey);
         command.Parameters.AddWithValue("s", key.StateName);
-        command.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Jsonb) { Value = json });
+        command.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Text) { Value = json });
         command.Parameters.AddWithValue("sv", schemaVersion);
         command.Parameters.AddWithValue("v", version);
         command.Parameters.AddWithValue("e", recordExists);

@@ -1,5 +1,6 @@
 using System.Net.Sockets;
 using Npgsql;
+using NpgsqlTypes;
 using Orleans.Storage;
 using StriveNetwork.Providers.Postgres;
 using StriveNetwork.Providers.Tests.OldRuntime;
@@ -8,7 +9,7 @@ namespace StriveNetwork.Providers.Tests.Postgres;
 
 /// <summary>
 /// PostgreSQL-specific behaviour: schema scripts (concurrent, idempotent, upgrade from the old runtime's schemas),
-/// writers on separate pools, jsonb, full and unreachable databases, least privilege, options.
+/// writers on separate pools, the payload as lz4-compressed text (and its conversion from jsonb), full and unreachable databases, least privilege, options.
 /// </summary>
 public sealed class PostgresProviderTests : IAsyncLifetime
 {
@@ -40,7 +41,7 @@ public sealed class PostgresProviderTests : IAsyncLifetime
         await Reminders(schema).StartAsync(CancellationToken.None);
 
         Assert.Equal(
-            "1:initial,2:reminders,3:membership",
+            "1:initial,2:reminders,3:membership,4:payload_text",
             await TestPostgres.ScalarAsync<string>($"SELECT string_agg(version || ':' || name, ',' ORDER BY version) FROM \"{schema}\".schema_version"));
         Assert.Equal(
             "grain_state,membership,membership_version,reminder,schema_version",
@@ -58,7 +59,7 @@ public sealed class PostgresProviderTests : IAsyncLifetime
             storages.Select(s => Task.Run(() => s.InitializeAsync()))
                 .Concat(tables.Select(t => Task.Run(() => t.StartAsync(CancellationToken.None)))));
 
-        Assert.Equal(3L, await TestPostgres.ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".schema_version"));
+        Assert.Equal(4L, await TestPostgres.ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".schema_version"));
         await storages[0].WriteStateAsync("s", GrainId.Create("t", "k"), new GrainState<Doc>(new Doc { Count = 1 }));
         var read = new GrainState<Doc>();
         await storages[3].ReadStateAsync("s", GrainId.Create("t", "k"), read);
@@ -83,7 +84,7 @@ public sealed class PostgresProviderTests : IAsyncLifetime
         Assert.True(state.RecordExists);
         Assert.Equal("3", state.ETag);
         Assert.Equal("old", state.State!.Name);
-        Assert.Equal(3, await TestPostgres.ScalarAsync<int>($"SELECT max(version) FROM \"{schema}\".schema_version"));
+        Assert.Equal(4, await TestPostgres.ScalarAsync<int>($"SELECT max(version) FROM \"{schema}\".schema_version"));
         // The old stream log stays as it was: undelivered events are not dropped by an upgrade.
         Assert.Equal(1L, await TestPostgres.ScalarAsync<long>($"SELECT count(*) FROM \"{schema}\".stream_event"));
     }
@@ -134,14 +135,60 @@ public sealed class PostgresProviderTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task Payload_IsJsonb_AndQueryableInSql()
+    public async Task Payload_IsTextCompressedWithLz4_AndQueryableAsJsonInSql()
     {
         var schema = NewSchema();
         await Storage(schema).WriteStateAsync("s", GrainId.Create("t", "k"), new GrainState<Doc>(new Doc { Name = "findme", Count = 5 }));
 
+        // Text (schema script 4): the server stores the JSON without parsing it; lz4 where the server has it (this
+        // test server does: Debian's PostgreSQL is built with lz4).
+        Assert.Equal("text", await TestPostgres.ScalarAsync<string>(
+            $"SELECT data_type FROM information_schema.columns WHERE table_schema = '{schema}' AND table_name = 'grain_state' AND column_name = 'payload'"));
+        Assert.Equal("l", await TestPostgres.ScalarAsync<string>(
+            $"SELECT a.attcompression::text FROM pg_attribute a WHERE a.attrelid = '\"{schema}\".grain_state'::regclass AND a.attname = 'payload'"));
+        Assert.Equal(5, await TestPostgres.ScalarAsync<int>($"SELECT (payload::jsonb->>'count')::int FROM \"{schema}\".grain_state WHERE payload::jsonb->>'name' = 'findme'"));
+    }
+
+    [Fact]
+    public async Task Initialize_OnAJsonbPayloadSchema_ConvertsItsRowsAndAnOldSilosJsonbWriteStillLands()
+    {
+        // A store whose payload is jsonb (the old runtime's script 1, as every store before script 4), with a row.
+        var schema = NewSchema();
+        await TestPostgres.ExecuteAsync(
+            $"CREATE SCHEMA \"{schema}\"; SET search_path TO \"{schema}\"; " + OldRuntimeScripts.Postgres +
+            "; CREATE TABLE schema_version (version integer PRIMARY KEY, name text NOT NULL, applied_at timestamptz NOT NULL);" +
+            " INSERT INTO schema_version VALUES (1, 'initial', now());" +
+            " INSERT INTO grain_state VALUES ('t', 'k', 's', '{\"count\":7,\"name\":\"jsonb\",\"tags\":[],\"scores\":{}}', 1, 2, true, now());");
         Assert.Equal("jsonb", await TestPostgres.ScalarAsync<string>(
             $"SELECT data_type FROM information_schema.columns WHERE table_schema = '{schema}' AND table_name = 'grain_state' AND column_name = 'payload'"));
-        Assert.Equal(5, await TestPostgres.ScalarAsync<int>($"SELECT (payload->>'count')::int FROM \"{schema}\".grain_state WHERE payload->>'name' = 'findme'"));
+
+        var storage = Storage(schema);
+        var state = new GrainState<Doc>();
+        await storage.ReadStateAsync("s", GrainId.Create("t", "k"), state);
+
+        Assert.Equal("text", await TestPostgres.ScalarAsync<string>(
+            $"SELECT data_type FROM information_schema.columns WHERE table_schema = '{schema}' AND table_name = 'grain_state' AND column_name = 'payload'"));
+        Assert.Equal("jsonb", state.State!.Name);
+        Assert.Equal(7, state.State.Count);
+        Assert.Equal("2", state.ETag);
+
+        // A silo of the previous build (still running during a rolling upgrade) binds the payload as jsonb: PostgreSQL's
+        // assignment cast stores it as text, and this build reads it.
+        await using (var connection = new NpgsqlConnection(TestPostgres.ConnectionString))
+        {
+            await connection.OpenAsync();
+            await using var update = new NpgsqlCommand(
+                $"UPDATE \"{schema}\".grain_state SET payload = @p, version = version + 1 WHERE grain_type = 't' AND grain_key = 'k' AND state_name = 's' AND version = 2",
+                connection);
+            update.Parameters.Add(new NpgsqlParameter("p", NpgsqlDbType.Jsonb) { Value = "{\"count\":8,\"name\":\"old silo\",\"tags\":[],\"scores\":{}}" });
+            Assert.Equal(1, await update.ExecuteNonQueryAsync());
+        }
+
+        var after = new GrainState<Doc>();
+        await storage.ReadStateAsync("s", GrainId.Create("t", "k"), after);
+        Assert.Equal("old silo", after.State!.Name);
+        Assert.Equal(8, after.State.Count);
+        Assert.Equal("3", after.ETag);
     }
 
     [Fact]
