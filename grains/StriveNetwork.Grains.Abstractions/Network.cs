@@ -164,9 +164,20 @@ public interface INetworkShardGrain : IGrainWithStringKey
     /// <summary>
     /// Counts an update unless it holds the same or a newer sequence for that partnership; when the sequence it holds
     /// is not the update's base (a broken chain, which the outbox prevents), it recomputes itself from its partnerships.
+    /// Interleaves: updates arriving while the shard writes wait together and are counted by one write
+    /// (<see cref="ApplyWaitingUpdatesAsync"/>), in arrival order; the call completes when that write is stored (its
+    /// result's delta is the write's, which includes this update's change) and fails when it fails.
     /// </summary>
+    [AlwaysInterleave]
     [Alias("ApplyAsync")]
     Task<SnapshotApplied> ApplyAsync(SnapshotUpdate update, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Counts the snapshot updates waiting in this activation in one write (the shard calls it on itself, so the write
+    /// runs as an ordinary request between other writes). Writes nothing when none is waiting.
+    /// </summary>
+    [Alias("ApplyWaitingUpdatesAsync")]
+    Task ApplyWaitingUpdatesAsync(CancellationToken cancellationToken = default);
 
     /// <summary>The shard's current contribution.</summary>
     [Alias("GetCountsAsync")]

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Logging;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grains.Batching;
 using StriveNetwork.Grains.Outbox;
 
 namespace StriveNetwork.Grains;
@@ -50,6 +51,10 @@ public sealed partial class NetworkShardGrain(
     ILogger<NetworkShardGrain> logger,
     TimeProvider time) : OutboxGrain<NetworkShardState, ShardDelta>(state, logger, time), INetworkShardGrain
 {
+    // Snapshot updates delivered while the shard was writing, counted together by its next write (docs/adr/0015,
+    // addendum): one write per update cannot keep up when thousands of partnerships publish a second.
+    private readonly WaitingBatch<SnapshotUpdate, SnapshotApplied> _waitingUpdates = new();
+
     private string Key => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
@@ -77,7 +82,8 @@ public sealed partial class NetworkShardGrain(
         }
     }
 
-    public async Task<SnapshotApplied> ApplyAsync(SnapshotUpdate update, CancellationToken cancellationToken = default)
+    /// <summary>Interleaves (see the interface): checks the update, then adds it to the waiting batch, which <see cref="ApplyWaitingUpdatesAsync"/> counts.</summary>
+    public Task<SnapshotApplied> ApplyAsync(SnapshotUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
         var latest = update.Latest ?? throw new GrainValidationException("latest", "is required.");
@@ -91,25 +97,66 @@ public sealed partial class NetworkShardGrain(
             throw new GrainValidationException("base", "is a snapshot of another partnership.");
         }
 
-        var held = Stored.State.Members.GetValueOrDefault(latest.PartnershipId);
-        switch (ShardUpdates.Classify(held, update))
+        if (ShardUpdates.Classify(Stored.State.Members.GetValueOrDefault(latest.PartnershipId), update) == ShardUpdateKind.Duplicate)
         {
-            case ShardUpdateKind.Duplicate:
-                return new SnapshotApplied(false, null); // redelivered or older: never counted twice
-
-            case ShardUpdateKind.BrokenChain:
-                // The outbox never breaks the chain (ADR 0016); an update stored before it, or one forged by hand,
-                // can. The shard cannot know what the partnership's held snapshot contributed, so it recounts all.
-                LogBrokenChain(logger, Key, latest.PartnershipId, held?.Sequence ?? 0, update.Base?.Sequence, update.BaseUnknown);
-                var before = Stored.State.Sequence;
-                var recompute = await RecomputeAsync(apply: true, cancellationToken);
-                var delta = recompute.Applied && Stored.State.Sequence > before ? Stored.State.Outbox.Entries.LastOrDefault()?.Payload : null;
-                return new SnapshotApplied(true, delta);
-
-            default:
-                var members = new Dictionary<string, ShardMember>(Stored.State.Members, StringComparer.Ordinal) { [latest.PartnershipId] = ShardMember.Of(latest) };
-                return new SnapshotApplied(true, await CommitAsync(members, RollupCounter.Change(update.Base, latest), cancellationToken));
+            return Task.FromResult(new SnapshotApplied(false, null)); // redelivered or older: never counted twice
         }
+
+        return _waitingUpdates.Add(
+            update,
+            () => this.AsReference<INetworkShardGrain>().ApplyWaitingUpdatesAsync(),
+            () => new InvalidOperationException($"Network shard '{Key}' did not count the snapshot update; deliver it again."));
+    }
+
+    public Task ApplyWaitingUpdatesAsync(CancellationToken cancellationToken = default) =>
+        _waitingUpdates.WriteAsync(updates => CountAsync(updates, cancellationToken));
+
+    /// <summary>
+    /// Counts <paramref name="updates"/> in arrival order, as applying them one by one would (each classified against
+    /// the entry the ones before it left), and stores them with one delta in one write. A broken chain makes the shard
+    /// recount itself from its partnerships after that write.
+    /// </summary>
+    private async Task<IReadOnlyList<SnapshotApplied>> CountAsync(IReadOnlyList<SnapshotUpdate> updates, CancellationToken cancellationToken)
+    {
+        var members = new Dictionary<string, ShardMember>(Stored.State.Members, StringComparer.Ordinal);
+        var changes = new RollupCounter();
+        var kinds = new ShardUpdateKind[updates.Count];
+        for (var i = 0; i < updates.Count; i++)
+        {
+            var latest = updates[i].Latest;
+            kinds[i] = ShardUpdates.Classify(members.GetValueOrDefault(latest.PartnershipId), updates[i]);
+            if (kinds[i] == ShardUpdateKind.Counted)
+            {
+                members[latest.PartnershipId] = ShardMember.Of(latest);
+                changes.Apply(RollupCounter.Change(updates[i].Base, latest));
+            }
+        }
+
+        var counted = kinds.Contains(ShardUpdateKind.Counted)
+            ? await CommitAsync(members, changes.Copy(), cancellationToken)
+            : null;
+        ShardDelta? recounted = null;
+        if (kinds.Contains(ShardUpdateKind.BrokenChain))
+        {
+            // The outbox never breaks the chain (ADR 0016); an update stored before it, or one forged by hand, can. The
+            // shard cannot know what the partnership's held snapshot contributed, so it recounts all.
+            foreach (var broken in updates.Where((_, i) => kinds[i] == ShardUpdateKind.BrokenChain))
+            {
+                var held = Stored.State.Members.GetValueOrDefault(broken.Latest.PartnershipId);
+                LogBrokenChain(logger, Key, broken.Latest.PartnershipId, held?.Sequence ?? 0, broken.Base?.Sequence, broken.BaseUnknown);
+            }
+
+            var before = Stored.State.Sequence;
+            var recompute = await RecomputeAsync(apply: true, cancellationToken);
+            recounted = recompute.Applied && Stored.State.Sequence > before ? Stored.State.Outbox.Entries.LastOrDefault()?.Payload : null;
+        }
+
+        return [.. kinds.Select(kind => kind switch
+        {
+            ShardUpdateKind.Counted => new SnapshotApplied(true, counted),
+            ShardUpdateKind.BrokenChain => new SnapshotApplied(true, recounted),
+            _ => new SnapshotApplied(false, null),
+        })];
     }
 
     public Task<ShardCounts> GetCountsAsync(CancellationToken cancellationToken = default) => Task.FromResult(Counts());

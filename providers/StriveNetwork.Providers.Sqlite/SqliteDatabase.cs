@@ -22,6 +22,13 @@ internal sealed partial class SqliteDatabase : IDisposable
     /// <summary>Most writes committed in one transaction (a bound on the transaction's size and on how long one commit holds the file).</summary>
     internal const int MaxGroupWrites = 256;
 
+    /// <summary>Most distinct statements the writer keeps prepared (the providers' SQL is a small fixed set of constants).</summary>
+    internal const int MaxPreparedStatements = 64;
+
+    private const string Savepoint = "SAVEPOINT w";
+    private const string ReleaseSavepoint = "RELEASE w";
+    private const string RollbackToSavepoint = "ROLLBACK TO w";
+
     private readonly SemaphoreSlim _writeGate = new(1, 1);
     private readonly List<PendingWrite> _pending = [];
     private bool _committerRunning;
@@ -33,6 +40,10 @@ internal sealed partial class SqliteDatabase : IDisposable
     private readonly string _connectionString;
     private readonly bool _shared;
     private SqliteConnection? _writer;
+
+    // The writer's statements, prepared once and kept (docs/adr/0015, addendum): preparing the same SQL for every write
+    // cost more than running it. Used by the committer only, under the write gate.
+    private readonly Dictionary<string, SqliteCommand> _prepared = new(StringComparer.Ordinal);
     private int _references = 1;
     private bool _disposed;
 
@@ -200,20 +211,20 @@ internal sealed partial class SqliteDatabase : IDisposable
         var failures = new Exception?[runnable.Count];
         for (var i = 0; i < runnable.Count; i++)
         {
-            var savepoint = $"w{i}";
-            transaction.Save(savepoint);
+            // One savepoint name serves every write: each is released before the next begins.
+            Command(transaction, Savepoint).ExecuteNonQuery();
             try
             {
                 results[i] = runnable[i].Work(writer, transaction);
-                transaction.Release(savepoint);
+                Command(transaction, ReleaseSavepoint).ExecuteNonQuery();
             }
             catch (Exception exception)
             {
                 failures[i] = exception;
                 try
                 {
-                    transaction.Rollback(savepoint);
-                    transaction.Release(savepoint);
+                    Command(transaction, RollbackToSavepoint).ExecuteNonQuery();
+                    Command(transaction, ReleaseSavepoint).ExecuteNonQuery();
                 }
                 catch (Exception)
                 {
@@ -240,6 +251,31 @@ internal sealed partial class SqliteDatabase : IDisposable
         }
     }
 
+    /// <summary>
+    /// The writer's prepared command for <paramref name="sql"/>, in <paramref name="transaction"/>, with no parameters:
+    /// for a write's work only (it runs on the committer), and not to be disposed (the database keeps it).
+    /// </summary>
+    internal SqliteCommand Command(SqliteTransaction transaction, string sql)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentException.ThrowIfNullOrEmpty(sql);
+        if (!_prepared.TryGetValue(sql, out var command))
+        {
+            if (_prepared.Count >= MaxPreparedStatements)
+            {
+                throw new InvalidOperationException($"More than {MaxPreparedStatements} distinct statements on the SQLite writer: build SQL from constants, pass values as parameters.");
+            }
+
+            command = _writer!.CreateCommand();
+            command.CommandText = sql;
+            _prepared.Add(sql, command);
+        }
+
+        command.Transaction = transaction;
+        command.Parameters.Clear();
+        return command;
+    }
+
     /// <summary>Writes queued for the committer and not yet taken into a group (tests).</summary>
     internal int PendingWrites
     {
@@ -251,6 +287,9 @@ internal sealed partial class SqliteDatabase : IDisposable
             }
         }
     }
+
+    /// <summary>Statements the writer holds prepared (tests).</summary>
+    internal int PreparedStatements => _prepared.Count;
 
     /// <summary>Groups committed so far (tests).</summary>
     internal long GroupCommits { get; private set; }
@@ -306,6 +345,12 @@ internal sealed partial class SqliteDatabase : IDisposable
             }
 
             _disposed = true;
+            foreach (var command in _prepared.Values)
+            {
+                command.Dispose();
+            }
+
+            _prepared.Clear();
             if (_writer is not null)
             {
                 // Release pooled handles too, so the file can be moved or deleted (tests, backups, admin tools).

@@ -13,6 +13,19 @@ namespace StriveNetwork.Providers.Sqlite;
 /// </summary>
 public sealed partial class SqliteGrainStorage : JsonRowGrainStorage, IDisposable
 {
+    // A first write (expected version 0) inserts, and finds a conflict in any stored row (a stored row, tombstones
+    // included, has version 1 or more); a later one updates only the row at the expected version. A tombstone keeps the
+    // schema version of the payload it follows.
+    private const string InsertNewRow =
+        "INSERT INTO grain_state (grain_type, grain_key, state_name, payload, schema_version, version, record_exists, modified_at) " +
+        "VALUES ($type, $key, $state, $payload, $schema, $expected + 1, $exists, $now) " +
+        "ON CONFLICT (grain_type, grain_key, state_name) DO NOTHING RETURNING version";
+
+    private const string UpdateAtVersion =
+        "UPDATE grain_state SET payload = $payload, schema_version = CASE WHEN $exists = 1 THEN $schema ELSE schema_version END, " +
+        "version = version + 1, record_exists = $exists, modified_at = $now " +
+        "WHERE grain_type = $type AND grain_key = $key AND state_name = $state AND version = $expected RETURNING version";
+
     private readonly TimeProvider _timeProvider;
     private readonly ILogger _logger;
     private int _disposed;
@@ -96,31 +109,25 @@ public sealed partial class SqliteGrainStorage : JsonRowGrainStorage, IDisposabl
         Database.WriteAsync(
             (connection, transaction) =>
             {
-                // The check and the write share the BEGIN IMMEDIATE transaction: no other writer can come between them.
-                var stored = ReadStoredVersion(connection, transaction, change.Key);
-                if ((stored?.Version ?? 0) != change.ExpectedVersion)
-                {
-                    return RowChangeResult.Conflict(stored?.Version);
-                }
-
-                var version = (stored?.Version ?? 0) + 1;
-                var schemaVersion = change.RecordExists ? StateJson.SchemaVersion : stored?.SchemaVersion ?? StateJson.SchemaVersion;
-                using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText =
-                    "INSERT INTO grain_state (grain_type, grain_key, state_name, payload, schema_version, version, record_exists, modified_at) " +
-                    "VALUES ($type, $key, $state, $payload, $schema, $version, $exists, $now) " +
-                    "ON CONFLICT (grain_type, grain_key, state_name) DO UPDATE SET payload = excluded.payload, " +
-                    "schema_version = excluded.schema_version, version = excluded.version, record_exists = excluded.record_exists, " +
-                    "modified_at = excluded.modified_at";
+                // One conditional statement checks the version and writes (inside the BEGIN IMMEDIATE transaction, so no
+                // other writer can come between): it returns the new version, or no row when the stored version is not
+                // the expected one; only then is the stored version read, for the conflict's report.
+                var command = Database.Command(transaction, change.ExpectedVersion == 0 ? InsertNewRow : UpdateAtVersion);
                 AddKey(command, change.Key);
                 command.Parameters.AddWithValue("$payload", change.Json);
-                command.Parameters.AddWithValue("$schema", schemaVersion);
-                command.Parameters.AddWithValue("$version", version);
+                command.Parameters.AddWithValue("$schema", StateJson.SchemaVersion);
+                command.Parameters.AddWithValue("$expected", change.ExpectedVersion);
                 command.Parameters.AddWithValue("$exists", change.RecordExists ? 1 : 0);
                 command.Parameters.AddWithValue("$now", _timeProvider.GetUtcNow().ToUnixTimeMilliseconds());
-                command.ExecuteNonQuery();
-                return RowChangeResult.Done(version);
+                using (var reader = command.ExecuteReader())
+                {
+                    if (reader.Read())
+                    {
+                        return RowChangeResult.Done(reader.GetInt64(0));
+                    }
+                }
+
+                return RowChangeResult.Conflict(ReadStoredVersion(transaction, change.Key));
             },
             cancellationToken);
 
@@ -148,14 +155,12 @@ public sealed partial class SqliteGrainStorage : JsonRowGrainStorage, IDisposabl
         command.Parameters.AddWithValue("$state", key.StateName);
     }
 
-    private static (long Version, int SchemaVersion)? ReadStoredVersion(SqliteConnection connection, SqliteTransaction transaction, GrainStateKey key)
+    private long? ReadStoredVersion(SqliteTransaction transaction, GrainStateKey key)
     {
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = "SELECT version, schema_version FROM grain_state WHERE grain_type = $type AND grain_key = $key AND state_name = $state";
+        var command = Database.Command(transaction, "SELECT version FROM grain_state WHERE grain_type = $type AND grain_key = $key AND state_name = $state");
         AddKey(command, key);
         using var reader = command.ExecuteReader();
-        return reader.Read() ? (reader.GetInt64(0), reader.GetInt32(1)) : null;
+        return reader.Read() ? reader.GetInt64(0) : null;
     }
 
     [LoggerMessage(EventId = 7010, EventName = "SqliteETagConflict", Level = LogLevel.Debug,

@@ -90,13 +90,12 @@ public sealed partial class SqliteReminderTable : RowReminderTable, IDisposable
         _database.WriteAsync(
             (connection, transaction) =>
             {
-                using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText =
+                var command = _database.Command(
+                    transaction,
                     "INSERT INTO reminder (service_id, grain_id, reminder_name, grain_hash, start_at, period, version) " +
                     "VALUES ($service, $grain, $name, $hash, $start, $period, 1) " +
                     "ON CONFLICT (service_id, grain_id, reminder_name) DO UPDATE SET grain_hash = excluded.grain_hash, " +
-                    "start_at = excluded.start_at, period = excluded.period, version = reminder.version + 1 RETURNING version";
+                    "start_at = excluded.start_at, period = excluded.period, version = reminder.version + 1 RETURNING version");
                 command.Parameters.AddWithValue("$service", ServiceId);
                 command.Parameters.AddWithValue("$grain", row.GrainId);
                 command.Parameters.AddWithValue("$name", row.ReminderName);
@@ -112,10 +111,9 @@ public sealed partial class SqliteReminderTable : RowReminderTable, IDisposable
         _database.WriteAsync(
             (connection, transaction) =>
             {
-                using var command = connection.CreateCommand();
-                command.Transaction = transaction;
-                command.CommandText =
-                    "DELETE FROM reminder WHERE service_id = $service AND grain_id = $grain AND reminder_name = $name AND version = $version";
+                var command = _database.Command(
+                    transaction,
+                    "DELETE FROM reminder WHERE service_id = $service AND grain_id = $grain AND reminder_name = $name AND version = $version");
                 command.Parameters.AddWithValue("$service", ServiceId);
                 command.Parameters.AddWithValue("$grain", grainId);
                 command.Parameters.AddWithValue("$name", reminderName);

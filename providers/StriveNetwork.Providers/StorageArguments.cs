@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -47,19 +48,36 @@ internal static class StorageArguments
     public static void ValidateJson(string json, string paramName)
     {
         ArgumentNullException.ThrowIfNull(json, paramName);
+
+        // A forward-only read checks the syntax without building a document (this runs on every state write). A raw NUL
+        // is already invalid JSON; only the escape can smuggle one in, so most payloads never decode a string.
+        var checkNul = json.Contains("\\u0000", StringComparison.OrdinalIgnoreCase);
+        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(json));
         try
         {
-            using var document = JsonDocument.Parse(json);
-            // A raw NUL is already invalid JSON; only the escape can smuggle one in, so most payloads skip the walk.
-            if (json.Contains("\\u0000", StringComparison.OrdinalIgnoreCase) && ContainsNul(document.RootElement))
+            var reader = new Utf8JsonReader(buffer.AsSpan(0, Encoding.UTF8.GetBytes(json, buffer)));
+            while (reader.Read())
             {
-                throw new ArgumentException("The serialized state holds U+0000 in a string, which PostgreSQL cannot store.", paramName);
+                if (checkNul && reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped
+                    && reader.GetString()!.Contains('\0', StringComparison.Ordinal))
+                {
+                    throw new ArgumentException("The serialized state holds U+0000 in a string, which PostgreSQL cannot store.", paramName);
+                }
+            }
+
+            if (reader.BytesConsumed == 0 || reader.CurrentDepth != 0)
+            {
+                throw new ArgumentException("The grain storage serializer did not produce JSON: the text is empty or incomplete.", paramName);
             }
         }
         catch (JsonException ex)
         {
             // JsonException's message names a position, never the content.
             throw new ArgumentException($"The grain storage serializer did not produce JSON: {ex.Message}", paramName, ex);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
         }
     }
 
@@ -84,12 +102,4 @@ internal static class StorageArguments
             throw new ArgumentException($"The key is {bytes} UTF-8 bytes long; at most {MaxKeyBytes} fit in the stores' indexes.", paramName);
         }
     }
-
-    private static bool ContainsNul(JsonElement element) => element.ValueKind switch
-    {
-        JsonValueKind.String => element.GetString()!.Contains('\0', StringComparison.Ordinal),
-        JsonValueKind.Object => element.EnumerateObject().Any(p => p.Name.Contains('\0', StringComparison.Ordinal) || ContainsNul(p.Value)),
-        JsonValueKind.Array => element.EnumerateArray().Any(ContainsNul),
-        _ => false,
-    };
 }

@@ -163,7 +163,7 @@ public sealed class NetworkShardTests
     }
 
     /// <summary>Partnership i: gateway by i mod 6, Proof Point every fourth, trends and gaps on two outcomes, history 2019–2024.</summary>
-    private static PartnershipSnapshot Snapshot(int i, long sequence)
+    internal static PartnershipSnapshot Snapshot(int i, long sequence)
     {
         var gateway = (GatewayStage)((i % 6) + 1);
         Designation[] designations = i % 4 == 0 ? [Designation.ProofPoint] : [];

@@ -28,6 +28,8 @@ public sealed partial class OutboxDelivery<T>
     private readonly HashSet<long> _started = [];
     private IReadOnlyList<OutboxEntry<T>> _entries = [];
     private Task _loop = Task.CompletedTask;
+    private TaskCompletionSource? _startsHeld;
+    private int _holds;
     private bool _reminderRegistered;
     private bool _stopped;
 
@@ -59,6 +61,28 @@ public sealed partial class OutboxDelivery<T>
     /// merging event never changes them (<see cref="Outbox{T}.AddMerged"/>).
     /// </summary>
     public IReadOnlySet<long> Started => _started;
+
+    /// <summary>
+    /// Keeps the loop from starting another entry until <see cref="ReleaseStarts"/>: call before choosing which pending
+    /// entries a write merges, and release once that write has landed (and <see cref="Start"/> has the new outbox) or
+    /// failed. Without it the loop could start, during the write, an entry the write is replacing by a merged one, and
+    /// the receiver would then get both: the merged entry's base would be older than what it counted (a broken chain).
+    /// </summary>
+    public void HoldStarts()
+    {
+        _holds++;
+        _startsHeld ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+    }
+
+    /// <summary>Ends one <see cref="HoldStarts"/>; the loop goes on once every hold has ended.</summary>
+    public void ReleaseStarts()
+    {
+        if (_holds > 0 && --_holds == 0 && _startsHeld is { } held)
+        {
+            _startsHeld = null;
+            held.TrySetResult();
+        }
+    }
 
     /// <summary>Marks every entry handed to <see cref="Start"/> as started: a receiver has read the producer's state past them.</summary>
     public void Seal() => _started.UnionWith(_entries.Select(e => e.Sequence));
@@ -150,6 +174,14 @@ public sealed partial class OutboxDelivery<T>
         var failures = 0;
         while (!_stopped && _entries.FirstOrDefault(e => !_delivered.Contains(e.Sequence)) is { } entry)
         {
+            if (_startsHeld is { } held && !_started.Contains(entry.Sequence))
+            {
+                // A write is merging entries that have not started: choose again from the outbox it leaves. (An entry
+                // already started, being retried, is never merged, so its delivery goes on.)
+                await held.Task;
+                continue;
+            }
+
             _started.Add(entry.Sequence);
             try
             {

@@ -115,21 +115,37 @@ public abstract partial class OutboxGrain<TState, TEvent> : Grain, IRemindable
     {
         ArgumentNullException.ThrowIfNull(next);
         ArgumentNullException.ThrowIfNull(events);
-        var outbox = Delivery.Pending(Stored.State.Outbox);
-        foreach (var e in events)
+        var merging = events.Any(e => e.Merge is not null && !e.LatestOnly);
+        if (merging)
         {
-            outbox = e.Merge is { } merge && !e.LatestOnly
-                ? outbox.AddMerged(e.Target, e.TargetKey, e.Payload, merge, Delivery.Started)
-                : outbox.Add(e.Target, e.TargetKey, e.Payload, e.LatestOnly);
+            Delivery.HoldStarts(); // what is merged is chosen now: nothing may start before the write's outbox is live
         }
 
-        if (events.Count > 0)
+        try
         {
-            await Delivery.EnsureReminderAsync();
-        }
+            var outbox = Delivery.Pending(Stored.State.Outbox);
+            foreach (var e in events)
+            {
+                outbox = e.Merge is { } merge && !e.LatestOnly
+                    ? outbox.AddMerged(e.Target, e.TargetKey, e.Payload, merge, Delivery.Started)
+                    : outbox.Add(e.Target, e.TargetKey, e.Payload, e.LatestOnly);
+            }
 
-        await WriteAsync(next.WithOutbox(outbox), cancellationToken);
-        Delivery.Start(outbox);
+            if (events.Count > 0)
+            {
+                await Delivery.EnsureReminderAsync();
+            }
+
+            await WriteAsync(next.WithOutbox(outbox), cancellationToken);
+            Delivery.Start(outbox);
+        }
+        finally
+        {
+            if (merging)
+            {
+                Delivery.ReleaseStarts();
+            }
+        }
     }
 
     /// <summary>

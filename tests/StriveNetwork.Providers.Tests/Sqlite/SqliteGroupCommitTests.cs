@@ -106,6 +106,57 @@ public sealed class SqliteGroupCommitTests : IDisposable
         Assert.Equal((2, "1"), await ReadAsync("y"));
     }
 
+    [Fact]
+    public async Task TheWritersStatements_ArePreparedOnce_AndStayFew()
+    {
+        // First writes (insert), later writes (update at a version), a conflict (its report reads the stored version) and
+        // a clear: the savepoint statements and these four, whatever the number of writes.
+        var states = new List<GrainState<Doc>>();
+        for (var i = 0; i < 20; i++)
+        {
+            states.Add(await SeedAsync($"k{i}", i));
+        }
+
+        var afterFirstWrites = _storage.Database.PreparedStatements;
+        foreach (var (state, i) in states.Select((s, i) => (s, i)))
+        {
+            state.State = new Doc { Count = i + 100 };
+            await _storage.WriteStateAsync("s", GrainId.Create("t", $"k{i}"), state);
+        }
+
+        await Assert.ThrowsAsync<InconsistentStateException>(() => Write("k0", new Doc { Count = 1 }, "1"));
+        await _storage.ClearStateAsync("s", GrainId.Create("t", "k1"), states[1]);
+        Assert.Equal((100 + 2, "2"), await ReadAsync("k2"));
+        Assert.Null(await ReadAsync("k1"));
+        Assert.Equal(afterFirstWrites + 2, _storage.Database.PreparedStatements); // + the update and the conflict's read
+        Assert.InRange(_storage.Database.PreparedStatements, 1, 6);
+    }
+
+    [Fact]
+    public async Task DistinctStatementsOnTheWriter_AreBounded()
+    {
+        await SeedAsync("a", 1);
+        var tooMany = _storage.Database.WriteAsync(
+            (_, transaction) =>
+            {
+                for (var i = 0; i <= SqliteDatabase.MaxPreparedStatements; i++)
+                {
+                    _storage.Database.Command(transaction, $"SELECT {i}");
+                }
+
+                return 0;
+            },
+            CancellationToken.None);
+
+        var error = await Assert.ThrowsAsync<InvalidOperationException>(() => tooMany);
+        Assert.Contains($"More than {SqliteDatabase.MaxPreparedStatements} distinct statements", error.Message, StringComparison.Ordinal);
+        Assert.Equal(SqliteDatabase.MaxPreparedStatements, _storage.Database.PreparedStatements);
+
+        // The failed write was rolled back alone; the writer keeps working.
+        await SeedAsync("b", 2);
+        Assert.Equal((2, "1"), await ReadAsync("b"));
+    }
+
     private Task Write(string key, Doc doc, string? etag) =>
         _storage.WriteStateAsync("s", GrainId.Create("t", key), new GrainState<Doc>(doc, etag!));
 
