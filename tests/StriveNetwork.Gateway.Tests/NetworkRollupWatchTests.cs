@@ -96,7 +96,7 @@ public sealed class NetworkRollupWatchTests
         await watch.DisposeAsync();
 
         Assert.Equal(_network.Subscriptions.Single(), Assert.Single(_network.Unsubscriptions));
-        Assert.Same(watch, Assert.Single(Factory.Deleted));
+        Assert.Same(_network.Subscriptions.Single(), Assert.Single(Factory.Deleted)); // the reference it subscribed, not the watch
         _clock.Advance(NetworkWatch.RenewalInterval * 3);
         Assert.Single(_network.Subscriptions);
     }
@@ -115,9 +115,14 @@ public sealed class NetworkRollupWatchTests
         return rollups.Current;
     }
 
-    /// <summary>An <see cref="IGrainFactory"/> over one network grain; object references are the objects themselves.</summary>
+    /// <summary>
+    /// An <see cref="IGrainFactory"/> over one network grain. As in Orleans, an object reference is another object than
+    /// the observer, and deleting anything but a reference it created throws.
+    /// </summary>
     public class FakeGrainFactory : DispatchProxy
     {
+        private readonly ConcurrentDictionary<object, bool> _references = new(ReferenceEqualityComparer.Instance);
+
         public INetworkGrain Network { get; set; } = null!;
 
         public ConcurrentQueue<object> Deleted { get; } = new();
@@ -125,16 +130,37 @@ public sealed class NetworkRollupWatchTests
         protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => targetMethod!.Name switch
         {
             nameof(IGrainFactory.GetGrain) when targetMethod.ReturnType == typeof(INetworkGrain) => Network,
-            nameof(IGrainFactory.CreateObjectReference) => args![0],
+            nameof(IGrainFactory.CreateObjectReference) => Reference((INetworkRollupObserver)args![0]!),
             nameof(IGrainFactory.DeleteObjectReference) => Delete(args![0]!),
             _ => throw new NotSupportedException(targetMethod.ToString()),
         };
 
-        private object? Delete(object observer)
+        private INetworkRollupObserver Reference(INetworkRollupObserver observer)
         {
-            Deleted.Enqueue(observer);
+            var reference = DispatchProxy.Create<INetworkRollupObserver, ObserverReference>();
+            ((ObserverReference)(object)reference).Target = observer;
+            _references[reference] = true;
+            return reference;
+        }
+
+        private object? Delete(object reference)
+        {
+            if (!_references.ContainsKey(reference))
+            {
+                throw new ArgumentException("Argument reference is not a grain reference.", nameof(reference));
+            }
+
+            Deleted.Enqueue(reference);
             return null;
         }
+    }
+
+    /// <summary>An object reference: forwards each call to the observer it stands for.</summary>
+    public class ObserverReference : DispatchProxy
+    {
+        public INetworkRollupObserver Target { get; set; } = null!;
+
+        protected override object? Invoke(MethodInfo? targetMethod, object?[]? args) => targetMethod!.Invoke(Target, args);
     }
 
     /// <summary>A network grain that answers subscriptions with <see cref="Current"/> and records them.</summary>

@@ -48,7 +48,7 @@ internal sealed partial class NetworkRollupWatch : INetworkRollupObserver, IAsyn
         }
         catch
         {
-            grains.DeleteObjectReference<INetworkRollupObserver>(watch);
+            grains.DeleteObjectReference<INetworkRollupObserver>(watch._reference); // Orleans takes the reference, not the object
             throw;
         }
 
@@ -81,7 +81,7 @@ internal sealed partial class NetworkRollupWatch : INetworkRollupObserver, IAsyn
         }
         finally
         {
-            _grains.DeleteObjectReference<INetworkRollupObserver>(this);
+            _grains.DeleteObjectReference<INetworkRollupObserver>(_reference!); // the reference, not the object: Orleans refuses that
             _stop.Dispose();
         }
     }
