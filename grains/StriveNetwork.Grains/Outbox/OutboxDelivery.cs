@@ -31,6 +31,7 @@ public sealed partial class OutboxDelivery<T>
     private TaskCompletionSource? _startsHeld;
     private int _holds;
     private bool _reminderRegistered;
+    private bool _startedSinceTick;
     private bool _stopped;
 
     /// <summary>
@@ -126,6 +127,12 @@ public sealed partial class OutboxDelivery<T>
     /// <summary>Starts (or feeds) the delivery loop with the stored outbox; call after each successful write and on activation.</summary>
     public void Start(Outbox<T> stored)
     {
+        _startedSinceTick = true;
+        StartDelivering(stored);
+    }
+
+    private void StartDelivering(Outbox<T> stored)
+    {
         ArgumentNullException.ThrowIfNull(stored);
         _entries = stored.Entries;
 
@@ -141,18 +148,27 @@ public sealed partial class OutboxDelivery<T>
 
     /// <summary>
     /// On a reminder tick (or with <paramref name="stopping"/>, when the activation ends): once every entry is
-    /// delivered, writes the stored outbox without them through <paramref name="writePending"/> (when storage still lists
-    /// any) and removes the reminder; while entries remain, keeps delivering (or, when stopping, leaves them and the
-    /// reminder for the next activation).
+    /// delivered and, on a tick, no write was started since the previous tick, writes the stored outbox without them
+    /// through <paramref name="writePending"/> (when storage still lists any) and removes the reminder; while entries
+    /// remain, keeps delivering (or, when stopping, leaves them and the reminder for the next activation).
     /// </summary>
     public async Task SettleAsync(Outbox<T> stored, Func<Outbox<T>, Task> writePending, bool stopping)
     {
         ArgumentNullException.ThrowIfNull(stored);
         ArgumentNullException.ThrowIfNull(writePending);
         _stopped |= stopping;
-        Start(stored);
+        StartDelivering(stored);
         if (HasUndelivered)
         {
+            return;
+        }
+
+        if (!stopping && _startedSinceTick)
+        {
+            // Written since the last tick: the next write prunes what was delivered, so the reminder stays and nothing
+            // is written now. Settling an activation that keeps writing would cost a state write, a reminder delete and
+            // a reminder insert per period; the first tick with no write since the last one (or the deactivation) settles.
+            _startedSinceTick = false;
             return;
         }
 
