@@ -51,8 +51,9 @@ public sealed class SharedRulesTests
         var postgres = SchemaScript.Load(typeof(PostgresGrainStorage).Assembly);
 
         Assert.Equal(["1:initial", "2:reminders"], sqlite.Select(s => $"{s.Version}:{s.Name}"));
-        // PostgreSQL adds the cluster membership table, which the one-machine SQLite store has no use for.
-        Assert.Equal(["1:initial", "2:reminders", "3:membership"], postgres.Select(s => $"{s.Version}:{s.Name}"));
+        // PostgreSQL adds the cluster membership table, which the one-machine SQLite store has no use for, and turns its
+        // jsonb payload column into lz4-compressed text (SQLite always stored text).
+        Assert.Equal(["1:initial", "2:reminders", "3:membership", "4:payload_text"], postgres.Select(s => $"{s.Version}:{s.Name}"));
         // Neither creates the old stream log tables any more.
         Assert.All(sqlite.Concat(postgres), s => Assert.DoesNotContain("stream_", s.Sql, StringComparison.Ordinal));
     }
