@@ -64,16 +64,13 @@ internal static class StorageArguments
                     throw new ArgumentException("The serialized state holds U+0000 in a string, which PostgreSQL cannot store.", paramName);
                 }
             }
-
-            if (reader.BytesConsumed == 0 || reader.CurrentDepth != 0)
-            {
-                throw new ArgumentException("The grain storage serializer did not produce JSON: the text is empty or incomplete.", paramName);
-            }
         }
         catch (JsonException ex)
         {
-            // JsonException's message names a position, never the content.
-            throw new ArgumentException($"The grain storage serializer did not produce JSON: {ex.Message}", paramName, ex);
+            // Only the position: JsonException's message can quote a fragment of the payload (an invalid literal), and
+            // the payload is state that clients wrote. An empty, incomplete or trailing text throws here as well.
+            throw new ArgumentException(
+                $"The grain storage serializer did not produce JSON (line {ex.LineNumber ?? 0}, byte {ex.BytePositionInLine ?? 0}).", paramName);
         }
         finally
         {

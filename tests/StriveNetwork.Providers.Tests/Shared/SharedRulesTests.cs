@@ -58,6 +58,39 @@ public sealed class SharedRulesTests
         Assert.All(sqlite.Concat(postgres), s => Assert.DoesNotContain("stream_", s.Sql, StringComparison.Ordinal));
     }
 
+    [Theory]
+    [InlineData("")]
+    [InlineData("{")]
+    [InlineData("not json")]
+    [InlineData("{} {}")]
+    [InlineData("{\"a\": [1, 2}")]
+    public void ValidateJson_RefusesWhatIsNotOneJsonValue_WithoutQuotingIt(string text)
+    {
+        var error = Assert.Throws<ArgumentException>(() => StorageArguments.ValidateJson(text, "state"));
+        Assert.StartsWith("The grain storage serializer did not produce JSON", error.Message, StringComparison.Ordinal);
+        Assert.Equal("state", error.ParamName);
+        if (text.Length > 2)
+        {
+            Assert.DoesNotContain(text, error.Message, StringComparison.Ordinal);
+        }
+    }
+
+    [Theory]
+    [InlineData("{\"name\": \"a\\u0000b\"}")]
+    [InlineData("{\"a\\u0000\": 1}")]
+    [InlineData("[[\"\\u0000\"]]")]
+    public void ValidateJson_RefusesAnEscapedNulInAStringOrName(string text)
+    {
+        var error = Assert.Throws<ArgumentException>(() => StorageArguments.ValidateJson(text, "state"));
+        Assert.Contains("U+0000", error.Message, StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("{}")]
+    [InlineData("{\"name\": \"\\\\u0000 is only text\", \"list\": [1, true, null, {\"é\": \"\\u00e9\"}]}")]
+    [InlineData("42")]
+    public void ValidateJson_AcceptsOneJsonValue(string text) => StorageArguments.ValidateJson(text, "state");
+
     [Fact]
     public void GrainStateKey_UsesTheGrainTypeAndTheKeyText()
     {
