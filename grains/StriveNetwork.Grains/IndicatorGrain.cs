@@ -67,6 +67,7 @@ public sealed class IndicatorGrain(
     private IndicatorComputation _computation =>
         _computationCache ??= new(Stored.State.Settings?.ToDomain() ?? settings.Value.ToRuleSettings());
     private PublishedSeries? _published;
+    private Receiver<IPartnershipGrain> _partnership;
 
     // Views computed on the first read after a change, per definition version and per report-card year (docs/adr/0014).
     private CachedViews<long, IndicatorView>? _views;
@@ -440,7 +441,7 @@ public sealed class IndicatorGrain(
     protected override Task DeliverAsync(OutboxEntry<IndicatorSummary> entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return GrainFactory.GetGrain<IPartnershipGrain>(entry.TargetKey).ApplyIndicatorSummaryAsync(entry.Payload);
+        return _partnership.Get(GrainFactory, entry.TargetKey).ApplyIndicatorSummaryAsync(entry.Payload);
     }
 
     private PublishedSeries PublishedCurrent() => _published ??= Publish(Stored.State);

@@ -54,6 +54,7 @@ public sealed partial class NetworkShardGrain(
     // Snapshot updates delivered while the shard was writing, counted together by its next write (docs/adr/0015,
     // addendum): one write per update cannot keep up when thousands of partnerships publish a second.
     private readonly WaitingBatch<SnapshotUpdate, SnapshotApplied> _waitingUpdates = new();
+    private Receiver<INetworkGrain> _network;
 
     private string Key => this.GetPrimaryKeyString();
 
@@ -240,7 +241,7 @@ public sealed partial class NetworkShardGrain(
     protected override Task DeliverAsync(OutboxEntry<ShardDelta> entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
-        return GrainFactory.GetGrain<INetworkGrain>(entry.TargetKey).ApplyDeltaAsync(entry.Payload);
+        return _network.Get(GrainFactory, entry.TargetKey).ApplyDeltaAsync(entry.Payload);
     }
 
     private ShardCounts Counts() =>

@@ -117,6 +117,7 @@ public sealed class PartnershipGrain(
     // summary applied during an import) cost nothing more, and an activation never read holds no view.
     private CachedView<(long Version, DateOnly Today, int RulesRevision), PartnershipProgress>? _progress;
     private CachedView<(long Version, int Year), PartnershipSnapshot>? _snapshot;
+    private Receiver<INetworkShardGrain> _shard;
 
     // The state (by reference) whose LastSnapshot this activation last found equal in content to the snapshot built
     // from it, and the year that build replayed to: a write that changes none of BuildSnapshot's inputs in that year
@@ -776,11 +777,20 @@ public sealed class PartnershipGrain(
 
         return entry.Target == OutboxTarget.Cohort
             ? GrainFactory.GetGrain<ICohortGrain>(entry.TargetKey).ApplyMemberSnapshotAsync(update.Latest)
-            : GrainFactory.GetGrain<INetworkShardGrain>(entry.TargetKey).ApplyAsync(update);
+            : _shard.Get(GrainFactory, entry.TargetKey).ApplyAsync(update);
     }
 
+    /// <summary>
+    /// Whether two snapshots show the same (their JSON, sequence aside, is the definition). The fields an indicator
+    /// change moves are compared first, by value (records of enums and counts: unequal values serialize unequally), so a
+    /// changed snapshot is told apart without serializing either.
+    /// </summary>
     private static bool SameContent(PartnershipSnapshot a, PartnershipSnapshot b) =>
-        string.Equals(JsonSerializer.Serialize(a with { Sequence = 0 }), JsonSerializer.Serialize(b with { Sequence = 0 }), StringComparison.Ordinal);
+        a.Gateway == b.Gateway
+        && a.OutcomeTrends.SequenceEqual(b.OutcomeTrends)
+        && a.GapsByOutcome.SequenceEqual(b.GapsByOutcome)
+        && a.Designations.SequenceEqual(b.Designations)
+        && JsonSerializer.SerializeToUtf8Bytes(a with { Sequence = 0 }).AsSpan().SequenceEqual(JsonSerializer.SerializeToUtf8Bytes(b with { Sequence = 0 }));
 
     private PartnershipSnapshot BuildSnapshot(PartnershipState s, long sequence)
     {

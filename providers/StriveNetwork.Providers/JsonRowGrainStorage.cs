@@ -105,8 +105,7 @@ public abstract class JsonRowGrainStorage : IGrainStorage, ILifecycleParticipant
             throw new ArgumentException($"The state of {key} is null; write an empty state or clear it instead.", nameof(grainState));
         }
 
-        var json = Serialize(grainState.State);
-        StorageArguments.ValidateJson(json, nameof(grainState));
+        var json = Serialize(grainState.State, nameof(grainState));
         var version = await ChangeAsync("write", new RowChange(key, json, RecordExists: true, ExpectedVersion(grainState.ETag)), grainState.ETag, cancellationToken)
             .ConfigureAwait(false);
         grainState.ETag = VersionETag.Format(version);
@@ -189,10 +188,12 @@ public abstract class JsonRowGrainStorage : IGrainStorage, ILifecycleParticipant
         }
     }
 
-    private string Serialize<T>(T state)
+    /// <summary>The state as JSON text, checked (<see cref="StorageArguments.ValidateJson(ReadOnlySpan{byte}, string)"/>) on the serializer's UTF-8 before it is decoded.</summary>
+    private string Serialize<T>(T state, string paramName)
     {
-        var data = _serializer.Serialize(state);
-        return Encoding.UTF8.GetString(data.ToMemory().Span);
+        var utf8 = _serializer.Serialize(state).ToMemory().Span;
+        StorageArguments.ValidateJson(utf8, paramName);
+        return Encoding.UTF8.GetString(utf8);
     }
 
     private T Deserialize<T>(GrainStateKey key, string json)

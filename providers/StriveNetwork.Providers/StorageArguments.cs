@@ -48,14 +48,27 @@ internal static class StorageArguments
     public static void ValidateJson(string json, string paramName)
     {
         ArgumentNullException.ThrowIfNull(json, paramName);
-
-        // A forward-only read checks the syntax without building a document (this runs on every state write). A raw NUL
-        // is already invalid JSON; only the escape can smuggle one in, so most payloads never decode a string.
-        var checkNul = json.Contains("\\u0000", StringComparison.OrdinalIgnoreCase);
         var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(json));
         try
         {
-            var reader = new Utf8JsonReader(buffer.AsSpan(0, Encoding.UTF8.GetBytes(json, buffer)));
+            ValidateJson(buffer.AsSpan(0, Encoding.UTF8.GetBytes(json, buffer)), paramName);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(buffer);
+        }
+    }
+
+    /// <summary>The same rules for UTF-8 text (what the serializer produces: checked before it is decoded at all).</summary>
+    public static void ValidateJson(ReadOnlySpan<byte> utf8Json, string paramName)
+    {
+        // A forward-only read checks the syntax without building a document (this runs on every state write). A raw NUL
+        // is already invalid JSON; only the escape can smuggle one in, so most payloads never decode a string. JSON
+        // escapes take a lower-case 'u' and "0000" has no case: the ordinal search finds every one.
+        var checkNul = utf8Json.IndexOf(EscapedNul) >= 0;
+        try
+        {
+            var reader = new Utf8JsonReader(utf8Json);
             while (reader.Read())
             {
                 if (checkNul && reader.TokenType is JsonTokenType.String or JsonTokenType.PropertyName && reader.ValueIsEscaped
@@ -72,11 +85,9 @@ internal static class StorageArguments
             throw new ArgumentException(
                 $"The grain storage serializer did not produce JSON (line {ex.LineNumber ?? 0}, byte {ex.BytePositionInLine ?? 0}).", paramName);
         }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
     }
+
+    private static ReadOnlySpan<byte> EscapedNul => "\\u0000"u8;
 
     private static void ThrowIfContainsNul(string value, string paramName)
     {

@@ -25,13 +25,29 @@ public sealed record IndicatorStatus(
 
     /// <summary>The trend now (<paramref name="year"/> null) or as of the end of a year.</summary>
     public TrendDirection TrendAsOf(int? year) =>
-        year is null ? Trend : ByYear.LastOrDefault(y => y.Year <= year)?.Trend ?? TrendDirection.InsufficientData;
+        year is not { } y ? Trend : LastUpTo(y)?.Trend ?? TrendDirection.InsufficientData;
 
     /// <summary>The gap changes now or as of a year; before any data every gap is insufficient data.</summary>
     public IReadOnlyList<GapStatus> GapsAsOf(int? year) =>
-        year is null
+        year is not { } y
             ? Gaps
-            : ByYear.LastOrDefault(y => y.Year <= year)?.Gaps ?? [.. Gaps.Select(g => g with { Change = GapChange.InsufficientData })];
+            : LastUpTo(y)?.Gaps ?? [.. Gaps.Select(g => g with { Change = GapChange.InsufficientData })];
+
+    // The last entry (in list order) of a year up to <paramref name="year"/>; a loop, as every snapshot build asks this
+    // for every indicator and year.
+    private IndicatorYearStatus? LastUpTo(int year)
+    {
+        IndicatorYearStatus? last = null;
+        for (var i = 0; i < ByYear.Count; i++)
+        {
+            if (ByYear[i].Year <= year)
+            {
+                last = ByYear[i];
+            }
+        }
+
+        return last;
+    }
 
     /// <summary>
     /// Evaluates a published series: the headline (all/all) trend and every gap, now and as of each year of the

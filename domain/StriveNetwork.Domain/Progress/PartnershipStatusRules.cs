@@ -54,10 +54,37 @@ public static class PartnershipStatusRules
     public static IReadOnlyList<OutcomeTrendStatus> OutcomeTrends(IEnumerable<IndicatorStatus> indicators, int? year)
     {
         ArgumentNullException.ThrowIfNull(indicators);
-        return [.. indicators.Where(s => s.Role == IndicatorRole.Core)
-            .GroupBy(s => s.Outcome)
-            .OrderBy(g => g.Key)
-            .Select(g => new OutcomeTrendStatus(g.Key, CombineTrends([.. g.Select(s => s.TrendAsOf(year))])))];
+
+        // One pass, counting per outcome what CombineTrends counts (every snapshot build runs this for every year).
+        var tallies = new List<(Outcome Outcome, int Improved, int Worsened, int Judged)>(8);
+        foreach (var s in indicators)
+        {
+            if (s.Role != IndicatorRole.Core)
+            {
+                continue;
+            }
+
+            var direction = s.TrendAsOf(year);
+            var i = 0;
+            while (i < tallies.Count && tallies[i].Outcome != s.Outcome)
+            {
+                i++;
+            }
+
+            if (i == tallies.Count)
+            {
+                tallies.Add((s.Outcome, 0, 0, 0));
+            }
+
+            var t = tallies[i];
+            tallies[i] = (t.Outcome,
+                t.Improved + (direction == TrendDirection.Improved ? 1 : 0),
+                t.Worsened + (direction == TrendDirection.Worsened ? 1 : 0),
+                t.Judged + (direction == TrendDirection.InsufficientData ? 0 : 1));
+        }
+
+        tallies.Sort((a, b) => a.Outcome.CompareTo(b.Outcome));
+        return [.. tallies.Select(t => new OutcomeTrendStatus(t.Outcome, Combine(t.Improved, t.Worsened, t.Judged)))];
     }
 
     /// <summary>
@@ -67,17 +94,18 @@ public static class PartnershipStatusRules
     public static TrendDirection CombineTrends(IReadOnlyList<TrendDirection> directions)
     {
         ArgumentNullException.ThrowIfNull(directions);
-        var improved = directions.Count(d => d == TrendDirection.Improved);
-        var worsened = directions.Count(d => d == TrendDirection.Worsened);
-        if (directions.All(d => d == TrendDirection.InsufficientData))
-        {
-            return TrendDirection.InsufficientData;
-        }
-
-        return improved > 0 && worsened == 0 ? TrendDirection.Improved
-            : worsened > 0 && improved == 0 ? TrendDirection.Worsened
-            : TrendDirection.Maintained;
+        return Combine(
+            directions.Count(d => d == TrendDirection.Improved),
+            directions.Count(d => d == TrendDirection.Worsened),
+            directions.Count(d => d != TrendDirection.InsufficientData));
     }
+
+    // CombineTrends from its counts (judged: directions other than insufficient data).
+    private static TrendDirection Combine(int improved, int worsened, int judged) =>
+        judged == 0 ? TrendDirection.InsufficientData
+        : improved > 0 && worsened == 0 ? TrendDirection.Improved
+        : worsened > 0 && improved == 0 ? TrendDirection.Worsened
+        : TrendDirection.Maintained;
 
     /// <summary>
     /// Disparities of core indicators by outcome, counted by <see cref="GapCounting"/> (one per indicator and focal
@@ -86,7 +114,13 @@ public static class PartnershipStatusRules
     public static IReadOnlyList<OutcomeGapStatus> GapCountsByOutcome(IEnumerable<IndicatorStatus> indicators, int? year)
     {
         ArgumentNullException.ThrowIfNull(indicators);
-        return [.. indicators.Where(s => s.Role == IndicatorRole.Core)
+        var core = indicators.Where(s => s.Role == IndicatorRole.Core).ToList();
+        if (core.TrueForAll(s => s.GapsAsOf(year).Count == 0))
+        {
+            return []; // no gap defined: every outcome counts none, and outcomes with none are left out
+        }
+
+        return [.. core
             .GroupBy(s => s.Outcome)
             .OrderBy(g => g.Key)
             .Select(g => new OutcomeGapStatus(g.Key, GapCounting.Count(

@@ -61,10 +61,12 @@ public sealed class IndicatorService(IGrainFactory grains, IOptions<UploadOption
             throw EnumMap.Invalid("observations", $"at most {MaxSubmitRows} observations per call (got {request.Observations.Count}); use UploadObservations");
         }
 
-        await EnsurePartnershipAsync(partnershipId, context.CancellationToken).ConfigureAwait(false);
         var rows = request.Observations.Select(RequestMap.Observation).ToList();
         try
         {
+            // No existence check up front (one grain call less on the hottest write): an indicator is defined only
+            // after its partnership reserved it, and partnerships are never removed, so a defined indicator proves the
+            // partnership. Only a refusal asks the partnership, to name what is missing.
             var receipt = await Indicator(partnershipId, indicatorId).SubmitAsync(request.DefinitionVersion, rows, key, context.CancellationToken).ConfigureAwait(false);
             return new V1.SubmitObservationsResponse
             {
@@ -72,6 +74,11 @@ public sealed class IndicatorService(IGrainFactory grains, IOptions<UploadOption
                 ReplacedCount = receipt.ReplacedCount,
                 DefinitionVersion = receipt.DefinitionVersion,
             };
+        }
+        catch (NotFoundException)
+        {
+            await EnsurePartnershipAsync(partnershipId, context.CancellationToken).ConfigureAwait(false);
+            throw;
         }
         catch (GrainValidationException exception) when (exception.Rows.Count > 0)
         {
