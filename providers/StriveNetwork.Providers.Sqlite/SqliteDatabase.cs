@@ -381,7 +381,11 @@ internal sealed partial class SqliteDatabase : IDisposable
             await writer.OpenAsync(cancellationToken).ConfigureAwait(false);
             using (var pragma = writer.CreateCommand())
             {
-                // journal_mode is kept in the file; synchronous and busy_timeout are per connection.
+                // journal_mode is kept in the file; synchronous, busy_timeout and the cache are per connection. The
+                // writer's page cache may grow to 64 MiB (SQLite's default is 2 MiB, which a store of a few thousand
+                // partnerships outgrows: every update then reads its B-tree and overflow pages back with pread), and
+                // the WAL is checkpointed every 10,000 pages instead of 1,000: a hot page rewritten many times between
+                // checkpoints is copied into the database once (docs/adr/0015, last addendum).
                 pragma.CommandText = "PRAGMA journal_mode=WAL";
                 var mode = Convert.ToString(await pragma.ExecuteScalarAsync(cancellationToken).ConfigureAwait(false), CultureInfo.InvariantCulture);
                 if (!string.Equals(mode, "wal", StringComparison.OrdinalIgnoreCase))
@@ -391,7 +395,8 @@ internal sealed partial class SqliteDatabase : IDisposable
 
                 pragma.CommandText =
                     $"PRAGMA synchronous={(_durableCommits ? "FULL" : "NORMAL")}; " +
-                    $"PRAGMA busy_timeout={(int)_busyTimeout.TotalMilliseconds};";
+                    $"PRAGMA busy_timeout={(int)_busyTimeout.TotalMilliseconds}; " +
+                    "PRAGMA cache_size=-65536; PRAGMA wal_autocheckpoint=10000;";
                 await pragma.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
             }
 

@@ -245,6 +245,16 @@ public sealed class SqliteProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task TheWriter_KeepsA64MiBPageCache_AndCheckpointsEvery10000Pages()
+    {
+        var storage = Storage(_folder.File("cache.sqlite"));
+
+        // A negative cache_size is KiB; the defaults would be -2000 and 1000.
+        Assert.Equal(-65536L, await storage.Database.ExecuteOnWriterAsync("PRAGMA cache_size"));
+        Assert.Equal(10000L, await storage.Database.ExecuteOnWriterAsync("PRAGMA wal_autocheckpoint"));
+    }
+
+    [Fact]
     public async Task AfterEveryUserDisposed_TheFileIsReleased()
     {
         var path = _folder.File("released.sqlite");
