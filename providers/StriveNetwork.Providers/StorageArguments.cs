@@ -1,4 +1,3 @@
-using System.Buffers;
 using System.Text;
 using System.Text.Json;
 
@@ -42,24 +41,10 @@ internal static class StorageArguments
     }
 
     /// <summary>
-    /// Rejects text that is not JSON, and JSON whose strings hold U+0000 (PostgreSQL's jsonb and text cannot store it),
-    /// before anything is written. The message never quotes the payload.
+    /// Rejects UTF-8 text that is not JSON, and JSON whose strings hold U+0000 (PostgreSQL's jsonb and text cannot store
+    /// it), before anything is written: the serializer's output, checked before it is decoded. The message never quotes
+    /// the payload.
     /// </summary>
-    public static void ValidateJson(string json, string paramName)
-    {
-        ArgumentNullException.ThrowIfNull(json, paramName);
-        var buffer = ArrayPool<byte>.Shared.Rent(Encoding.UTF8.GetByteCount(json));
-        try
-        {
-            ValidateJson(buffer.AsSpan(0, Encoding.UTF8.GetBytes(json, buffer)), paramName);
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-    }
-
-    /// <summary>The same rules for UTF-8 text (what the serializer produces: checked before it is decoded at all).</summary>
     public static void ValidateJson(ReadOnlySpan<byte> utf8Json, string paramName)
     {
         // A forward-only read checks the syntax without building a document (this runs on every state write). A raw NUL

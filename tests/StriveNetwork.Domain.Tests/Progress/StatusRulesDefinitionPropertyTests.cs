@@ -38,9 +38,7 @@ public sealed class StatusRulesDefinitionPropertyTests
     {
         Check.QuickThrowOnFailure(Prop.ForAll(Arb.From(Cases), c =>
         {
-            var expected = c.Indicators.Where(s => s.Role == IndicatorRole.Core)
-                .GroupBy(s => s.Outcome)
-                .OrderBy(g => g.Key)
+            var expected = CoreByOutcome(c.Indicators)
                 .Select(g => new OutcomeTrendStatus(g.Key, Combined([.. g.Select(s => s.TrendAsOf(c.Year))])));
             return PartnershipStatusRules.OutcomeTrends(c.Indicators, c.Year).SequenceEqual(expected);
         }));
@@ -51,22 +49,12 @@ public sealed class StatusRulesDefinitionPropertyTests
         Check.QuickThrowOnFailure(Prop.ForAll(Arb.From(Gen.ListOf(Gen.Elements(Enum.GetValues<TrendDirection>()))), directions =>
             PartnershipStatusRules.CombineTrends([.. directions]) == Combined([.. directions])));
 
-    // The rule as its documentation states it: improved when some improved and none worsened, worsened in the mirror
-    // case, insufficient data when none could be judged, otherwise maintained.
-    private static TrendDirection Combined(IReadOnlyList<TrendDirection> d) =>
-        d.All(x => x == TrendDirection.InsufficientData) ? TrendDirection.InsufficientData
-        : d.Contains(TrendDirection.Improved) && !d.Contains(TrendDirection.Worsened) ? TrendDirection.Improved
-        : d.Contains(TrendDirection.Worsened) && !d.Contains(TrendDirection.Improved) ? TrendDirection.Worsened
-        : TrendDirection.Maintained;
-
     [Fact]
     public void GapCounts_CountTheDisparitiesOfCoreIndicatorsGroupedByOutcome()
     {
         Check.QuickThrowOnFailure(Prop.ForAll(Arb.From(Cases), c =>
         {
-            var expected = c.Indicators.Where(s => s.Role == IndicatorRole.Core)
-                .GroupBy(s => s.Outcome)
-                .OrderBy(g => g.Key)
+            var expected = CoreByOutcome(c.Indicators)
                 .Select(g => new OutcomeGapStatus(g.Key, GapCounting.Count(
                     g.SelectMany(s => s.GapsAsOf(c.Year).Select(x => new GapEvidence(x.GapId, s.IndicatorId, s.Outcome, x.Change, x.FocalGroup))))))
                 .Where(o => o.Counts.Total > 0);
@@ -85,4 +73,16 @@ public sealed class StatusRulesDefinitionPropertyTests
             return s.TrendAsOf(c.Year) == trend && s.GapsAsOf(c.Year).SequenceEqual(gaps);
         })));
     }
+
+    // The plain definition's grouping: core indicators by outcome, in outcome order.
+    private static IOrderedEnumerable<IGrouping<Outcome, IndicatorStatus>> CoreByOutcome(IEnumerable<IndicatorStatus> indicators) =>
+        indicators.Where(s => s.Role == IndicatorRole.Core).GroupBy(s => s.Outcome).OrderBy(g => g.Key);
+
+    // The rule as its documentation states it: improved when some improved and none worsened, worsened in the mirror
+    // case, insufficient data when none could be judged, otherwise maintained.
+    private static TrendDirection Combined(IReadOnlyList<TrendDirection> d) =>
+        d.All(x => x == TrendDirection.InsufficientData) ? TrendDirection.InsufficientData
+        : d.Contains(TrendDirection.Improved) && !d.Contains(TrendDirection.Worsened) ? TrendDirection.Improved
+        : d.Contains(TrendDirection.Worsened) && !d.Contains(TrendDirection.Improved) ? TrendDirection.Worsened
+        : TrendDirection.Maintained;
 }

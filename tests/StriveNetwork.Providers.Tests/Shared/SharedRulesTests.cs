@@ -1,3 +1,4 @@
+using System.Text;
 using System.Text.Json;
 using StriveNetwork.Providers.Postgres;
 using StriveNetwork.Providers.Sqlite;
@@ -66,7 +67,7 @@ public sealed class SharedRulesTests
     [InlineData("{\"a\": [1, 2}")]
     public void ValidateJson_RefusesWhatIsNotOneJsonValue_WithoutQuotingIt(string text)
     {
-        var error = Assert.Throws<ArgumentException>(() => StorageArguments.ValidateJson(text, "state"));
+        var error = Assert.Throws<ArgumentException>(() => StorageArguments.ValidateJson(Encoding.UTF8.GetBytes(text), "state"));
         Assert.StartsWith("The grain storage serializer did not produce JSON", error.Message, StringComparison.Ordinal);
         Assert.Equal("state", error.ParamName);
         if (text.Length > 2)
@@ -81,7 +82,7 @@ public sealed class SharedRulesTests
     [InlineData("[[\"\\u0000\"]]")]
     public void ValidateJson_RefusesAnEscapedNulInAStringOrName(string text)
     {
-        var error = Assert.Throws<ArgumentException>(() => StorageArguments.ValidateJson(text, "state"));
+        var error = Assert.Throws<ArgumentException>(() => StorageArguments.ValidateJson(Encoding.UTF8.GetBytes(text), "state"));
         Assert.Contains("U+0000", error.Message, StringComparison.Ordinal);
     }
 
@@ -89,7 +90,7 @@ public sealed class SharedRulesTests
     [InlineData("{}")]
     [InlineData("{\"name\": \"\\\\u0000 is only text\", \"list\": [1, true, null, {\"é\": \"\\u00e9\"}]}")]
     [InlineData("42")]
-    public void ValidateJson_AcceptsOneJsonValue(string text) => StorageArguments.ValidateJson(text, "state");
+    public void ValidateJson_AcceptsOneJsonValue(string text) => StorageArguments.ValidateJson(Encoding.UTF8.GetBytes(text), "state");
 
     [Fact]
     public void GrainStateKey_UsesTheGrainTypeAndTheKeyText()
