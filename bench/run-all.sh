@@ -78,12 +78,13 @@ settle() {
 }
 note_load "at the start"
 
-log "building once: silo, bench projects (Release), grpc-js baseline (npm ci)"
+log "building once: silo, bench projects (Release), grpc-js baseline (npm ci), the published silo"
 for project in silo/StriveNetwork.Silo.csproj bench/StriveNetwork.Bench/StriveNetwork.Bench.csproj \
   bench/getprogress/BareEndpoint/StriveNetwork.Bench.BareEndpoint.csproj bench/bare-orleans/StriveNetwork.Bench.BareOrleans.csproj; do
   dotnet build "$ROOT/$project" -c Release -nologo -v q >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "build of $project failed"; }
 done
 (cd "$GRPCJS_DIR" && npm ci --no-audit --no-fund >"$WORK/npm.log" 2>&1) || { tail -30 "$WORK/npm.log" >&2; die "npm ci in $GRPCJS_DIR failed"; }
+bench_build silo-published # the container image's silo, for the cold starts
 export SILO_BUILT=1 BENCH_BUILT=1
 if [[ "$QUICK" == 1 ]]; then export QUICK; fi
 BUILD_SECONDS=$((SECONDS - STARTED))

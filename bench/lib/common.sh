@@ -8,6 +8,9 @@ int_in() { [[ "$2" =~ ^[0-9]+$ ]] && (( $2 >= $3 && $2 <= $4 )) || die "$1=$2 is
 need() { for tool in "$@"; do command -v "$tool" >/dev/null || die "$tool missing (h2load/nghttp: apt-get install -y nghttp2-client)"; done; }
 
 SILO_DLL="${SILO_DLL:-$ROOT/silo/bin/Release/net10.0/StriveNetwork.Silo.dll}"
+# The silo as `dotnet publish` makes it for the container image (ReadyToRun, the SDK's runtime identifier).
+SILO_PUBLISHED_DIR="$ROOT/artifacts/bench/silo-published"
+SILO_PUBLISHED_DLL="$SILO_PUBLISHED_DIR/StriveNetwork.Silo.dll"
 BARE_DLL="$ROOT/bench/getprogress/BareEndpoint/bin/Release/net10.0/StriveNetwork.Bench.BareEndpoint.dll"
 BARE_ORLEANS_DLL="$ROOT/bench/bare-orleans/bin/Release/net10.0/StriveNetwork.Bench.BareOrleans.dll"
 GRPCJS_DIR="$ROOT/bench/getprogress/grpcjs-baseline"
@@ -31,8 +34,9 @@ bench_traps() {
   trap 'exit 130' INT TERM
 }
 
-# Builds what $@ names (silo, bare, bare-orleans, grpcjs) unless the caller (bench/run-all.sh) did: SILO_BUILT=1
-# covers the silo, BENCH_BUILT=1 the bench helpers (BareEndpoint, bare-orleans, the grpc-js baseline's npm ci).
+# Builds what $@ names (silo, silo-published, bare, bare-orleans, grpcjs) unless the caller (bench/run-all.sh) did:
+# SILO_BUILT=1 covers the silo and its published copy, BENCH_BUILT=1 the bench helpers (BareEndpoint, bare-orleans, the
+# grpc-js baseline's npm ci).
 bench_build() {
   local what
   for what in "$@"; do
@@ -41,6 +45,13 @@ bench_build() {
         [[ "${SILO_BUILT:-}" == 1 ]] && continue
         log "building the silo (Release)"
         dotnet build "$ROOT/silo/StriveNetwork.Silo.csproj" -c Release -nologo -v q >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "silo build failed"; } ;;
+      silo-published)
+        [[ "${SILO_BUILT:-}" == 1 ]] && continue
+        log "publishing the silo as the container image has it (Release, ReadyToRun) to $SILO_PUBLISHED_DIR"
+        rm -rf "$SILO_PUBLISHED_DIR"
+        dotnet publish "$ROOT/silo/StriveNetwork.Silo.csproj" -c Release -nologo -v q -o "$SILO_PUBLISHED_DIR" >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "silo publish failed"; }
+        python3 "$ROOT/bench/lib/readytorun.py" "$SILO_PUBLISHED_DLL" "$SILO_PUBLISHED_DIR/Orleans.Runtime.dll" \
+          "$SILO_PUBLISHED_DIR/Grpc.AspNetCore.Server.dll" || die "the published silo is not ReadyToRun" ;;
       bare)
         [[ "${BENCH_BUILT:-}" == 1 ]] && continue
         log "building bench/getprogress/BareEndpoint (Release)"
@@ -57,6 +68,7 @@ bench_build() {
     esac
   done
   [[ " $* " != *" silo "* || -f "$SILO_DLL" ]] || die "$SILO_DLL missing"
+  [[ " $* " != *" silo-published "* || -f "$SILO_PUBLISHED_DLL" ]] || die "$SILO_PUBLISHED_DLL missing"
 }
 
 # Waits until $2 (a log file) has a line matching $3 while $1 (pid) lives, at most $4 seconds; prints the line.
