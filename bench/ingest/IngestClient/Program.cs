@@ -1,5 +1,7 @@
 // The load generator of bench/ingest/run.sh. Against a running silo (address and admin secret from the command line):
 //   1. registers PARTNERSHIPS partnerships and defines INDICATORS indicators in each (not timed);
+//   1b. with --warmup-rows N: registers one more partnership and streams N of its rows first, timed on their own and
+//      left out of the figure (the silo's first upload also pays for JIT and tiered compilation of the ingest path);
 //   2. streams ROWS observation rows through UploadObservations, one stream per partnership (at most 100,000 rows,
 //      the API's limit per stream), STREAMS streams at a time, rows generated on the fly in 1,000-row chunks, each
 //      stream with a strive-request-id (as a careful client sends), timed from the first stream's start to the last
@@ -26,9 +28,11 @@ var partnerships = new PartnershipService.PartnershipServiceClient(channel);
 var indicators = new IndicatorService.IndicatorServiceClient(channel);
 var plan = new Plan(settings);
 
-Log($"set-up: {settings.Partnerships} partnerships × {settings.Indicators} indicators");
+// The warm-up partnership, when there is one, is the last (index settings.Partnerships): no sample reads it.
+var registered = settings.Partnerships + (settings.WarmupRows > 0 ? 1 : 0);
+Log($"set-up: {registered} partnerships × {settings.Indicators} indicators");
 var setup = Stopwatch.StartNew();
-await Parallel.ForEachAsync(Enumerable.Range(0, settings.Partnerships), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (p, ct) =>
+await Parallel.ForEachAsync(Enumerable.Range(0, registered), new ParallelOptions { MaxDegreeOfParallelism = 4 }, async (p, ct) =>
 {
     await partnerships.RegisterPartnershipAsync(new RegisterPartnershipRequest
     {
@@ -62,10 +66,29 @@ await Parallel.ForEachAsync(Enumerable.Range(0, settings.Partnerships), new Para
 });
 Log($"set-up done in {setup.Elapsed.TotalSeconds:F1} s");
 
+var failures = new List<string>();
+var warmup = Stopwatch.StartNew();
+if (settings.WarmupRows > 0)
+{
+    var p = settings.Partnerships;
+    var answer = await UploadAsync(p, warmup, CancellationToken.None);
+    if (answer.AcceptedCount != plan.RowCount(p) || answer.RejectedCount != 0)
+    {
+        failures.Add($"warm-up stream: accepted {answer.AcceptedCount}, rejected {answer.RejectedCount}; expected {plan.RowCount(p)} accepted");
+    }
+}
+
+warmup.Stop();
 using var rss = new RssSampler(settings.SiloPid);
 var clock = Stopwatch.StartNew();
 var answers = new UploadObservationsResponse[settings.Partnerships];
 await Parallel.ForEachAsync(Enumerable.Range(0, settings.Partnerships), new ParallelOptions { MaxDegreeOfParallelism = settings.Streams }, async (p, ct) =>
+    answers[p] = await UploadAsync(p, clock, ct));
+clock.Stop();
+var peak = rss.Stop();
+
+// One UploadObservations stream with partnership p's rows, in 1,000-row chunks; logs the answer's time on timer.
+async Task<UploadObservationsResponse> UploadAsync(int p, Stopwatch timer, CancellationToken ct)
 {
     var headers = new Metadata { { "authorization", $"Bearer {settings.Token}" }, { "strive-request-id", $"bench-{settings.RunId}-{p}" } };
     using var call = indicators.UploadObservations(headers, deadline: DateTime.UtcNow.AddSeconds(settings.StreamTimeoutSeconds), cancellationToken: ct);
@@ -87,13 +110,11 @@ await Parallel.ForEachAsync(Enumerable.Range(0, settings.Partnerships), new Para
     }
 
     await call.RequestStream.CompleteAsync();
-    answers[p] = await call.ResponseAsync;
-    Log($"stream {p}: {answers[p].AcceptedCount} accepted at {clock.Elapsed.TotalSeconds:F1} s");
-});
-clock.Stop();
-var peak = rss.Stop();
+    var answer = await call.ResponseAsync;
+    Log($"stream {p}{(p == settings.Partnerships ? " (warm-up)" : string.Empty)}: {answer.AcceptedCount} accepted at {timer.Elapsed.TotalSeconds:F1} s");
+    return answer;
+}
 
-var failures = new List<string>();
 for (var p = 0; p < settings.Partnerships; p++)
 {
     var expected = plan.RowCount(p);
@@ -171,6 +192,9 @@ Console.WriteLine(JsonSerializer.Serialize(new
     rowsPerSecond = Math.Round(total / clock.Elapsed.TotalSeconds),
     peakRssMiB = Math.Round(peak / 1048576.0, 1),
     setupSeconds = Math.Round(setup.Elapsed.TotalSeconds, 1),
+    warmupRows = settings.WarmupRows > 0 ? plan.RowCount(settings.Partnerships) : 0,
+    warmupSeconds = Math.Round(warmup.Elapsed.TotalSeconds, 3),
+    warmupRowsPerSecond = settings.WarmupRows > 0 ? Math.Round(plan.RowCount(settings.Partnerships) / warmup.Elapsed.TotalSeconds) : 0,
     sampledIndicators = sample.Count,
     checkedCells,
     suppressedCells = hidden,
@@ -181,7 +205,7 @@ return failures.Count == 0 ? 0 : 1;
 static void Log(string message) => Console.Error.WriteLine($"ingest-client: {message}");
 
 /// <summary>Command-line settings (all required ones named; see run.sh).</summary>
-internal sealed record Settings(string Address, string Token, int SiloPid, string RunId, int Partnerships, int Indicators, int Years, int FirstYear, int RowsPerStream, int Streams, int Sample, int StreamTimeoutSeconds, bool YearMajor)
+internal sealed record Settings(string Address, string Token, int SiloPid, string RunId, int Partnerships, int Indicators, int Years, int FirstYear, int RowsPerStream, int Streams, int Sample, int StreamTimeoutSeconds, bool YearMajor, int WarmupRows)
 {
     public static Settings Parse(string[] args)
     {
@@ -202,7 +226,8 @@ internal sealed record Settings(string Address, string Token, int SiloPid, strin
         var token = File.ReadAllText(S("token-file")).Trim();
         return new Settings(S("address"), token, I("silo-pid", 1, int.MaxValue), S("run-id"), I("partnerships", 1, 1000), I("indicators", 1, 200),
             I("years", 1, 30), 2000, I("rows-per-stream", 1, 100_000), I("streams", 1, 64), I("sample", 0, 1000, 20), I("stream-timeout", 1, 7200, 1800),
-            S("order") switch { "indicator" => false, "year" => true, var o => throw new ArgumentException($"--order {o} is not indicator or year") });
+            S("order") switch { "indicator" => false, "year" => true, var o => throw new ArgumentException($"--order {o} is not indicator or year") },
+            I("warmup-rows", 0, 100_000, 0));
     }
 }
 
@@ -223,7 +248,8 @@ internal sealed class Plan(Settings settings)
 
     public string IndicatorId(int i) => $"ind-{i:D3}";
 
-    public int RowCount(int p) => Math.Min(settings.RowsPerStream, settings.Indicators * settings.Years * 36);
+    /// <summary>Rows of partnership p's stream: RowsPerStream, or WarmupRows for the warm-up partnership (the last).</summary>
+    public int RowCount(int p) => Math.Min(p == settings.Partnerships ? settings.WarmupRows : settings.RowsPerStream, settings.Indicators * settings.Years * 36);
 
     public IEnumerable<UploadRow> Rows(int p)
     {
