@@ -84,7 +84,7 @@ for project in silo/StriveNetwork.Silo.csproj bench/StriveNetwork.Bench/StriveNe
   dotnet build "$ROOT/$project" -c Release -nologo -v q >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "build of $project failed"; }
 done
 (cd "$GRPCJS_DIR" && npm ci --no-audit --no-fund >"$WORK/npm.log" 2>&1) || { tail -30 "$WORK/npm.log" >&2; die "npm ci in $GRPCJS_DIR failed"; }
-bench_build silo-published # the container image's silo, for the cold starts
+bench_build silo-published bare-orleans-published # the container image's silo and its baseline, for the cold starts
 export SILO_BUILT=1 BENCH_BUILT=1
 if [[ "$QUICK" == 1 ]]; then export QUICK; fi
 BUILD_SECONDS=$((SECONDS - STARTED))

@@ -42,17 +42,8 @@ export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
 
 WORK=$(mktemp -d "${TMPDIR:-/tmp}/strive-coldstart.XXXXXX")
 bench_traps
-bench_build silo silo-published bare-orleans
+bench_build silo silo-published bare-orleans bare-orleans-published
 [[ -f "$BARE_ORLEANS_DLL" ]] || die "$BARE_ORLEANS_DLL missing"
-BARE_ORLEANS_PUBLISHED_DIR="$ROOT/artifacts/bench/bare-orleans-published"
-BARE_ORLEANS_PUBLISHED_DLL="$BARE_ORLEANS_PUBLISHED_DIR/StriveNetwork.Bench.BareOrleans.dll"
-if [[ "${BENCH_BUILT:-}" != 1 || ! -f "$BARE_ORLEANS_PUBLISHED_DLL" ]]; then
-  log "publishing bench/bare-orleans (Release, ReadyToRun) to $BARE_ORLEANS_PUBLISHED_DIR"
-  rm -rf "$BARE_ORLEANS_PUBLISHED_DIR"
-  dotnet publish "$ROOT/bench/bare-orleans/StriveNetwork.Bench.BareOrleans.csproj" -c Release -nologo -v q -p:PublishReadyToRun=true \
-    -o "$BARE_ORLEANS_PUBLISHED_DIR" >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "bare Orleans publish failed"; }
-fi
-python3 "$ROOT/bench/lib/readytorun.py" "$BARE_ORLEANS_PUBLISHED_DLL" "$BARE_ORLEANS_PUBLISHED_DIR/Orleans.Runtime.dll" || die "the published bare Orleans silo is not ReadyToRun"
 LOAD_BEFORE=$(loadavg)
 
 log "loading the demo network once into $WORK/demo"

@@ -13,6 +13,8 @@ SILO_PUBLISHED_DIR="$ROOT/artifacts/bench/silo-published"
 SILO_PUBLISHED_DLL="$SILO_PUBLISHED_DIR/StriveNetwork.Silo.dll"
 BARE_DLL="$ROOT/bench/getprogress/BareEndpoint/bin/Release/net10.0/StriveNetwork.Bench.BareEndpoint.dll"
 BARE_ORLEANS_DLL="$ROOT/bench/bare-orleans/bin/Release/net10.0/StriveNetwork.Bench.BareOrleans.dll"
+BARE_ORLEANS_PUBLISHED_DIR="$ROOT/artifacts/bench/bare-orleans-published"
+BARE_ORLEANS_PUBLISHED_DLL="$BARE_ORLEANS_PUBLISHED_DIR/StriveNetwork.Bench.BareOrleans.dll"
 GRPCJS_DIR="$ROOT/bench/getprogress/grpcjs-baseline"
 
 # Processes to stop on exit (pids, appended by bench_spawn).
@@ -34,9 +36,20 @@ bench_traps() {
   trap 'exit 130' INT TERM
 }
 
-# Builds what $@ names (silo, silo-published, bare, bare-orleans, grpcjs) unless the caller (bench/run-all.sh) did:
-# SILO_BUILT=1 covers the silo and its published copy, BENCH_BUILT=1 the bench helpers (BareEndpoint, bare-orleans, the
-# grpc-js baseline's npm ci).
+# Publishes project $1 (Release, ReadyToRun) into the emptied directory $2, then checks that $2/$3 and the other
+# assemblies named after it ($4..) carry native code (bench/lib/readytorun.py).
+bench_publish() {
+  local project=$1 dir=$2; shift 2
+  log "publishing $project (Release, ReadyToRun) to $dir"
+  rm -rf "$dir"
+  dotnet publish "$ROOT/$project" -c Release -nologo -v q -p:PublishReadyToRun=true -o "$dir" >"$WORK/build.log" 2>&1 \
+    || { tail -30 "$WORK/build.log" >&2; die "publish of $project failed"; }
+  python3 "$ROOT/bench/lib/readytorun.py" "${@/#/$dir/}" || die "the published $project is not ReadyToRun"
+}
+
+# Builds what $@ names (silo, silo-published, bare, bare-orleans, bare-orleans-published, grpcjs) unless the caller
+# (bench/run-all.sh) did: SILO_BUILT=1 covers the silo and its published copy, BENCH_BUILT=1 the bench helpers
+# (BareEndpoint, bare-orleans and its published copy, the grpc-js baseline's npm ci).
 bench_build() {
   local what
   for what in "$@"; do
@@ -45,13 +58,9 @@ bench_build() {
         [[ "${SILO_BUILT:-}" == 1 ]] && continue
         log "building the silo (Release)"
         dotnet build "$ROOT/silo/StriveNetwork.Silo.csproj" -c Release -nologo -v q >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "silo build failed"; } ;;
-      silo-published)
+      silo-published) # as the container image has it (the project sets PublishReadyToRun itself)
         [[ "${SILO_BUILT:-}" == 1 ]] && continue
-        log "publishing the silo as the container image has it (Release, ReadyToRun) to $SILO_PUBLISHED_DIR"
-        rm -rf "$SILO_PUBLISHED_DIR"
-        dotnet publish "$ROOT/silo/StriveNetwork.Silo.csproj" -c Release -nologo -v q -o "$SILO_PUBLISHED_DIR" >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "silo publish failed"; }
-        python3 "$ROOT/bench/lib/readytorun.py" "$SILO_PUBLISHED_DLL" "$SILO_PUBLISHED_DIR/Orleans.Runtime.dll" \
-          "$SILO_PUBLISHED_DIR/Grpc.AspNetCore.Server.dll" || die "the published silo is not ReadyToRun" ;;
+        bench_publish silo/StriveNetwork.Silo.csproj "$SILO_PUBLISHED_DIR" StriveNetwork.Silo.dll Orleans.Runtime.dll Grpc.AspNetCore.Server.dll ;;
       bare)
         [[ "${BENCH_BUILT:-}" == 1 ]] && continue
         log "building bench/getprogress/BareEndpoint (Release)"
@@ -60,6 +69,9 @@ bench_build() {
         [[ "${BENCH_BUILT:-}" == 1 ]] && continue
         log "building bench/bare-orleans (Release)"
         dotnet build "$ROOT/bench/bare-orleans/StriveNetwork.Bench.BareOrleans.csproj" -c Release -nologo -v q >"$WORK/build.log" 2>&1 || { tail -30 "$WORK/build.log" >&2; die "bare Orleans build failed"; } ;;
+      bare-orleans-published)
+        [[ "${BENCH_BUILT:-}" == 1 ]] && continue
+        bench_publish bench/bare-orleans/StriveNetwork.Bench.BareOrleans.csproj "$BARE_ORLEANS_PUBLISHED_DIR" StriveNetwork.Bench.BareOrleans.dll Orleans.Runtime.dll ;;
       grpcjs)
         [[ "${BENCH_BUILT:-}" == 1 ]] && continue
         log "installing the grpc-js baseline (npm ci, package-lock.json)"
@@ -69,6 +81,7 @@ bench_build() {
   done
   [[ " $* " != *" silo "* || -f "$SILO_DLL" ]] || die "$SILO_DLL missing"
   [[ " $* " != *" silo-published "* || -f "$SILO_PUBLISHED_DLL" ]] || die "$SILO_PUBLISHED_DLL missing"
+  [[ " $* " != *" bare-orleans-published "* || -f "$BARE_ORLEANS_PUBLISHED_DLL" ]] || die "$BARE_ORLEANS_PUBLISHED_DLL missing"
 }
 
 # Waits until $2 (a log file) has a line matching $3 while $1 (pid) lives, at most $4 seconds; prints the line.

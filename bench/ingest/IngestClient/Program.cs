@@ -67,14 +67,14 @@ await Parallel.ForEachAsync(Enumerable.Range(0, registered), new ParallelOptions
 Log($"set-up done in {setup.Elapsed.TotalSeconds:F1} s");
 
 var failures = new List<string>();
+var warmupRows = plan.RowCount(settings.Partnerships); // 0 without a warm-up
 var warmup = Stopwatch.StartNew();
-if (settings.WarmupRows > 0)
+if (warmupRows > 0)
 {
-    var p = settings.Partnerships;
-    var answer = await UploadAsync(p, warmup, CancellationToken.None);
-    if (answer.AcceptedCount != plan.RowCount(p) || answer.RejectedCount != 0)
+    var answer = await UploadAsync(settings.Partnerships, warmup, CancellationToken.None);
+    if (answer.AcceptedCount != warmupRows || answer.RejectedCount != 0)
     {
-        failures.Add($"warm-up stream: accepted {answer.AcceptedCount}, rejected {answer.RejectedCount}; expected {plan.RowCount(p)} accepted");
+        failures.Add($"warm-up stream: accepted {answer.AcceptedCount}, rejected {answer.RejectedCount}; expected {warmupRows} accepted");
     }
 }
 
@@ -192,9 +192,9 @@ Console.WriteLine(JsonSerializer.Serialize(new
     rowsPerSecond = Math.Round(total / clock.Elapsed.TotalSeconds),
     peakRssMiB = Math.Round(peak / 1048576.0, 1),
     setupSeconds = Math.Round(setup.Elapsed.TotalSeconds, 1),
-    warmupRows = settings.WarmupRows > 0 ? plan.RowCount(settings.Partnerships) : 0,
+    warmupRows,
     warmupSeconds = Math.Round(warmup.Elapsed.TotalSeconds, 3),
-    warmupRowsPerSecond = settings.WarmupRows > 0 ? Math.Round(plan.RowCount(settings.Partnerships) / warmup.Elapsed.TotalSeconds) : 0,
+    warmupRowsPerSecond = warmupRows > 0 ? Math.Round(warmupRows / warmup.Elapsed.TotalSeconds) : 0,
     sampledIndicators = sample.Count,
     checkedCells,
     suppressedCells = hidden,
