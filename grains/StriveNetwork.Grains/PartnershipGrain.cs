@@ -131,6 +131,12 @@ public sealed class PartnershipGrain(
     private PartnershipState? _snapshotCurrentFor;
     private int _snapshotCurrentYear;
 
+    private Assessed? _assessed;
+
+    // Each indicator's status as the last snapshot built it, with the summary it came from (by reference): a summary
+    // write changes one indicator, so the others' statuses are not built again.
+    private Dictionary<string, (IndicatorSummary Summary, IndicatorStatus Status)>? _indicatorStatuses;
+
     private string Key => this.GetPrimaryKeyString();
 
     /// <inheritdoc />
@@ -795,17 +801,9 @@ public sealed class PartnershipGrain(
     private PartnershipSnapshot BuildSnapshot(PartnershipState s, long sequence)
     {
         var profile = s.Profile!;
-        var framework = PartnershipRules.Framework(profile.FrameworkId);
-        var indicators = PartnershipRules.Statuses(s.Indicators.Values);
+        var assessed = AssessedFor(s);
+        var indicators = IndicatorStatuses(s);
         var summaries = s.Indicators.Values.ToList();
-        var history = PartnershipRules.History(framework, s.Assessments);
-        var ledger = DesignationRecords.Ledger(s.Reevaluations);
-        var shown = GatewaySequence.Shown(framework, GatewayRules.Place(history), ledger);
-        var statuses = history.Latest.Values
-            .Where(a => a.Status != BenchmarkStatus.NotStarted)
-            .OrderBy(a => a.BenchmarkId, StringComparer.Ordinal)
-            .Select(a => new BenchmarkStatusEntry(a.BenchmarkId, a.Status))
-            .ToList();
 
         var currentYear = Time.GetUtcNow().Year;
         var firstYear = new[] { s.CreateTime.Year }
@@ -815,7 +813,7 @@ public sealed class PartnershipGrain(
             .Where(y => y >= IndicatorDefinition.MinimumYear)
             .DefaultIfEmpty(currentYear)
             .Min();
-        var years = ReplayWithoutIndicators(s, history, ledger, Math.Min(firstYear, currentYear), currentYear)
+        var years = ReplayWithoutIndicators(s, assessed.History, assessed.Ledger, Math.Min(firstYear, currentYear), currentYear)
             .Select(y => PartnershipStatusRules.WithIndicators(y, indicators))
             .Select(y => new YearStatus(
                 y.Year,
@@ -826,12 +824,80 @@ public sealed class PartnershipGrain(
             .ToList();
 
         return new PartnershipSnapshot(
-            Key, sequence, profile.DisplayName, profile.UsState, profile.FrameworkId, shown.Stage,
-            PartnershipRules.ToDesignations(ledger.Standing()),
+            Key, sequence, profile.DisplayName, profile.UsState, profile.FrameworkId, assessed.Shown,
+            assessed.Standing,
             PartnershipRules.OutcomeTrends(indicators, null),
             PartnershipRules.GapCounts(indicators, null),
-            statuses, years, s.CohortIds);
+            assessed.Statuses, years, s.CohortIds);
     }
+
+    /// <summary>
+    /// What a snapshot takes from the assessments and the designation ledger alone, kept for the last (assessments,
+    /// ledger, framework) seen, by reference: an indicator summary (the common write) does not place the partnership
+    /// again. None of it reads the clock.
+    /// </summary>
+    private Assessed AssessedFor(PartnershipState s)
+    {
+        var frameworkId = s.Profile!.FrameworkId;
+        if (_assessed is { } held && ReferenceEquals(held.Assessments, s.Assessments) && ReferenceEquals(held.Reevaluations, s.Reevaluations)
+            && string.Equals(held.FrameworkId, frameworkId, StringComparison.Ordinal))
+        {
+            return held;
+        }
+
+        var framework = PartnershipRules.Framework(frameworkId);
+        var history = PartnershipRules.History(framework, s.Assessments);
+        var ledger = DesignationRecords.Ledger(s.Reevaluations);
+        var statuses = history.Latest.Values
+            .Where(a => a.Status != BenchmarkStatus.NotStarted)
+            .OrderBy(a => a.BenchmarkId, StringComparer.Ordinal)
+            .Select(a => new BenchmarkStatusEntry(a.BenchmarkId, a.Status))
+            .ToList();
+        _assessed = new Assessed(
+            s.Assessments, s.Reevaluations, frameworkId, history, ledger,
+            GatewaySequence.Shown(framework, GatewayRules.Place(history), ledger).Stage,
+            statuses,
+            PartnershipRules.ToDesignations(ledger.Standing()));
+        return _assessed;
+    }
+
+    /// <summary>
+    /// <see cref="PartnershipRules.Statuses"/> of the state's summaries, reusing the status of every summary that is
+    /// the same object as when it was last converted; entries of indicators no longer held are dropped.
+    /// </summary>
+    private IReadOnlyList<IndicatorStatus> IndicatorStatuses(PartnershipState s)
+    {
+        var held = _indicatorStatuses ??= new(StringComparer.Ordinal);
+        if (held.Keys.Any(id => !s.Indicators.ContainsKey(id)))
+        {
+            held.Clear();
+        }
+
+        var statuses = new List<IndicatorStatus>(s.Indicators.Count);
+        foreach (var summary in s.Indicators.Values.OrderBy(i => i.IndicatorId, StringComparer.Ordinal))
+        {
+            if (!held.TryGetValue(summary.IndicatorId, out var entry) || !ReferenceEquals(entry.Summary, summary))
+            {
+                entry = (summary, PartnershipRules.ToStatus(summary));
+                held[summary.IndicatorId] = entry;
+            }
+
+            statuses.Add(entry.Status);
+        }
+
+        return statuses;
+    }
+
+    /// <summary>The part of a snapshot the assessments and the ledger decide (see <see cref="AssessedFor"/>).</summary>
+    private sealed record Assessed(
+        IReadOnlyList<AssessmentEntry> Assessments,
+        IReadOnlyList<ReevaluationRecord>? Reevaluations,
+        string FrameworkId,
+        AssessmentHistory History,
+        DesignationHistory Ledger,
+        GatewayStage Shown,
+        IReadOnlyList<BenchmarkStatusEntry> Statuses,
+        IReadOnlyList<Designation> Standing);
 
     /// <summary>
     /// The per-year placement and designations, which only assessments and the ledger move: kept for the last

@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using StriveNetwork.Domain.Frameworks;
 using StriveNetwork.Domain.Indicators;
@@ -139,23 +140,25 @@ internal sealed class RollupCounter
 
     private static IEnumerable<(string Path, long Amount)> Contribution(PartnershipSnapshot s)
     {
-        yield return ("partnership_count", 1);
-        yield return ($"gateways[{s.Gateway}]", 1);
-        yield return ($"frameworks[{s.FrameworkId}].partnership_count", 1);
-        yield return ($"frameworks[{s.FrameworkId}].gateways[{s.Gateway}]", 1);
+        var network = PrefixPaths.Network;
+        var framework = FrameworkPaths.Of(s.FrameworkId);
+        yield return (network.PartnershipCount, 1);
+        yield return (network.Gateway(s.Gateway), 1);
+        yield return (framework.PartnershipCount, 1);
+        yield return (framework.Gateway(s.Gateway), 1);
         foreach (var d in s.Designations)
         {
-            yield return ($"designations[{d}]", 1);
+            yield return (network.Designation(d), 1);
         }
 
-        foreach (var item in Trends(string.Empty, s.OutcomeTrends))
+        foreach (var item in Trends(network, s.OutcomeTrends))
         {
             yield return item;
         }
 
         foreach (var g in s.GapsByOutcome)
         {
-            foreach (var item in Gaps("gaps", g.Counts).Concat(Gaps($"gaps_by_outcome[{g.Outcome}]", g.Counts)))
+            foreach (var item in Gaps(network.Gaps, g.Counts).Concat(Gaps(PrefixPaths.OutcomeGaps(g.Outcome), g.Counts)))
             {
                 yield return item;
             }
@@ -163,46 +166,160 @@ internal sealed class RollupCounter
 
         foreach (var y in s.History)
         {
-            var p = $"history[{y.Year}].";
-            yield return (p + "partnership_count", 1);
-            yield return ($"{p}gateways[{y.Gateway}]", 1);
+            var year = PrefixPaths.Of(y.Year);
+            yield return (year.PartnershipCount, 1);
+            yield return (year.Gateway(y.Gateway), 1);
             foreach (var d in y.Designations)
             {
-                yield return ($"{p}designations[{d}]", 1);
+                yield return (year.Designation(d), 1);
             }
 
-            foreach (var item in Trends(p, y.OutcomeTrends).Concat(Gaps(p + "gaps", y.Gaps)))
+            foreach (var item in Trends(year, y.OutcomeTrends).Concat(Gaps(year.Gaps, y.Gaps)))
             {
                 yield return item;
             }
         }
     }
 
-    private static IEnumerable<(string, long)> Trends(string prefix, IReadOnlyList<OutcomeTrend> trends)
+    private static IEnumerable<(string, long)> Trends(PrefixPaths paths, IReadOnlyList<OutcomeTrend> trends)
     {
         foreach (var o in Outcomes)
         {
-            var t = trends.FirstOrDefault(x => x.Outcome == o);
-            var field = t is null ? "not_tracked" : TrendField(t.Direction);
-            yield return ($"{prefix}outcome_trends[{o}].{field}", 1);
+            OutcomeTrend? trend = null;
+            foreach (var t in trends)
+            {
+                if (t.Outcome == o)
+                {
+                    trend = t;
+                    break;
+                }
+            }
+
+            yield return (paths.Trend(o, trend?.Direction), 1);
         }
     }
 
-    private static string TrendField(TrendDirection d) => d switch
+    private static string TrendField(TrendDirection? d) => d switch
     {
+        null => "not_tracked",
         TrendDirection.Improved => "improved",
         TrendDirection.Maintained => "maintained",
         TrendDirection.Worsened => "worsened",
         _ => "insufficient_data",
     };
 
-    private static IEnumerable<(string, long)> Gaps(string prefix, GapChangeCounts c)
+    // The five gap paths under a prefix, in GapFields' order.
+    private static IEnumerable<(string, long)> Gaps(string[] paths, GapChangeCounts c)
     {
-        yield return ($"{prefix}.reduced", c.Reduced);
-        yield return ($"{prefix}.eliminated", c.Eliminated);
-        yield return ($"{prefix}.unchanged", c.Unchanged);
-        yield return ($"{prefix}.widened", c.Widened);
-        yield return ($"{prefix}.insufficient_data", c.InsufficientData);
+        yield return (paths[0], c.Reduced);
+        yield return (paths[1], c.Eliminated);
+        yield return (paths[2], c.Unchanged);
+        yield return (paths[3], c.Widened);
+        yield return (paths[4], c.InsufficientData);
+    }
+
+    private static string[] GapPaths(string prefix) =>
+        [$"{prefix}.reduced", $"{prefix}.eliminated", $"{prefix}.unchanged", $"{prefix}.widened", $"{prefix}.insufficient_data"];
+
+    /// <summary>
+    /// The count paths under one prefix (the network's, or one history year's), formatted once: every contribution
+    /// names the same paths, and formatting them on every update was a large part of what a shard allocated.
+    /// </summary>
+    private sealed class PrefixPaths
+    {
+        // Years a snapshot's history holds are few; past this many the paths are formatted and not kept.
+        private const int MaxYearsHeld = 256;
+
+        private static readonly ConcurrentDictionary<int, PrefixPaths> Years = new();
+        private static readonly Dictionary<Outcome, string[]> GapsByOutcome =
+            Outcomes.ToDictionary(o => o, o => GapPaths($"gaps_by_outcome[{o}]"));
+
+        private readonly string _prefix;
+        private readonly Dictionary<GatewayStage, string> _gateways;
+        private readonly Dictionary<Designation, string> _designations;
+        private readonly Dictionary<(Outcome, TrendDirection?), string> _trends;
+
+        private PrefixPaths(string prefix, string gapsPrefix)
+        {
+            _prefix = prefix;
+            PartnershipCount = prefix + "partnership_count";
+            _gateways = Stages.ToDictionary(st => st, st => $"{prefix}gateways[{st}]");
+            _designations = AllDesignations.ToDictionary(d => d, d => $"{prefix}designations[{d}]");
+            _trends = [];
+            foreach (var o in Outcomes)
+            {
+                _trends[(o, null)] = $"{prefix}outcome_trends[{o}].{TrendField(null)}";
+                foreach (var d in Enum.GetValues<TrendDirection>())
+                {
+                    _trends[(o, d)] = $"{prefix}outcome_trends[{o}].{TrendField(d)}";
+                }
+            }
+
+            Gaps = GapPaths(gapsPrefix);
+        }
+
+        public static PrefixPaths Network { get; } = new(string.Empty, "gaps");
+
+        public string PartnershipCount { get; }
+
+        public string[] Gaps { get; }
+
+        public static PrefixPaths Of(int year)
+        {
+            if (Years.TryGetValue(year, out var held))
+            {
+                return held;
+            }
+
+            var prefix = $"history[{year}].";
+            var paths = new PrefixPaths(prefix, prefix + "gaps");
+            return Years.Count < MaxYearsHeld ? Years.GetOrAdd(year, paths) : paths;
+        }
+
+        public static string[] OutcomeGaps(Outcome outcome) =>
+            GapsByOutcome.TryGetValue(outcome, out var paths) ? paths : GapPaths($"gaps_by_outcome[{outcome}]");
+
+        // A value outside the enums (a stored state of a later build, say) is formatted as before, not refused.
+        public string Gateway(GatewayStage stage) => _gateways.TryGetValue(stage, out var path) ? path : $"{_prefix}gateways[{stage}]";
+
+        public string Designation(Designation designation) =>
+            _designations.TryGetValue(designation, out var path) ? path : $"{_prefix}designations[{designation}]";
+
+        public string Trend(Outcome outcome, TrendDirection? direction) =>
+            _trends.TryGetValue((outcome, direction), out var path) ? path : $"{_prefix}outcome_trends[{outcome}].{TrendField(direction)}";
+    }
+
+    /// <summary>The count paths of one framework, formatted once (the catalog holds few frameworks).</summary>
+    private sealed class FrameworkPaths
+    {
+        private const int MaxFrameworksHeld = 64;
+
+        private static readonly ConcurrentDictionary<string, FrameworkPaths> Held = new(StringComparer.Ordinal);
+
+        private readonly string _id;
+        private readonly Dictionary<GatewayStage, string> _gateways;
+
+        private FrameworkPaths(string id)
+        {
+            _id = id;
+            PartnershipCount = $"frameworks[{id}].partnership_count";
+            _gateways = Stages.ToDictionary(st => st, st => $"frameworks[{id}].gateways[{st}]");
+        }
+
+        public string PartnershipCount { get; }
+
+        public static FrameworkPaths Of(string id)
+        {
+            if (Held.TryGetValue(id, out var held))
+            {
+                return held;
+            }
+
+            var paths = new FrameworkPaths(id);
+            return Held.Count < MaxFrameworksHeld ? Held.GetOrAdd(id, paths) : paths;
+        }
+
+        public string Gateway(GatewayStage stage) => _gateways.TryGetValue(stage, out var path) ? path : $"frameworks[{_id}].gateways[{stage}]";
     }
 
     private int Get(string path) => (int)_counts.GetValueOrDefault(path);

@@ -1,3 +1,4 @@
+using System.Text;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
@@ -109,7 +110,7 @@ public sealed partial class PostgresGrainStorage : JsonRowGrainStorage, IAsyncDi
             statement.Parameters.Add(new NpgsqlParameter { Value = change.Key.GrainKey });
             statement.Parameters.Add(new NpgsqlParameter { Value = change.Key.StateName });
             // Text, not jsonb (schema script 4): the server stores the JSON the silo checked as it is, without parsing it.
-            statement.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = change.Json });
+            statement.Parameters.Add(new NpgsqlParameter { NpgsqlDbType = NpgsqlDbType.Text, Value = Encoding.UTF8.GetString(change.Json.Span) });
             statement.Parameters.Add(new NpgsqlParameter { Value = StateJson.SchemaVersion });
             statement.Parameters.Add(new NpgsqlParameter { Value = change.RecordExists });
             statement.Parameters.Add(new NpgsqlParameter { Value = _timeProvider.GetUtcNow() });

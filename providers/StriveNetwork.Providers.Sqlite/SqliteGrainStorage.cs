@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -15,14 +16,16 @@ public sealed partial class SqliteGrainStorage : JsonRowGrainStorage, IDisposabl
 {
     // A first write (expected version 0) inserts, and finds a conflict in any stored row (a stored row, tombstones
     // included, has version 1 or more); a later one updates only the row at the expected version. A tombstone keeps the
-    // schema version of the payload it follows.
+    // schema version of the payload it follows. The payload is bound as the serializer's UTF-8 bytes (a blob) and cast to
+    // TEXT, which SQLite does by reading the bytes in the database's encoding, UTF-8: the stored value is the same text
+    // as when it was bound as a string, without a UTF-16 string and a second UTF-8 copy per write.
     private const string InsertNewRow =
         "INSERT INTO grain_state (grain_type, grain_key, state_name, payload, schema_version, version, record_exists, modified_at) " +
-        "VALUES ($type, $key, $state, $payload, $schema, $expected + 1, $exists, $now) " +
+        "VALUES ($type, $key, $state, CAST($payload AS TEXT), $schema, $expected + 1, $exists, $now) " +
         "ON CONFLICT (grain_type, grain_key, state_name) DO NOTHING RETURNING version";
 
     private const string UpdateAtVersion =
-        "UPDATE grain_state SET payload = $payload, schema_version = CASE WHEN $exists = 1 THEN $schema ELSE schema_version END, " +
+        "UPDATE grain_state SET payload = CAST($payload AS TEXT), schema_version = CASE WHEN $exists = 1 THEN $schema ELSE schema_version END, " +
         "version = version + 1, record_exists = $exists, modified_at = $now " +
         "WHERE grain_type = $type AND grain_key = $key AND state_name = $state AND version = $expected RETURNING version";
 
@@ -114,7 +117,7 @@ public sealed partial class SqliteGrainStorage : JsonRowGrainStorage, IDisposabl
                 // the expected one; only then is the stored version read, for the conflict's report.
                 var command = Database.Command(transaction, change.ExpectedVersion == 0 ? InsertNewRow : UpdateAtVersion);
                 AddKey(command, change.Key);
-                command.Parameters.AddWithValue("$payload", change.Json);
+                command.Parameters.AddWithValue("$payload", PayloadBytes(change.Json));
                 command.Parameters.AddWithValue("$schema", StateJson.SchemaVersion);
                 command.Parameters.AddWithValue("$expected", change.ExpectedVersion);
                 command.Parameters.AddWithValue("$exists", change.RecordExists ? 1 : 0);
@@ -133,6 +136,13 @@ public sealed partial class SqliteGrainStorage : JsonRowGrainStorage, IDisposabl
 
     /// <inheritdoc />
     protected override StoreFailureKind ClassifyFailure(Exception exception) => SqliteFailures.Classify(exception);
+
+    // Microsoft.Data.Sqlite binds a blob from an array: the serializer's own array when the payload spans all of it
+    // (System.Text.Json's output does), else a copy.
+    private static byte[] PayloadBytes(ReadOnlyMemory<byte> json) =>
+        MemoryMarshal.TryGetArray(json, out var segment) && segment.Offset == 0 && segment.Count == segment.Array!.Length
+            ? segment.Array
+            : json.ToArray();
 
     /// <inheritdoc />
     protected override void OnETagConflict(GrainStateKey key, string? storedETag, string? carriedETag) =>

@@ -1,4 +1,3 @@
-using System.Text;
 using Orleans.Serialization.Serializers;
 using Orleans.Storage;
 
@@ -18,6 +17,9 @@ namespace StriveNetwork.Providers;
 /// </remarks>
 public abstract class JsonRowGrainStorage : IGrainStorage, ILifecycleParticipant<ISiloLifecycle>
 {
+    // A clear's payload (the tombstone keeps an empty object).
+    private static readonly ReadOnlyMemory<byte> EmptyJson = "{}"u8.ToArray();
+
     private readonly IGrainStorageSerializer _serializer;
     private readonly IActivatorProvider? _activators;
     private readonly int _initStage;
@@ -121,7 +123,7 @@ public abstract class JsonRowGrainStorage : IGrainStorage, ILifecycleParticipant
     {
         ArgumentNullException.ThrowIfNull(grainState);
         var key = GrainStateKey.From(stateName, grainId);
-        var version = await ChangeAsync("clear", new RowChange(key, "{}", RecordExists: false, ExpectedVersion(grainState.ETag)), grainState.ETag, cancellationToken)
+        var version = await ChangeAsync("clear", new RowChange(key, EmptyJson, RecordExists: false, ExpectedVersion(grainState.ETag)), grainState.ETag, cancellationToken)
             .ConfigureAwait(false);
         grainState.ETag = VersionETag.Format(version);
         grainState.RecordExists = false;
@@ -188,12 +190,12 @@ public abstract class JsonRowGrainStorage : IGrainStorage, ILifecycleParticipant
         }
     }
 
-    /// <summary>The state as JSON text, checked (<see cref="StorageArguments.ValidateJson(ReadOnlySpan{byte}, string)"/>) on the serializer's UTF-8 before it is decoded.</summary>
-    private string Serialize<T>(T state, string paramName)
+    /// <summary>The state as the serializer's UTF-8 JSON, checked (<see cref="StorageArguments.ValidateJson(ReadOnlySpan{byte}, string)"/>).</summary>
+    private ReadOnlyMemory<byte> Serialize<T>(T state, string paramName)
     {
-        var utf8 = _serializer.Serialize(state).ToMemory().Span;
-        StorageArguments.ValidateJson(utf8, paramName);
-        return Encoding.UTF8.GetString(utf8);
+        var utf8 = _serializer.Serialize(state).ToMemory();
+        StorageArguments.ValidateJson(utf8.Span, paramName);
+        return utf8;
     }
 
     private T Deserialize<T>(GrainStateKey key, string json)

@@ -5,10 +5,12 @@ namespace StriveNetwork.Providers;
 /// (0: no row may exist; -1: the carried ETag was malformed and matches nothing), and then bump the version by one.
 /// </summary>
 /// <param name="Key">The state.</param>
-/// <param name="Json">The new payload (JSON text); <c>{}</c> when clearing.</param>
+/// <param name="Json">The new payload, JSON as UTF-8 (checked, see <see cref="StorageArguments"/>); <c>{}</c> when clearing. A store
+/// binds these bytes as they are where it can: decoding them into a string only to encode them again is most of what a
+/// write allocates.</param>
 /// <param name="RecordExists">True for a write, false for a clear (which leaves a tombstone).</param>
 /// <param name="ExpectedVersion">The version the writer read.</param>
-public readonly record struct RowChange(GrainStateKey Key, string Json, bool RecordExists, long ExpectedVersion);
+public readonly record struct RowChange(GrainStateKey Key, ReadOnlyMemory<byte> Json, bool RecordExists, long ExpectedVersion);
 
 /// <summary>The outcome of a <see cref="RowChange"/>: applied with a new version, or refused with the stored version.</summary>
 /// <param name="Applied">True when the row was changed.</param>

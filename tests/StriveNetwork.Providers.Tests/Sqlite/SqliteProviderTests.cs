@@ -255,6 +255,26 @@ public sealed class SqliteProviderTests : IDisposable
     }
 
     [Fact]
+    public async Task Payload_IsStoredAsText_ByteForByteTheSerializersJson_AndQueryableAsJson()
+    {
+        var path = _folder.File("payload.sqlite");
+        var storage = Storage(path);
+        // Non-ASCII text and characters the serializer escapes: the bytes are bound as a blob and cast to TEXT, so
+        // what is stored must still be the same UTF-8 text.
+        var doc = new Doc { Count = 3, Name = "Señora Núñez — 東京 \"quoted\" <b>", Tags = ["ü"], Scores = new() { ["ö"] = 1 } };
+        await storage.WriteStateAsync("s", GrainId.Create("t", "k"), new GrainState<Doc>(doc));
+
+        Assert.Equal("text", await ScalarAsync<string>(path, "SELECT typeof(payload) FROM grain_state"));
+        var expected = StateJsonSerializer.Default.Serialize(doc).ToArray();
+        Assert.Equal(expected, System.Text.Encoding.UTF8.GetBytes(await ScalarAsync<string>(path, "SELECT payload FROM grain_state")));
+        Assert.Equal(doc.Name, await ScalarAsync<string>(path, "SELECT json_extract(payload, '$.name') FROM grain_state"));
+
+        var read = new GrainState<Doc>();
+        await storage.ReadStateAsync("s", GrainId.Create("t", "k"), read);
+        Assert.Equal(doc.Name, read.State?.Name);
+    }
+
+    [Fact]
     public async Task AfterEveryUserDisposed_TheFileIsReleased()
     {
         var path = _folder.File("released.sqlite");

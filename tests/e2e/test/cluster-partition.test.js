@@ -48,10 +48,20 @@ test('cluster (azure): a silo cut off from storage and peers stops acknowledging
       acknowledged.get(id).add(`before-${i}`);
     }
     const cAddress = (view) => view.hosts.find((h) => h.siloAddress.startsWith(`${ns.inside}:`));
+    // Placement is resource-optimized: while C scores worse than A and B (still starting up, say), the grains may all
+    // go to them. Each poll that finds C without a partnership registers one more through C (bounded by the polls).
     await eventually(async () => {
       const view = await dashboardCounters(members.a.dashboardPort, admin);
       const c = cAddress(view);
-      return c && view.simpleGrainStats.some((g) => g.siloAddress === c.siloAddress && g.grainType === 'StriveNetwork.Grains.PartnershipGrain' && g.activationCount > 0);
+      if (c && view.simpleGrainStats.some((g) => g.siloAddress === c.siloAddress && g.grainType === 'StriveNetwork.Grains.PartnershipGrain' && g.activationCount > 0)) return true;
+      const i = ids.length;
+      const id = `partition-${i}`;
+      await call(members.c.clients.PartnershipService, 'registerPartnership', { partnershipId: id, profile: profile(`Partition ${i}`, 'MN') }, admin);
+      ids.push(id);
+      acknowledged.set(id, new Set());
+      await record(members.c.clients.PartnershipService, id, `before-${i}`, admin, 15_000);
+      acknowledged.get(id).add(`before-${i}`);
+      return false;
     }, { timeoutMs: 30_000, intervalMs: 500, what: 'C to hold partnership activations' });
 
     // The partition: C can reach neither the storage nor A nor B; the client still reaches C.
