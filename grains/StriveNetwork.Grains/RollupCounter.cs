@@ -208,7 +208,7 @@ internal sealed class RollupCounter
         _ => "insufficient_data",
     };
 
-    // The five gap paths under a prefix, in GapFields' order.
+    // The amounts for the five gap paths of a prefix, in GapPaths' order.
     private static IEnumerable<(string, long)> Gaps(string[] paths, GapChangeCounts c)
     {
         yield return (paths[0], c.Reduced);
