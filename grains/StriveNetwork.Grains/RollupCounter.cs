@@ -141,7 +141,7 @@ internal sealed class RollupCounter
     private static IEnumerable<(string Path, long Amount)> Contribution(PartnershipSnapshot s)
     {
         var network = PrefixPaths.Network;
-        var framework = FrameworkPaths.Of(s.FrameworkId);
+        var framework = PrefixPaths.OfFramework(s.FrameworkId);
         yield return (network.PartnershipCount, 1);
         yield return (network.Gateway(s.Gateway), 1);
         yield return (framework.PartnershipCount, 1);
@@ -227,10 +227,12 @@ internal sealed class RollupCounter
     /// </summary>
     private sealed class PrefixPaths
     {
-        // Years a snapshot's history holds are few; past this many the paths are formatted and not kept.
-        private const int MaxYearsHeld = 256;
+        // Years of history and catalog frameworks are few; past this many prefixes of a kind the paths are formatted
+        // and not kept.
+        private const int MaxHeld = 256;
 
         private static readonly ConcurrentDictionary<int, PrefixPaths> Years = new();
+        private static readonly ConcurrentDictionary<string, PrefixPaths> Frameworks = new(StringComparer.Ordinal);
         private static readonly Dictionary<Outcome, string[]> GapsByOutcome =
             Outcomes.ToDictionary(o => o, o => GapPaths($"gaps_by_outcome[{o}]"));
 
@@ -239,7 +241,7 @@ internal sealed class RollupCounter
         private readonly Dictionary<Designation, string> _designations;
         private readonly Dictionary<(Outcome, TrendDirection?), string> _trends;
 
-        private PrefixPaths(string prefix, string gapsPrefix)
+        private PrefixPaths(string prefix)
         {
             _prefix = prefix;
             PartnershipCount = prefix + "partnership_count";
@@ -255,25 +257,31 @@ internal sealed class RollupCounter
                 }
             }
 
-            Gaps = GapPaths(gapsPrefix);
+            Gaps = GapPaths(prefix + "gaps");
         }
 
-        public static PrefixPaths Network { get; } = new(string.Empty, "gaps");
+        public static PrefixPaths Network { get; } = new(string.Empty);
 
         public string PartnershipCount { get; }
 
         public string[] Gaps { get; }
 
-        public static PrefixPaths Of(int year)
+        /// <summary>The paths of a history year (<c>history[2024].…</c>).</summary>
+        public static PrefixPaths Of(int year) => Held(Years, year, static y => $"history[{y}].");
+
+        /// <summary>The paths of a framework (<c>frameworks[toa-6g].…</c>; a contribution uses its count and gateways).</summary>
+        public static PrefixPaths OfFramework(string id) => Held(Frameworks, id, static f => $"frameworks[{f}].");
+
+        private static PrefixPaths Held<TKey>(ConcurrentDictionary<TKey, PrefixPaths> held, TKey key, Func<TKey, string> prefix)
+            where TKey : notnull
         {
-            if (Years.TryGetValue(year, out var held))
+            if (held.TryGetValue(key, out var paths))
             {
-                return held;
+                return paths;
             }
 
-            var prefix = $"history[{year}].";
-            var paths = new PrefixPaths(prefix, prefix + "gaps");
-            return Years.Count < MaxYearsHeld ? Years.GetOrAdd(year, paths) : paths;
+            paths = new PrefixPaths(prefix(key));
+            return held.Count < MaxHeld ? held.GetOrAdd(key, paths) : paths;
         }
 
         public static string[] OutcomeGaps(Outcome outcome) =>
@@ -287,39 +295,6 @@ internal sealed class RollupCounter
 
         public string Trend(Outcome outcome, TrendDirection? direction) =>
             _trends.TryGetValue((outcome, direction), out var path) ? path : $"{_prefix}outcome_trends[{outcome}].{TrendField(direction)}";
-    }
-
-    /// <summary>The count paths of one framework, formatted once (the catalog holds few frameworks).</summary>
-    private sealed class FrameworkPaths
-    {
-        private const int MaxFrameworksHeld = 64;
-
-        private static readonly ConcurrentDictionary<string, FrameworkPaths> Held = new(StringComparer.Ordinal);
-
-        private readonly string _id;
-        private readonly Dictionary<GatewayStage, string> _gateways;
-
-        private FrameworkPaths(string id)
-        {
-            _id = id;
-            PartnershipCount = $"frameworks[{id}].partnership_count";
-            _gateways = Stages.ToDictionary(st => st, st => $"frameworks[{id}].gateways[{st}]");
-        }
-
-        public string PartnershipCount { get; }
-
-        public static FrameworkPaths Of(string id)
-        {
-            if (Held.TryGetValue(id, out var held))
-            {
-                return held;
-            }
-
-            var paths = new FrameworkPaths(id);
-            return Held.Count < MaxFrameworksHeld ? Held.GetOrAdd(id, paths) : paths;
-        }
-
-        public string Gateway(GatewayStage stage) => _gateways.TryGetValue(stage, out var path) ? path : $"frameworks[{_id}].gateways[{stage}]";
     }
 
     private int Get(string path) => (int)_counts.GetValueOrDefault(path);

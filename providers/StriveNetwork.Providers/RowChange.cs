@@ -6,8 +6,8 @@ namespace StriveNetwork.Providers;
 /// </summary>
 /// <param name="Key">The state.</param>
 /// <param name="Json">The new payload, JSON as UTF-8 (checked, see <see cref="StorageArguments"/>); <c>{}</c> when clearing. A store
-/// binds these bytes as they are where it can: decoding them into a string only to encode them again is most of what a
-/// write allocates.</param>
+/// binds these bytes as they are where it can: decoding them into a string only to encode them again was a quarter of
+/// what a write allocated (docs/adr/0015).</param>
 /// <param name="RecordExists">True for a write, false for a clear (which leaves a tombstone).</param>
 /// <param name="ExpectedVersion">The version the writer read.</param>
 public readonly record struct RowChange(GrainStateKey Key, ReadOnlyMemory<byte> Json, bool RecordExists, long ExpectedVersion);
