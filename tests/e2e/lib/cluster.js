@@ -7,7 +7,7 @@ const os = require('node:os');
 const path = require('node:path');
 const { k8sSiloEnv } = require('./k8s');
 const { newSecret, startSilo } = require('./silo');
-const { connect } = require('./client');
+const { call, connect, Status } = require('./client');
 const { freePort } = require('./azurite');
 
 /** The overlay whose Deployment a test cluster of each profile runs with. */
@@ -88,4 +88,16 @@ async function dashboardCounters(dashboardPort, adminToken) {
   return response.json();
 }
 
-module.exports = { clusterSiloEnv, startClusterSilo, dashboardCounters };
+/**
+ * Registers a partnership through one silo's front door; ALREADY_EXISTS counts as registered (a registration that was
+ * stored but whose reply was lost, e.g. while a silo was failing over). Any other error is thrown.
+ */
+async function registerCounting(partnershipService, partnershipId, profile, adminToken) {
+  try {
+    await call(partnershipService, 'registerPartnership', { partnershipId, profile }, adminToken);
+  } catch (err) {
+    if (err.code !== Status.ALREADY_EXISTS) throw err;
+  }
+}
+
+module.exports = { clusterSiloEnv, startClusterSilo, dashboardCounters, registerCounting };

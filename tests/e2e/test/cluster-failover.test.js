@@ -10,7 +10,7 @@ const { call, Status, eventually, metadata, today } = require('../lib/client');
 const { profile } = require('../lib/fixtures');
 const { startAzurite } = require('../lib/azurite');
 const { createDatabase } = require('../lib/postgres');
-const { startClusterSilo, dashboardCounters } = require('../lib/cluster');
+const { startClusterSilo, dashboardCounters, registerCounting } = require('../lib/cluster');
 
 const PARTNERSHIPS = 9;
 const WRITERS = 4;
@@ -143,13 +143,7 @@ for (const profileName of Object.keys(STORES)) {
       members[1] = await startMember(store, 1);
       let rejoined = 0;
       const registerThroughRestarted = async () => {
-        const id = `rejoin-${rejoined}`;
-        try {
-          await call(members[1].clients.PartnershipService, 'registerPartnership', { partnershipId: id, profile: profile(`Rejoin ${rejoined}`, 'OH') }, admin);
-        } catch (err) {
-          // A registration whose reply was lost but which was stored counts; anything else is retried next poll.
-          if (err.code !== Status.ALREADY_EXISTS) throw err;
-        }
+        await registerCounting(members[1].clients.PartnershipService, `rejoin-${rejoined}`, profile(`Rejoin ${rejoined}`, 'OH'), admin);
         rejoined += 1;
       };
       for (let i = 0; i < 12; i += 1) await registerThroughRestarted();

@@ -9,7 +9,7 @@ const assert = require('node:assert/strict');
 const { call, eventually, metadata, today, Status } = require('../lib/client');
 const { profile } = require('../lib/fixtures');
 const { startAzurite } = require('../lib/azurite');
-const { startClusterSilo, dashboardCounters } = require('../lib/cluster');
+const { startClusterSilo, dashboardCounters, registerCounting } = require('../lib/cluster');
 const { createNamespace } = require('../lib/netns');
 
 const PARTNERSHIPS = 12;
@@ -56,12 +56,7 @@ test('cluster (azure): a silo cut off from storage and peers stops acknowledging
       if (c && view.simpleGrainStats.some((g) => g.siloAddress === c.siloAddress && g.grainType === 'StriveNetwork.Grains.PartnershipGrain' && g.activationCount > 0)) return true;
       const i = ids.length;
       const id = `partition-${i}`;
-      try {
-        await call(members.c.clients.PartnershipService, 'registerPartnership', { partnershipId: id, profile: profile(`Partition ${i}`, 'MN') }, admin);
-      } catch (err) {
-        // A registration whose reply was lost but which was stored counts; anything else is retried next poll.
-        if (err.code !== Status.ALREADY_EXISTS) throw err;
-      }
+      await registerCounting(members.c.clients.PartnershipService, id, profile(`Partition ${i}`, 'MN'), admin);
       ids.push(id);
       acknowledged.set(id, new Set());
       await record(members.c.clients.PartnershipService, id, `before-${i}`, admin, 15_000);
