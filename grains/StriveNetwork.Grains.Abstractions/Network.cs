@@ -52,8 +52,9 @@ public sealed record PartnershipFilter(GatewayStage? Gateway, Designation? Desig
 public sealed record PartnershipPage(IReadOnlyList<PartnershipListItem> Partnerships, string NextPageToken, int TotalSize);
 
 /// <summary>
-/// The network rollup (key <see cref="GrainKeys.NetworkKey"/>): the sum of the shards' contributions, fed by
-/// <see cref="ShardDelta"/> events from the <see cref="INetworkShardGrain"/>s.
+/// The network rollup (key <see cref="GrainKeys.NetworkKey"/>): the sum of the shards' contributions, taken from the
+/// <see cref="INetworkShardGrain"/>s when it activates and kept by their <see cref="ShardDelta"/> events; derived,
+/// never stored (docs/adr/0021).
 /// </summary>
 [Alias("strive.INetworkGrain")]
 public interface INetworkGrain : IGrainWithStringKey
@@ -76,20 +77,13 @@ public interface INetworkGrain : IGrainWithStringKey
 
     /// <summary>
     /// Delivered from a shard's outbox: applies the delta when it is the shard's next sequence, skips it when it was
-    /// already applied, and takes every shard's counts when one went missing. Interleaves: deltas arriving while the
-    /// network writes wait together and are stored by one write (<see cref="ApplyWaitingDeltasAsync"/>); the call
-    /// completes when that write is stored and fails when it fails.
+    /// already applied, and takes that shard's stored counts when one went missing. The network stores no counts
+    /// (docs/adr/0021): the call completes once the delta is counted in this activation, which its shard's stored
+    /// counts will always rebuild. Interleaves: it never waits for another call.
     /// </summary>
     [AlwaysInterleave]
     [Alias("ApplyDeltaAsync")]
     Task ApplyDeltaAsync(ShardDelta delta, CancellationToken cancellationToken = default);
-
-    /// <summary>
-    /// Stores the shard deltas waiting in this activation in one write (the network calls it on itself, so the write
-    /// runs as an ordinary request between other writes). Writes nothing when none is waiting.
-    /// </summary>
-    [Alias("ApplyWaitingDeltasAsync")]
-    Task ApplyWaitingDeltasAsync(CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Pages partnerships by id. <paramref name="pageSize"/> 0 = 50, capped at 500. Errors:
@@ -118,13 +112,19 @@ public interface INetworkGrain : IGrainWithStringKey
     Task<IReadOnlyList<string>> GetPartnershipIdsAsync(CancellationToken cancellationToken = default);
 }
 
-/// <summary>A shard's contribution to the network rollup: counts by field path, as of its <see cref="Sequence"/>.</summary>
+/// <summary>
+/// A shard's contribution to the network rollup: counts by field path, as of its <see cref="Sequence"/>, and when the
+/// shard last changed them (default for a shard stored before it recorded that).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("strive.ShardCounts")]
-public sealed record ShardCounts(string ShardKey, long Sequence, int PartnershipCount, IReadOnlyDictionary<string, long> Counts);
+public sealed record ShardCounts(string ShardKey, long Sequence, int PartnershipCount, IReadOnlyDictionary<string, long> Counts, DateTimeOffset UpdateTime = default);
 
-/// <summary>One change of a shard's contribution (count changes by field path); sequences are consecutive per shard.</summary>
+/// <summary>
+/// One change of a shard's contribution (count changes by field path); sequences are consecutive per shard.
+/// <paramref name="UpdateTime"/> is when the shard stored it (default in a delta stored before it recorded that).
+/// </summary>
 [GenerateSerializer, Immutable, Alias("strive.ShardDelta")]
-public sealed record ShardDelta(string ShardKey, long Sequence, IReadOnlyDictionary<string, long> Changes);
+public sealed record ShardDelta(string ShardKey, long Sequence, IReadOnlyDictionary<string, long> Changes, DateTimeOffset UpdateTime = default);
 
 /// <summary>
 /// A partnership's event for its network shard (docs/adr/0016): the snapshot the shard has counted for it

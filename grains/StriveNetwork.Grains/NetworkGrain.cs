@@ -2,31 +2,26 @@ using System.Text;
 using Microsoft.Extensions.Logging;
 using Orleans.Utilities;
 using StriveNetwork.Grains.Abstractions;
-using StriveNetwork.Grains.Batching;
 using StriveNetwork.Grains.Requests;
 
 namespace StriveNetwork.Grains;
 
 /// <summary>
-/// Durable state of the network grain: the summed counts of every shard and the last delta applied per shard.
-/// Its size depends on the number of counted fields (years, outcomes), not on the number of partnerships.
+/// Durable state of the network grain: only what the shards cannot give back (docs/adr/0021). The counts are the
+/// shards', taken from them on activation; a row stored before that also held counts and per-shard sequences, which
+/// are ignored when read.
 /// </summary>
 [GenerateSerializer, Immutable, Alias("strive.NetworkState")]
 public sealed record NetworkState
 {
-    /// <summary>Summed counts by field path.</summary>
-    [Id(0)]
-    public IReadOnlyDictionary<string, long> Counts { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
-
-    /// <summary>The last delta sequence applied per shard.</summary>
-    [Id(1)]
-    public IReadOnlyDictionary<string, long> ShardSequences { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
-
-    /// <summary>Rollup version: bumped on every change.</summary>
+    /// <summary>
+    /// The last rollup version stored while the network kept its own counts (0 for a network created since). Rollup
+    /// versions count on from it, so a watcher never sees a version go back across that change.
+    /// </summary>
     [Id(2)]
     public long Version { get; init; }
 
-    /// <summary>When the rollup last changed.</summary>
+    /// <summary>When the rollup last changed as of that last stored version: the earliest time the rollup shows.</summary>
     [Id(3)]
     public DateTimeOffset UpdateTime { get; init; }
 
@@ -36,9 +31,11 @@ public sealed record NetworkState
 }
 
 /// <summary>
-/// The network rollup (key "network"): the sum of the <see cref="NetworkShardGrain"/>s' contributions, kept by
-/// applying their deltas, so an event costs O(1) here and a small write in its shard (docs/adr/0016). A missing delta (a
-/// sequence gap) triggers a resynchronisation from the shards' counts.
+/// The network rollup (key "network"): the sum of the <see cref="NetworkShardGrain"/>s' contributions. It takes every
+/// shard's stored counts when it activates and then applies their deltas, so an event costs O(1) here and a small
+/// write in its shard (docs/adr/0016). It stores no counts of its own (docs/adr/0021): a delta is counted as soon as
+/// it arrives, and its watchers see it without waiting for a write. A missing delta (a sequence gap) makes it take
+/// that shard's counts.
 /// </summary>
 [GrainType("network")]
 public sealed class NetworkGrain(
@@ -50,11 +47,25 @@ public sealed class NetworkGrain(
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 500;
     private readonly ObserverManager<INetworkRollupObserver> _watchers = new(NetworkWatch.SubscriptionLifetime, logger);
+    private readonly NetworkContributions _contributions = new();
     private NetworkRollup? _materialized;
+    private bool _notificationDue;
 
-    // Shard deltas delivered while the network was writing, stored together by its next write (docs/adr/0015,
-    // addendum): at thousands of updates a second one network write per delta cannot keep up.
-    private readonly WaitingBatch<ShardDelta> _waitingDeltas = new();
+    /// <summary>
+    /// The rollup version: the stored base plus one per delta the shards have stored (the sum of their sequences), so
+    /// the same counts have the same version in every activation, and one per repair of this activation's copy.
+    /// </summary>
+    private long Version => state.State.Version + _contributions.SequenceSum + _contributions.Repairs;
+
+    /// <inheritdoc />
+    public override async Task OnActivateAsync(CancellationToken cancellationToken)
+    {
+        await base.OnActivateAsync(cancellationToken);
+        foreach (var counts in await Task.WhenAll(Shards().Select(shard => shard.GetCountsAsync(cancellationToken))))
+        {
+            _contributions.Take(counts);
+        }
+    }
 
     public Task<NetworkRollup> GetRollupAsync(CancellationToken cancellationToken = default) => Task.FromResult(Rollup());
 
@@ -123,24 +134,27 @@ public sealed class NetworkGrain(
             return new RecomputeReport(first.Consistent, first.Differences, Rollup(), first.Applied, first.PartnershipCount);
         }
 
+        // The streamed rollup as the call found it: deltas interleave while the shards recompute, and the ones the
+        // recomputation itself publishes would otherwise hide the difference it repairs.
+        var streamed = RollupCounter.FromCounts(_contributions.Total.Counts);
         var shards = await Task.WhenAll(Shards().Select(shard => shard.RecomputeAsync(apply, cancellationToken)));
         var recomputed = RollupCounter.FromCounts(shards.SelectMany(s => s.Fresh.Counts));
-        var differences = RollupCounter.Compare(RollupCounter.FromCounts(state.State.Counts), recomputed);
+        var differences = RollupCounter.Compare(streamed, recomputed);
         var applied = apply && (differences.Count > 0 || shards.Any(s => s.Applied));
         var partnershipCount = shards.Sum(s => s.Fresh.PartnershipCount);
-        var logged = requests.Record(
-            state.State.Requests, request, new RequestResult { Recompute = new RecomputeOutcome(differences.Count == 0, differences, applied, partnershipCount) });
-        if (applied)
+        if (applied && Take(shards.Select(s => s.Fresh)))
         {
-            // Deltas still in flight carry sequences at or below the ones taken here, so they are skipped later.
-            await ReplaceAsync(recomputed, shards.Select(s => s.Fresh), logged, cancellationToken);
+            Changed();
         }
-        else if (request is not null)
+
+        if (request is not null)
         {
+            var logged = requests.Record(
+                state.State.Requests, request, new RequestResult { Recompute = new RecomputeOutcome(differences.Count == 0, differences, applied, partnershipCount) });
             await StateWrites.ReplaceAsync(state, state.State with { Requests = logged }, DeactivateOnIdle, cancellationToken);
         }
 
-        var rollup = recomputed.Materialize(state.State.Version, state.State.UpdateTime, time.GetUtcNow().Year);
+        var rollup = recomputed.Materialize(Version, UpdateTime, time.GetUtcNow().Year);
         return new RecomputeReport(differences.Count == 0, differences, rollup, applied, partnershipCount);
     }
 
@@ -150,7 +164,7 @@ public sealed class NetworkGrain(
         var result = await GrainFactory.GetGrain<INetworkShardGrain>(GrainKeys.NetworkShardKey(update.Latest.PartnershipId)).ApplyAsync(update, cancellationToken);
         if (result.Delta is { } delta)
         {
-            await ApplyDeltasNowAsync([delta], cancellationToken); // the same delta from the stream is skipped later
+            await ApplyDeltaAsync(delta, cancellationToken); // the same delta from the stream is skipped later
         }
 
         return result.Applied;
@@ -162,90 +176,75 @@ public sealed class NetworkGrain(
         return [.. ids.SelectMany(i => i).Order(StringComparer.Ordinal)];
     }
 
-    /// <summary>Interleaves (see the interface): adds the delta to the waiting batch, which <see cref="ApplyWaitingDeltasAsync"/> writes.</summary>
-    public Task ApplyDeltaAsync(ShardDelta delta, CancellationToken cancellationToken = default)
+    /// <summary>
+    /// Interleaves (see the interface): counts the delta when it is its shard's next sequence. After a gap (a delta went
+    /// missing, e.g. dead-lettered) it takes that shard's stored counts instead: they include this delta, which the
+    /// shard stored before sending it.
+    /// </summary>
+    public async Task ApplyDeltaAsync(ShardDelta delta, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(delta);
-        if (delta.Sequence <= state.State.ShardSequences.GetValueOrDefault(delta.ShardKey))
+        var outcome = _contributions.Apply(delta);
+        if (outcome == DeltaOutcome.Gap)
         {
-            return Task.CompletedTask; // redelivered, or already included by a resynchronisation
+            // Interleaved calls may apply newer deltas of that shard meanwhile; Take then keeps those.
+            var counts = await GrainFactory.GetGrain<INetworkShardGrain>(delta.ShardKey).GetCountsAsync(cancellationToken);
+            if (_contributions.Take(counts))
+            {
+                Changed();
+            }
         }
-
-        return _waitingDeltas.Add(
-            delta,
-            () => this.AsReference<INetworkGrain>().ApplyWaitingDeltasAsync(),
-            () => new InvalidOperationException("The network did not apply the shard delta; deliver it again."));
+        else if (outcome == DeltaOutcome.Applied)
+        {
+            Changed();
+        }
     }
 
-    public Task ApplyWaitingDeltasAsync(CancellationToken cancellationToken = default) =>
-        _waitingDeltas.WriteAsync(deltas => ApplyDeltasNowAsync(deltas, cancellationToken));
-
-    /// <summary>
-    /// Applies the deltas in one write, each shard's in sequence order: a delta at or below the shard's applied sequence
-    /// is skipped, the next one is applied, and one after a gap (a delta went missing, e.g. dead-lettered) makes the
-    /// network take every shard's current counts instead.
-    /// </summary>
-    private async Task ApplyDeltasNowAsync(IReadOnlyList<ShardDelta> deltas, CancellationToken cancellationToken)
+    private bool Take(IEnumerable<ShardCounts> shards)
     {
-        var next = RollupCounter.FromCounts(state.State.Counts);
-        var sequences = new Dictionary<string, long>(state.State.ShardSequences, StringComparer.Ordinal);
         var changed = false;
-        foreach (var delta in deltas.OrderBy(d => d.ShardKey, StringComparer.Ordinal).ThenBy(d => d.Sequence))
+        foreach (var counts in shards)
         {
-            var last = sequences.GetValueOrDefault(delta.ShardKey);
-            if (delta.Sequence <= last)
-            {
-                continue;
-            }
-
-            if (delta.Sequence != last + 1)
-            {
-                var counts = await Task.WhenAll(Shards().Select(shard => shard.GetCountsAsync(cancellationToken)));
-                await ReplaceAsync(RollupCounter.FromCounts(counts.SelectMany(c => c.Counts)), counts, state.State.Requests, cancellationToken);
-                return;
-            }
-
-            next.Apply(delta.Changes);
-            sequences[delta.ShardKey] = delta.Sequence;
-            changed = true;
+            changed |= _contributions.Take(counts);
         }
 
-        if (changed)
-        {
-            await CommitAsync(next, sequences, state.State.Requests, cancellationToken);
-        }
-    }
-
-    private Task ReplaceAsync(RollupCounter counts, IEnumerable<ShardCounts> shards, RequestLog requestLog, CancellationToken cancellationToken) =>
-        CommitAsync(counts, shards.ToDictionary(s => s.ShardKey, s => s.Sequence, StringComparer.Ordinal), requestLog, cancellationToken);
-
-    private async Task CommitAsync(RollupCounter counts, Dictionary<string, long> sequences, RequestLog requestLog, CancellationToken cancellationToken)
-    {
-        var next = new NetworkState
-        {
-            Counts = counts.Copy(),
-            ShardSequences = sequences,
-            Version = state.State.Version + 1,
-            UpdateTime = time.GetUtcNow(),
-            Requests = requestLog,
-        };
-        await StateWrites.ReplaceAsync(state, next, DeactivateOnIdle, cancellationToken);
-        Changed();
+        return changed;
     }
 
     private IEnumerable<INetworkShardGrain> Shards() => GrainKeys.NetworkShardKeys.Select(key => GrainFactory.GetGrain<INetworkShardGrain>(key));
 
+    /// <summary>
+    /// Tells the watchers, once for every change made before this activation's next turn: deltas arrive one call
+    /// each, and a rollup materialized per delta would cost more than counting them.
+    /// </summary>
     private void Changed()
     {
-        if (_watchers.Count > 0)
+        if (_watchers.Count == 0 || _notificationDue)
         {
-            var rollup = Rollup();
-            _watchers.Notify(w => w.OnRollupChanged(rollup));
+            return;
+        }
+
+        _notificationDue = true;
+        _ = NotifyAsync();
+
+        async Task NotifyAsync()
+        {
+            await Task.Yield(); // on the activation's scheduler: after the calls already queued
+            _notificationDue = false;
+            NotifyWatchers();
         }
     }
 
+    private void NotifyWatchers()
+    {
+        var rollup = Rollup();
+        _watchers.Notify(w => w.OnRollupChanged(rollup));
+    }
+
+    private DateTimeOffset UpdateTime => _contributions.UpdateTime > state.State.UpdateTime ? _contributions.UpdateTime : state.State.UpdateTime;
+
     private NetworkRollup Rollup() =>
-        _materialized is { } m && m.Version == state.State.Version
+        _materialized is { } m && m.Version == Version
             ? m
-            : _materialized = RollupCounter.FromCounts(state.State.Counts).Materialize(state.State.Version, state.State.UpdateTime, time.GetUtcNow().Year);
+            : _materialized = _contributions.Total.Materialize(Version, UpdateTime, time.GetUtcNow().Year);
 }

@@ -36,6 +36,10 @@ public sealed record NetworkShardState : IOutboxState<NetworkShardState, ShardDe
     [Id(4)]
     public IReadOnlyDictionary<string, long> Counts { get; init; } = new Dictionary<string, long>(StringComparer.Ordinal);
 
+    /// <summary>When <see cref="Counts"/> last changed (default in a state stored before the shard recorded it).</summary>
+    [Id(5)]
+    public DateTimeOffset UpdateTime { get; init; }
+
     /// <inheritdoc />
     public NetworkShardState WithOutbox(Outbox<ShardDelta> outbox) => this with { Outbox = outbox };
 }
@@ -47,10 +51,16 @@ public sealed record NetworkShardState : IOutboxState<NetworkShardState, ShardDe
 /// </summary>
 [GrainType("network-shard")]
 public sealed partial class NetworkShardGrain(
-    [PersistentState("network-shard")] IPersistentState<NetworkShardState> state,
+    [PersistentState(NetworkShardGrain.StateName)] IPersistentState<NetworkShardState> state,
     ILogger<NetworkShardGrain> logger,
     TimeProvider time) : OutboxGrain<NetworkShardState, ShardDelta>(state, logger, time), INetworkShardGrain
 {
+    /// <summary>
+    /// The shard's state name: the silo has SQLite commit its writes ahead of the queue (the last write before a change
+    /// reaches the network's watchers, docs/adr/0021).
+    /// </summary>
+    public const string StateName = "network-shard";
+
     // Snapshot updates delivered while the shard was writing, counted together by its next write (docs/adr/0015,
     // addendum): one write per update cannot keep up when thousands of partnerships publish a second.
     private readonly WaitingBatch<SnapshotUpdate, SnapshotApplied> _waitingUpdates = new();
@@ -209,7 +219,7 @@ public sealed partial class NetworkShardGrain(
             applied = true;
         }
 
-        return new ShardRecompute(streamed, new ShardCounts(Key, Stored.State.Sequence, fresh.Count, freshCounter.Copy()), applied);
+        return new ShardRecompute(streamed, new ShardCounts(Key, Stored.State.Sequence, fresh.Count, freshCounter.Copy(), Stored.State.UpdateTime), applied);
     }
 
     private async Task<PartnershipSnapshot?> GetSnapshotAsync(string partnershipId, CancellationToken cancellationToken) =>
@@ -230,9 +240,9 @@ public sealed partial class NetworkShardGrain(
 
         var counts = RollupCounter.FromCounts(Stored.State.Counts);
         counts.Apply(changes);
-        var delta = new ShardDelta(Key, Stored.State.Sequence + 1, changes);
+        var delta = new ShardDelta(Key, Stored.State.Sequence + 1, changes, Time.GetUtcNow());
         await CommitAsync(
-            Stored.State with { Members = members, Counts = counts.Copy(), Sequence = delta.Sequence },
+            Stored.State with { Members = members, Counts = counts.Copy(), Sequence = delta.Sequence, UpdateTime = delta.UpdateTime },
             [new OutboundEvent<ShardDelta>(OutboxTarget.Network, GrainKeys.NetworkKey, delta, LatestOnly: false)],
             cancellationToken);
         return delta;
@@ -245,7 +255,7 @@ public sealed partial class NetworkShardGrain(
     }
 
     private ShardCounts Counts() =>
-        new(Key, Stored.State.Sequence, Stored.State.Members.Count, new Dictionary<string, long>(Stored.State.Counts, StringComparer.Ordinal));
+        new(Key, Stored.State.Sequence, Stored.State.Members.Count, new Dictionary<string, long>(Stored.State.Counts, StringComparer.Ordinal), Stored.State.UpdateTime);
 
     [LoggerMessage(EventId = 5310, EventName = "ShardMigrated", Level = LogLevel.Information,
         Message = "Network shard {ShardKey}: {PartnershipCount} stored snapshot(s) replaced by directory entries and counts (ADR 0016)")]

@@ -195,8 +195,6 @@ public sealed class NetworkRollupWatchTests
 
         public Task ApplyDeltaAsync(ShardDelta delta, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
-        public Task ApplyWaitingDeltasAsync(CancellationToken cancellationToken = default) => throw new NotSupportedException();
-
         public Task<PartnershipPage> ListPartnershipsAsync(PartnershipFilter filter, int pageSize, string pageToken, CancellationToken cancellationToken = default) => throw new NotSupportedException();
 
         public Task<RecomputeReport> RecomputeAsync(bool apply, RequestKey? request = null, CancellationToken cancellationToken = default) => throw new NotSupportedException();

@@ -80,18 +80,23 @@ public sealed class FailedWriteTests
     }
 
     [Fact]
-    public async Task FailedNetworkWrite_IsRetriedByTheOutboxWithoutDoubleCounting()
+    public async Task NetworkStorageRefusingWrites_HoldsNothingBack_TheNetworkStoresNoCounts()
     {
         await using var c = await GrainCluster.StartAsync();
         await c.Partnership("racine").RegisterAsync(Sample.Profile());
         await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(), r => r.PartnershipCount == 1, "registration reaches the network");
 
+        // The network counts a delta without a write of its own (ADR 0021): a storage refusing its writes is never asked.
         c.StorageFaults.RefuseNextWritesOf("network", times: 3);
         await c.Partnership("dayton").RegisterAsync(Sample.Profile("Dayton"));
 
-        var rollup = await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(), r => r.PartnershipCount == 2, "the redelivered delta reaches the network");
+        var rollup = await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(), r => r.PartnershipCount == 2, "the delta reaches the network");
         Assert.Equal(2, rollup.Gateways.Single(g => g.Gateway == GatewayStage.Exploring).Count);
-        Assert.Equal(3, c.StorageFaults.Refused);
+        Assert.Equal(0, c.StorageFaults.Refused);
+
+        // A recomputation with a request id does write (its request log): refused, it fails and changes nothing.
+        await AssertRefusedAsync(() => c.Network.RecomputeAsync(apply: true, Keys.Of(Keys.NewId())));
+        Assert.Equal(1, c.StorageFaults.Refused);
         Assert.True((await Flows.SettledAsync(c)).Consistent);
         Assert.Equal(2, (await c.Network.GetRollupAsync()).PartnershipCount);
     }

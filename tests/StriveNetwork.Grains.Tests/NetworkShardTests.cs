@@ -10,6 +10,8 @@ namespace StriveNetwork.Grains.Tests;
 /// <summary>The network rollup's sharding: stable shard keys, state that does not grow with the network, exact counts.</summary>
 public sealed class NetworkShardTests
 {
+    private static readonly DateTimeOffset OldRowTime = new(2020, 1, 2, 3, 4, 5, TimeSpan.Zero);
+
     [Fact]
     public void ShardKey_IsStableAcrossProcesses()
     {
@@ -36,12 +38,12 @@ public sealed class NetworkShardTests
     {
         await using var c = await GrainCluster.StartAsync();
         await ApplyAsync(c, 0, 100);
-        var (rootAt100, shardsAt100) = await StoredSizesAsync(c);
+        var shardsAt100 = await StoredShardSizesAsync(c);
         await ApplyAsync(c, 100, 1_600);
-        var (rootAt1600, shardsAt1600) = await StoredSizesAsync(c);
+        var shardsAt1600 = await StoredShardSizesAsync(c);
 
-        // Sixteen times the partnerships: the network record keeps its size (same fields counted), the shards grow.
-        Assert.InRange(rootAt1600, rootAt100 * 0.9, rootAt100 * 1.1);
+        // Sixteen times the partnerships: the network stores nothing at all (ADR 0021), the shards grow.
+        Assert.Null(await c.ReadStoredAsync<NetworkState>("network", c.Network));
         Assert.True(shardsAt1600.Max() < shardsAt100.Sum(), $"largest shard {shardsAt1600.Max()} B vs all shards at 100: {shardsAt100.Sum()} B");
         var rollup = await c.Network.GetRollupAsync();
         Assert.Equal(1_600, rollup.PartnershipCount);
@@ -82,11 +84,12 @@ public sealed class NetworkShardTests
         var before = await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(), r => r.PartnershipCount == 2, "both registrations reach the network");
         var shard = await c.Shard(GrainKeys.NetworkShardKey("racine")).GetCountsAsync();
 
-        // A delta that skips sequences (one went missing): its own changes are not trusted, the shards' counts are.
+        // A delta that skips sequences (one went missing): its own changes are not trusted, its shard's stored counts
+        // are. Here they are what the network already holds, so nothing changes, not even the version.
         await c.Network.ApplyDeltaAsync(new ShardDelta(shard.ShardKey, shard.Sequence + 5, new Dictionary<string, long> { ["partnership_count"] = 40 }));
 
         var after = await c.Network.GetRollupAsync();
-        Assert.True(after.Version > before.Version);
+        Assert.Equal(before.Version, after.Version);
         Assert.Equal(2, after.PartnershipCount);
         Assert.True((await c.Network.RecomputeAsync(apply: false)).Consistent);
 
@@ -99,6 +102,50 @@ public sealed class NetworkShardTests
     }
 
     [Fact]
+    public async Task NetworkRollup_IsTakenBackFromTheShards_AfterTheNetworkDeactivates()
+    {
+        await using var c = await GrainCluster.StartAsync(new GrainClusterOptions { Storage = StorageKind.Sqlite });
+        await ApplyAsync(c, 0, 40);
+        var before = await c.Network.GetRollupAsync();
+
+        // The network stores no counts (ADR 0021); a new activation takes every shard's, and lands on the same version.
+        await c.Cluster.DeactivateAsync(c.Network);
+        Assert.Null(await c.ReadStoredAsync<NetworkState>("network", c.Network));
+        var after = await c.Network.GetRollupAsync();
+        Assert.Equal((before.Version, before.UpdateTime, 40), (after.Version, after.UpdateTime, after.PartnershipCount));
+        Assert.Equal(before.Gateways, after.Gateways);
+        Assert.Equal(before.Designations, after.Designations);
+        Assert.Equal(before.History.Select(y => (y.Year, y.PartnershipCount)), after.History.Select(y => (y.Year, y.PartnershipCount)));
+
+        // Deltas the shards stored but could not deliver are in their counts when the network comes back, and their
+        // deliveries, once let through, are not counted again.
+        c.DeliveryFaults.Block(nameof(INetworkGrain.ApplyDeltaAsync));
+        await Task.WhenAll(Enumerable.Range(0, 12).Select(i =>
+            c.Shard(GrainKeys.NetworkShardKey(Snapshot(i, 1).PartnershipId)).ApplyAsync(new SnapshotUpdate(Snapshot(i, 1), Snapshot(i, 2) with { Gateway = GatewayStage.ProofPoint }))));
+        Assert.Equal(after.Version, (await c.Network.GetRollupAsync()).Version);
+        await c.Cluster.DeactivateAsync(c.Network);
+        var moved = await c.Network.GetRollupAsync();
+        var proofPoint = before.Gateways.Single(g => g.Gateway == GatewayStage.ProofPoint).Count + 10; // 2 of the 12 were already
+        Assert.Equal((40, proofPoint), (moved.PartnershipCount, moved.Gateways.Single(g => g.Gateway == GatewayStage.ProofPoint).Count));
+        Assert.True(moved.Version > after.Version);
+        var held = new List<ShardDelta>();
+        foreach (var key in GrainKeys.NetworkShardKeys)
+        {
+            held.AddRange((await c.ReadStoredAsync<NetworkShardState>("network-shard", c.Shard(key)))?.Outbox.Entries.Select(e => e.Payload) ?? []);
+        }
+
+        Assert.NotEmpty(held);
+        c.DeliveryFaults.Unblock(nameof(INetworkGrain.ApplyDeltaAsync));
+        foreach (var delta in held)
+        {
+            await c.Network.ApplyDeltaAsync(delta); // what the outboxes deliver once let through (they do too)
+        }
+
+        var settled = await c.Network.GetRollupAsync();
+        Assert.Equal((moved.Version, proofPoint), (settled.Version, settled.Gateways.Single(g => g.Gateway == GatewayStage.ProofPoint).Count));
+    }
+
+    [Fact]
     public async Task StoredSnapshotShard_IsMigratedOnActivation_WithoutLosingCounts()
     {
         await using var c = await GrainCluster.StartAsync(new GrainClusterOptions { Storage = StorageKind.Sqlite });
@@ -107,15 +154,12 @@ public sealed class NetworkShardTests
             .Select((i, n) => Snapshot(i, n + 1)).ToList();
         var shard = c.Shard(shardKey);
 
-        // The rows as the code before ADR 0016 wrote them: the shard with every snapshot, the network with its counts.
+        // The rows as the code before ADR 0016 wrote them: the shard with every snapshot, the network with its counts
+        // (which it kept until ADR 0021).
         await c.WriteStoredAsync<LegacyShardState>("network-shard", shard, _ =>
             new LegacyShardState(held.ToDictionary(s => s.PartnershipId, StringComparer.Ordinal), 3, Outbox<ShardDelta>.Empty));
-        await c.WriteStoredAsync<NetworkState>("network", c.Network, _ => new NetworkState
-        {
-            Counts = RollupCounter.From(held).Copy(),
-            ShardSequences = new Dictionary<string, long>(StringComparer.Ordinal) { [shardKey] = 3 },
-            Version = 1,
-        });
+        await c.WriteStoredAsync<LegacyNetworkState>("network", c.Network, _ => new LegacyNetworkState(
+            RollupCounter.From(held).Copy(), new Dictionary<string, long>(StringComparer.Ordinal) { [shardKey] = 3 }, 7, OldRowTime));
 
         var counts = await shard.GetCountsAsync();
         Assert.Equal(3, counts.Sequence);
@@ -130,14 +174,25 @@ public sealed class NetworkShardTests
 
         // The next update of a migrated partnership counts from what the old row held.
         var moved = held[1] with { Sequence = held[1].Sequence + 1, Gateway = GatewayStage.SystemsChange, Designations = [Designation.ProofPoint] };
+        // The network ignores its old row's counts and takes the shards'; its rollup versions count on from the
+        // version that row held (7), one per shard sequence, and its time never goes below the row's.
+        var migrated = await c.Network.GetRollupAsync();
+        Assert.Equal((7 + 3, OldRowTime, 3), (migrated.Version, migrated.UpdateTime, migrated.PartnershipCount));
         Assert.True(await c.Network.ApplySnapshotAsync(new SnapshotUpdate(held[1], moved)));
-        var network = await c.ReadStoredAsync<NetworkState>("network", c.Network);
-        Assert.Empty(RollupCounter.Compare(RollupCounter.FromCounts(network!.Counts), RollupCounter.From([held[0], moved, held[2]])));
-        Assert.Equal(4, network.ShardSequences[shardKey]);
+        var expected = RollupCounter.From([held[0], moved, held[2]]).Materialize(7 + 4, default, 2024);
+        var rollup = await c.Network.GetRollupAsync();
+        Assert.Equal(7 + 4, rollup.Version);
+        Assert.Equal(expected.PartnershipCount, rollup.PartnershipCount);
+        Assert.Equal(expected.Gateways, rollup.Gateways);
+        Assert.Equal(expected.Designations, rollup.Designations);
+        Assert.True(rollup.UpdateTime > OldRowTime, "the shard's write is later than the old row's time");
     }
 
     /// <summary>The shard state as stored before ADR 0016 (what its JSON row holds).</summary>
     private sealed record LegacyShardState(IReadOnlyDictionary<string, PartnershipSnapshot> Snapshots, long Sequence, Outbox<ShardDelta> Outbox);
+
+    /// <summary>The network state as stored before ADR 0021, with its own counts.</summary>
+    private sealed record LegacyNetworkState(IReadOnlyDictionary<string, long> Counts, IReadOnlyDictionary<string, long> ShardSequences, long Version, DateTimeOffset UpdateTime);
 
     private static async Task ApplyAsync(GrainCluster c, int from, int to)
     {
@@ -147,11 +202,10 @@ public sealed class NetworkShardTests
         }
     }
 
-    /// <summary>Serialized sizes (Orleans serializer) of the stored network state and of each stored shard state.</summary>
-    private static async Task<(double Root, long[] Shards)> StoredSizesAsync(GrainCluster c)
+    /// <summary>Serialized sizes (Orleans serializer) of each stored shard state.</summary>
+    private static async Task<long[]> StoredShardSizesAsync(GrainCluster c)
     {
         var serializer = c.Cluster.GetSiloServiceProvider().GetRequiredService<Serializer>();
-        var root = await c.ReadStoredAsync<NetworkState>("network", c.Network);
         var shards = new List<long>();
         foreach (var key in GrainKeys.NetworkShardKeys)
         {
@@ -159,7 +213,7 @@ public sealed class NetworkShardTests
             shards.Add(shard is null ? 0 : serializer.SerializeToArray(shard).Length);
         }
 
-        return (serializer.SerializeToArray(root!).Length, [.. shards]);
+        return [.. shards];
     }
 
     /// <summary>Partnership i: gateway by i mod 6, Proof Point every fourth, trends and gaps on two outcomes, history 2019–2024.</summary>
