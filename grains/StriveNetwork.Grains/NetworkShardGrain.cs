@@ -51,16 +51,10 @@ public sealed record NetworkShardState : IOutboxState<NetworkShardState, ShardDe
 /// </summary>
 [GrainType("network-shard")]
 public sealed partial class NetworkShardGrain(
-    [PersistentState(NetworkShardGrain.StateName)] IPersistentState<NetworkShardState> state,
+    [PersistentState("network-shard")] IPersistentState<NetworkShardState> state,
     ILogger<NetworkShardGrain> logger,
     TimeProvider time) : OutboxGrain<NetworkShardState, ShardDelta>(state, logger, time), INetworkShardGrain
 {
-    /// <summary>
-    /// The shard's state name: the silo has SQLite commit its writes ahead of the queue (the last write before a change
-    /// reaches the network's watchers, docs/adr/0021).
-    /// </summary>
-    public const string StateName = "network-shard";
-
     // Snapshot updates delivered while the shard was writing, counted together by its next write (docs/adr/0015,
     // addendum): one write per update cannot keep up when thousands of partnerships publish a second.
     private readonly WaitingBatch<SnapshotUpdate, SnapshotApplied> _waitingUpdates = new();
