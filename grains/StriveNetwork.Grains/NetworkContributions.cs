@@ -13,7 +13,7 @@ internal sealed class NetworkContributions
     private readonly Dictionary<string, (long Sequence, RollupCounter Counts)> _shards = new(StringComparer.Ordinal);
 
     /// <summary>The sum of every shard's counts.</summary>
-    public RollupCounter Total { get; private set; } = new();
+    public RollupCounter Total { get; } = new();
 
     /// <summary>The sum of the shards' applied sequences: grows by one per applied delta and never falls.</summary>
     public long SequenceSum { get; private set; }

@@ -46,6 +46,7 @@ public sealed class NetworkGrain(
 {
     private const int DefaultPageSize = 50;
     private const int MaxPageSize = 500;
+    private static readonly HashSet<string> ShardKeys = new(GrainKeys.NetworkShardKeys, StringComparer.Ordinal);
     private readonly ObserverManager<INetworkRollupObserver> _watchers = new(NetworkWatch.SubscriptionLifetime, logger);
     private readonly NetworkContributions _contributions = new();
     private NetworkRollup? _materialized;
@@ -184,6 +185,12 @@ public sealed class NetworkGrain(
     public async Task ApplyDeltaAsync(ShardDelta delta, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(delta);
+        if (!ShardKeys.Contains(delta.ShardKey))
+        {
+            // Counted, it would stay in the rollup until the network deactivates: no shard would ever take it back.
+            throw new GrainValidationException("shard_key", "is not one of the network's shards.");
+        }
+
         var outcome = _contributions.Apply(delta);
         if (outcome == DeltaOutcome.Gap)
         {

@@ -93,6 +93,10 @@ public sealed class NetworkShardTests
         Assert.Equal(2, after.PartnershipCount);
         Assert.True((await c.Network.RecomputeAsync(apply: false)).Consistent);
 
+        // A delta of a shard the network does not have is refused: no shard could ever take its counts back.
+        await Assert.ThrowsAsync<GrainValidationException>(() => c.Network.ApplyDeltaAsync(new ShardDelta("shard-64", 1, new Dictionary<string, long> { ["partnership_count"] = 1 })));
+        Assert.Equal(2, (await c.Network.GetRollupAsync()).PartnershipCount);
+
         // The shard's real next delta still applies after the resynchronisation.
         await c.Partnership("racine").RecordAssessmentAsync(Sample.ThroughSustaining());
         await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(),
