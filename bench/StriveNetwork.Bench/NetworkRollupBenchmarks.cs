@@ -106,7 +106,7 @@ public class NetworkRollupBenchmarks // not sealed: BenchmarkDotNet derives its 
         }
     }
 
-    /// <summary>Shard write (~N/64 directory entries, its counts and the delta event) then the network grain's count write.</summary>
+    /// <summary>Shard write (~N/64 directory entries, its counts and the delta event), then the network grain counts the delta in memory (ADR 0021).</summary>
     [Benchmark]
     public async Task ShardedRollup_OneSnapshotUpdate()
     {
@@ -147,7 +147,7 @@ public class NetworkRollupBenchmarks // not sealed: BenchmarkDotNet derives its 
 
     /// <summary>
     /// Cycles through the partnerships with a rising sequence; the gateway moves with the sequence, so every update
-    /// changes counts (the shard publishes a delta and the network grain writes).
+    /// changes counts (the shard publishes a delta and the network grain counts it).
     /// </summary>
     private PartnershipSnapshot NextSnapshot()
     {
