@@ -62,10 +62,7 @@ public sealed class NetworkGrain(
     public override async Task OnActivateAsync(CancellationToken cancellationToken)
     {
         await base.OnActivateAsync(cancellationToken);
-        foreach (var counts in await Task.WhenAll(Shards().Select(shard => shard.GetCountsAsync(cancellationToken))))
-        {
-            _contributions.Take(counts);
-        }
+        Take(await Task.WhenAll(Shards().Select(shard => shard.GetCountsAsync(cancellationToken))));
     }
 
     public Task<NetworkRollup> GetRollupAsync(CancellationToken cancellationToken = default) => Task.FromResult(Rollup());
