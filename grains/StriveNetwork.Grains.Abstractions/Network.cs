@@ -140,6 +140,19 @@ public sealed record ShardDelta(string ShardKey, long Sequence, IReadOnlyDiction
 [GenerateSerializer, Immutable, Alias("strive.SnapshotUpdate")]
 public sealed record SnapshotUpdate(PartnershipSnapshot? Base, PartnershipSnapshot Latest, bool BaseUnknown = false);
 
+/// <summary>
+/// A partnership's change to its network shard's counts (docs/adr/0022): what going from the snapshot the shard has
+/// counted (<paramref name="BaseSequence"/>, 0 before the first) to snapshot <paramref name="Sequence"/> changes in the
+/// counts, and what the shard lists of the partnership at <paramref name="Sequence"/>. It is
+/// <c>contribution(Latest) − contribution(Base)</c> of a <see cref="SnapshotUpdate"/>, computed by the partnership, so
+/// that its outbox stores a few counts instead of two snapshots; merged pending changes add their counts.
+/// </summary>
+/// <param name="BaseUnknown">True when the base was never recorded (see <see cref="SnapshotUpdate.BaseUnknown"/>); the counts then mean nothing.</param>
+/// <param name="Member">The partnership as the shard lists it at <paramref name="Sequence"/>.</param>
+/// <param name="Counts">Count changes by field path (no zeros).</param>
+[GenerateSerializer, Immutable, Alias("strive.MemberCountChange")]
+public sealed record MemberCountChange(long BaseSequence, bool BaseUnknown, long Sequence, PartnershipListItem Member, IReadOnlyDictionary<string, long> Counts);
+
 /// <summary>The outcome of giving a snapshot to a shard: whether it was taken, and the delta it published (null when no count changed).</summary>
 [GenerateSerializer, Immutable, Alias("strive.SnapshotApplied")]
 public sealed record SnapshotApplied(bool Applied, ShardDelta? Delta);
@@ -171,6 +184,14 @@ public interface INetworkShardGrain : IGrainWithStringKey
     [AlwaysInterleave]
     [Alias("ApplyAsync")]
     Task<SnapshotApplied> ApplyAsync(SnapshotUpdate update, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Counts a partnership's count change as <see cref="ApplyAsync"/> counts an update (same sequence rules, same
+    /// waiting batch and write); this is what a partnership's outbox delivers (docs/adr/0022).
+    /// </summary>
+    [AlwaysInterleave]
+    [Alias("ApplyChangeAsync")]
+    Task<SnapshotApplied> ApplyChangeAsync(MemberCountChange change, CancellationToken cancellationToken = default);
 
     /// <summary>
     /// Counts the snapshot updates waiting in this activation in one write (the shard calls it on itself, so the write

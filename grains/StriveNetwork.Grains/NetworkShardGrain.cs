@@ -45,9 +45,10 @@ public sealed record NetworkShardState : IOutboxState<NetworkShardState, ShardDe
 }
 
 /// <summary>
-/// A shard of the network rollup (key "shard-NN"). A partnership's <see cref="SnapshotUpdate"/> becomes a count change
-/// here (latest − base), stored with the shard's counts and the count delta for the network grain in one write
-/// (outbox); the shard keeps no snapshot, so an update costs about the same whatever the size of the network.
+/// A shard of the network rollup (key "shard-NN"). A partnership's <see cref="MemberCountChange"/> (latest − base, ADR
+/// 0022) or <see cref="SnapshotUpdate"/> is counted here, stored with the shard's counts and the count delta for the
+/// network grain in one write (outbox); the shard keeps no snapshot, so an update costs about the same whatever the
+/// size of the network.
 /// </summary>
 [GrainType("network-shard")]
 public sealed partial class NetworkShardGrain(
@@ -57,7 +58,7 @@ public sealed partial class NetworkShardGrain(
 {
     // Snapshot updates delivered while the shard was writing, counted together by its next write (docs/adr/0015,
     // addendum): one write per update cannot keep up when thousands of partnerships publish a second.
-    private readonly WaitingBatch<SnapshotUpdate, SnapshotApplied> _waitingUpdates = new();
+    private readonly WaitingBatch<MemberCountChange, SnapshotApplied> _waitingUpdates = new();
     private Receiver<INetworkGrain> _network;
 
     private string Key => this.GetPrimaryKeyString();
@@ -87,28 +88,41 @@ public sealed partial class NetworkShardGrain(
         }
     }
 
-    /// <summary>Interleaves (see the interface): checks the update, then adds it to the waiting batch, which <see cref="ApplyWaitingUpdatesAsync"/> counts.</summary>
+    /// <summary>Interleaves (see the interface): checks the update and counts it as its change (<see cref="ApplyChangeAsync"/>).</summary>
     public Task<SnapshotApplied> ApplyAsync(SnapshotUpdate update, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(update);
         var latest = update.Latest ?? throw new GrainValidationException("latest", "is required.");
-        if (!string.Equals(GrainKeys.NetworkShardKey(latest.PartnershipId), Key, StringComparison.Ordinal))
-        {
-            throw new GrainValidationException("partnership_id", $"'{latest.PartnershipId}' belongs to {GrainKeys.NetworkShardKey(latest.PartnershipId)}, not {Key}.");
-        }
-
         if (update.Base is { } b && !string.Equals(b.PartnershipId, latest.PartnershipId, StringComparison.Ordinal))
         {
             throw new GrainValidationException("base", "is a snapshot of another partnership.");
         }
 
-        if (ShardUpdates.Classify(Stored.State.Members.GetValueOrDefault(latest.PartnershipId), update) == ShardUpdateKind.Duplicate)
+        return ApplyChangeAsync(ShardUpdates.ToChange(update), cancellationToken);
+    }
+
+    /// <summary>Interleaves (see the interface): checks the change, then adds it to the waiting batch, which <see cref="ApplyWaitingUpdatesAsync"/> counts.</summary>
+    public Task<SnapshotApplied> ApplyChangeAsync(MemberCountChange change, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var partnershipId = change.Member?.PartnershipId ?? throw new GrainValidationException("member", "is required.");
+        if (!string.Equals(GrainKeys.NetworkShardKey(partnershipId), Key, StringComparison.Ordinal))
+        {
+            throw new GrainValidationException("partnership_id", $"'{partnershipId}' belongs to {GrainKeys.NetworkShardKey(partnershipId)}, not {Key}.");
+        }
+
+        if (ShardUpdates.Classify(Stored.State.Members.GetValueOrDefault(partnershipId), change) == ShardUpdateKind.Duplicate)
         {
             return Task.FromResult(new SnapshotApplied(false, null)); // redelivered or older: never counted twice
         }
 
+        if (change.BaseSequence < 0 || change.Sequence <= change.BaseSequence || change.Counts is null)
+        {
+            throw new GrainValidationException("sequence", "must follow the base sequence, with the counts.");
+        }
+
         return _waitingUpdates.Add(
-            update,
+            change,
             () => this.AsReference<INetworkShardGrain>().ApplyWaitingUpdatesAsync(),
             () => new InvalidOperationException($"Network shard '{Key}' did not count the snapshot update; deliver it again."));
     }
@@ -121,19 +135,19 @@ public sealed partial class NetworkShardGrain(
     /// the entry the ones before it left), and stores them with one delta in one write. A broken chain makes the shard
     /// recount itself from its partnerships after that write.
     /// </summary>
-    private async Task<IReadOnlyList<SnapshotApplied>> CountAsync(IReadOnlyList<SnapshotUpdate> updates, CancellationToken cancellationToken)
+    private async Task<IReadOnlyList<SnapshotApplied>> CountAsync(IReadOnlyList<MemberCountChange> updates, CancellationToken cancellationToken)
     {
         var members = new Dictionary<string, ShardMember>(Stored.State.Members, StringComparer.Ordinal);
         var changes = new RollupCounter();
         var kinds = new ShardUpdateKind[updates.Count];
         for (var i = 0; i < updates.Count; i++)
         {
-            var latest = updates[i].Latest;
-            kinds[i] = ShardUpdates.Classify(members.GetValueOrDefault(latest.PartnershipId), updates[i]);
+            var partnershipId = updates[i].Member.PartnershipId;
+            kinds[i] = ShardUpdates.Classify(members.GetValueOrDefault(partnershipId), updates[i]);
             if (kinds[i] == ShardUpdateKind.Counted)
             {
-                members[latest.PartnershipId] = ShardMember.Of(latest);
-                changes.Apply(RollupCounter.Change(updates[i].Base, latest));
+                members[partnershipId] = ShardMember.Of(updates[i]);
+                changes.Apply(updates[i].Counts);
             }
         }
 
@@ -147,8 +161,8 @@ public sealed partial class NetworkShardGrain(
             // shard cannot know what the partnership's held snapshot contributed, so it recounts all.
             foreach (var broken in updates.Where((_, i) => kinds[i] == ShardUpdateKind.BrokenChain))
             {
-                var held = Stored.State.Members.GetValueOrDefault(broken.Latest.PartnershipId);
-                LogBrokenChain(logger, Key, broken.Latest.PartnershipId, held?.Sequence ?? 0, broken.Base?.Sequence, broken.BaseUnknown);
+                var held = Stored.State.Members.GetValueOrDefault(broken.Member.PartnershipId);
+                LogBrokenChain(logger, Key, broken.Member.PartnershipId, held?.Sequence ?? 0, broken.BaseSequence, broken.BaseUnknown);
             }
 
             var before = Stored.State.Sequence;

@@ -18,7 +18,7 @@ namespace StriveNetwork.Grains;
 
 /// <summary>Durable state of a partnership grain.</summary>
 [GenerateSerializer, Immutable, Alias("strive.PartnershipState")]
-public sealed record PartnershipState : IOutboxState<PartnershipState, SnapshotUpdate>
+public sealed record PartnershipState : IOutboxState<PartnershipState, PartnershipEvent>
 {
     [Id(0)]
     public PartnershipProfile? Profile { get; init; }
@@ -57,11 +57,11 @@ public sealed record PartnershipState : IOutboxState<PartnershipState, SnapshotU
     public PartnershipSnapshot? LastSnapshot { get; init; }
 
     /// <summary>
-    /// Snapshot updates owed to the network shard (every change, consecutive pending ones merged: docs/adr/0016) and
-    /// to cohorts (the latest per cohort). An entry stored before ADR 0016 reads with a null <see cref="SnapshotUpdate.Latest"/>.
+    /// Count changes owed to the network shard (every change, consecutive pending ones merged: docs/adr/0016, 0022)
+    /// and snapshots owed to cohorts (the latest per cohort); see <see cref="PartnershipEvent"/> for older entries.
     /// </summary>
     [Id(9)]
-    public Outbox<SnapshotUpdate> Outbox { get; init; } = Outbox<SnapshotUpdate>.Empty;
+    public Outbox<PartnershipEvent> Outbox { get; init; } = Outbox<PartnershipEvent>.Empty;
 
     /// <summary>
     /// Every recorded re-evaluation of designations, oldest first (the designation ledger). Null in a state written
@@ -95,7 +95,7 @@ public sealed record PartnershipState : IOutboxState<PartnershipState, SnapshotU
     public RequestLog Requests { get; init; } = RequestLog.Empty;
 
     /// <inheritdoc />
-    public PartnershipState WithOutbox(Outbox<SnapshotUpdate> outbox) => this with { Outbox = outbox };
+    public PartnershipState WithOutbox(Outbox<PartnershipEvent> outbox) => this with { Outbox = outbox };
 }
 
 /// <summary>A member partnership (key: partnership id): profile, assessments, placement, designations, snapshots.</summary>
@@ -106,7 +106,7 @@ public sealed class PartnershipGrain(
     IOptions<PartnershipLimits> limits,
     RequestRecorder requests,
     ILogger<PartnershipGrain> logger,
-    TimeProvider time) : OutboxGrain<PartnershipState, SnapshotUpdate>(state, logger, time), IPartnershipGrain
+    TimeProvider time) : OutboxGrain<PartnershipState, PartnershipEvent>(state, logger, time), IPartnershipGrain
 {
     /// <summary>The reminder that runs the scheduled re-evaluation; it ticks daily and re-evaluates only when due.</summary>
     public const string ReevaluationReminder = "designations";
@@ -719,12 +719,14 @@ public sealed class PartnershipGrain(
             return;
         }
 
-        // The shard counts the change from the snapshot it holds (the last one published) to the new one; cohorts
-        // keep the latest snapshot of each member, so only the newest matters to them.
-        List<OutboundEvent<SnapshotUpdate>> events =
+        // The shard counts the change from the snapshot it holds (the last one published) to the new one, computed here
+        // so that the outbox stores counts, not both snapshots (ADR 0022); cohorts keep the latest snapshot of each
+        // member, so only the newest matters to them.
+        List<OutboundEvent<PartnershipEvent>> events =
         [
-            new(OutboxTarget.NetworkShard, GrainKeys.NetworkShardKey(candidate.PartnershipId), new SnapshotUpdate(last, candidate), LatestOnly: false, ShardUpdates.Merge),
-            .. candidate.CohortIds.Select(c => new OutboundEvent<SnapshotUpdate>(OutboxTarget.Cohort, c, new SnapshotUpdate(null, candidate), LatestOnly: true)),
+            new(OutboxTarget.NetworkShard, GrainKeys.NetworkShardKey(candidate.PartnershipId), PartnershipEvent.ForShard(ShardUpdates.ToChange(new SnapshotUpdate(last, candidate))),
+                LatestOnly: false, PartnershipEvent.MergeShard),
+            .. candidate.CohortIds.Select(c => new OutboundEvent<PartnershipEvent>(OutboxTarget.Cohort, c, PartnershipEvent.ForCohort(candidate), LatestOnly: true)),
         ];
         await CommitAsync(next with { LastSnapshot = candidate }, events, cancellationToken);
         MarkSnapshotCurrent(year);
@@ -767,23 +769,22 @@ public sealed class PartnershipGrain(
         return Stored.State.LastSnapshot;
     }
 
-    protected override Task DeliverAsync(OutboxEntry<SnapshotUpdate> entry)
+    protected override Task DeliverAsync(OutboxEntry<PartnershipEvent> entry)
     {
         ArgumentNullException.ThrowIfNull(entry);
 
         // An entry stored before ADR 0016 reads without its snapshot; it announced the last snapshot published (each
         // publication replaced the older entry per receiver), whose base was never recorded.
-        var update = entry.Payload.Latest is null
-            ? Stored.State.LastSnapshot is { } last ? new SnapshotUpdate(null, last, BaseUnknown: true) : null
-            : entry.Payload;
-        if (update is null)
+        var last = Stored.State.LastSnapshot;
+        if (entry.Target == OutboxTarget.Cohort)
         {
-            return Task.CompletedTask;
+            return (entry.Payload.Latest ?? last) is { } snapshot
+                ? GrainFactory.GetGrain<ICohortGrain>(entry.TargetKey).ApplyMemberSnapshotAsync(snapshot)
+                : Task.CompletedTask;
         }
 
-        return entry.Target == OutboxTarget.Cohort
-            ? GrainFactory.GetGrain<ICohortGrain>(entry.TargetKey).ApplyMemberSnapshotAsync(update.Latest)
-            : _shard.Get(GrainFactory, entry.TargetKey).ApplyAsync(update);
+        var change = entry.Payload.ShardChange() ?? (last is null ? null : ShardUpdates.ToChange(new SnapshotUpdate(null, last, BaseUnknown: true)));
+        return change is null ? Task.CompletedTask : _shard.Get(GrainFactory, entry.TargetKey).ApplyChangeAsync(change);
     }
 
     /// <summary>

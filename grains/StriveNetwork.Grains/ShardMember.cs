@@ -17,6 +17,14 @@ public sealed record ShardMember(long Sequence, string DisplayName, string UsSta
         return new(snapshot.Sequence, snapshot.DisplayName, snapshot.UsState, snapshot.FrameworkId, snapshot.Gateway, snapshot.Designations);
     }
 
+    /// <summary>The entry for a counted change.</summary>
+    public static ShardMember Of(MemberCountChange change)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var m = change.Member;
+        return new(change.Sequence, m.DisplayName, m.UsState, m.FrameworkId, m.Gateway, m.Designations);
+    }
+
     /// <summary>The same sequence and listed fields (records compare lists by reference).</summary>
     public bool SameAs(ShardMember other) =>
         other is not null && Sequence == other.Sequence && Gateway == other.Gateway &&

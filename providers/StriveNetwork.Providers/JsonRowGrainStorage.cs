@@ -21,6 +21,9 @@ public abstract class JsonRowGrainStorage : IGrainStorage, ILifecycleParticipant
     private static readonly ReadOnlyMemory<byte> EmptyJson = "{}"u8.ToArray();
 
     private readonly IGrainStorageSerializer _serializer;
+
+    // The built-in serializer's output is JSON by construction, so a write skips the syntax pass (ADR 0022's measurements).
+    private readonly bool _serializerWritesJson;
     private readonly IActivatorProvider? _activators;
     private readonly int _initStage;
     private readonly AsyncOnce _initialization;
@@ -36,6 +39,7 @@ public abstract class JsonRowGrainStorage : IGrainStorage, ILifecycleParticipant
         ArgumentNullException.ThrowIfNull(serializer);
         Name = name;
         _serializer = serializer;
+        _serializerWritesJson = serializer is StateJsonSerializer;
         _activators = activatorProvider;
         _initStage = initStage;
         _initialization = new AsyncOnce(InitializeStoreAsync);
@@ -194,7 +198,7 @@ public abstract class JsonRowGrainStorage : IGrainStorage, ILifecycleParticipant
     private ReadOnlyMemory<byte> Serialize<T>(T state, string paramName)
     {
         var utf8 = _serializer.Serialize(state).ToMemory();
-        StorageArguments.ValidateJson(utf8.Span, paramName);
+        StorageArguments.ValidateJson(utf8.Span, paramName, syntaxKnownValid: _serializerWritesJson);
         return utf8;
     }
 

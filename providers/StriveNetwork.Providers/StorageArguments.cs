@@ -45,12 +45,24 @@ internal static class StorageArguments
     /// it), before anything is written: the serializer's output, checked before it is decoded. The message never quotes
     /// the payload.
     /// </summary>
-    public static void ValidateJson(ReadOnlySpan<byte> utf8Json, string paramName)
+    public static void ValidateJson(ReadOnlySpan<byte> utf8Json, string paramName) => ValidateJson(utf8Json, paramName, syntaxKnownValid: false);
+
+    /// <summary>
+    /// As <see cref="ValidateJson(ReadOnlySpan{byte}, string)"/>; with <paramref name="syntaxKnownValid"/> (the text
+    /// comes from System.Text.Json's writer, which refuses to write anything but JSON) the syntax pass runs only when
+    /// an escaped NUL has to be looked at.
+    /// </summary>
+    public static void ValidateJson(ReadOnlySpan<byte> utf8Json, string paramName, bool syntaxKnownValid)
     {
         // A forward-only read checks the syntax without building a document (this runs on every state write). A raw NUL
         // is already invalid JSON; only the escape can smuggle one in, so most payloads never decode a string. JSON
         // escapes take a lower-case 'u' and "0000" has no case: the ordinal search finds every one.
         var checkNul = utf8Json.IndexOf(EscapedNul) >= 0;
+        if (syntaxKnownValid && !checkNul)
+        {
+            return;
+        }
+
         try
         {
             var reader = new Utf8JsonReader(utf8Json);

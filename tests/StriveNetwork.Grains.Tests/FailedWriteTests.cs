@@ -16,7 +16,7 @@ public sealed class FailedWriteTests
         var etag = (await racine.GetAsync()).Etag;
         var rollup = await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(), r => r.PartnershipCount == 1, "registration reaches the network");
         var stored = await c.ReadStoredAsync<PartnershipState>("partnership", racine);
-        var shardCalls = c.DeliveryFaults.Calls(nameof(INetworkShardGrain.ApplyAsync));
+        var shardCalls = c.DeliveryFaults.Calls(nameof(INetworkShardGrain.ApplyChangeAsync));
 
         c.StorageFaults.RefuseNextWritesOf("partnership");
         await AssertRefusedAsync(() => racine.RecordAssessmentAsync(Sample.ThroughSustaining()));
@@ -29,7 +29,7 @@ public sealed class FailedWriteTests
         Assert.Equal(stored!.Revision, storedAfter!.Revision);
         Assert.Equal(stored.LastSnapshot!.Sequence, storedAfter.LastSnapshot!.Sequence);
         Assert.Equal(stored.Outbox.LastSequence, storedAfter.Outbox.LastSequence);
-        Assert.Equal(shardCalls, c.DeliveryFaults.Calls(nameof(INetworkShardGrain.ApplyAsync)));
+        Assert.Equal(shardCalls, c.DeliveryFaults.Calls(nameof(INetworkShardGrain.ApplyChangeAsync)));
         Assert.Equal(rollup.Version, (await c.Network.GetRollupAsync()).Version);
 
         // The same batch succeeds afterwards (the activation re-read storage) and only then reaches the network.

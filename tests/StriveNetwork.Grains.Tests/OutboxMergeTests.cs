@@ -1,5 +1,6 @@
 using StriveNetwork.Domain.Indicators;
 using StriveNetwork.Grains.Abstractions;
+using StriveNetwork.Grains.Outbox;
 
 namespace StriveNetwork.Grains.Tests;
 
@@ -10,7 +11,7 @@ namespace StriveNetwork.Grains.Tests;
 /// </summary>
 public sealed class OutboxMergeTests
 {
-    private const string ApplySnapshot = nameof(INetworkShardGrain.ApplyAsync);
+    private const string ApplySnapshot = nameof(INetworkShardGrain.ApplyChangeAsync);
     private const string Publish = nameof(IPartnershipGrain.PublishSnapshotAsync);
 
     private static IndicatorSummary Summary(int indicator, Outcome outcome, TrendDirection trend) =>
@@ -51,4 +52,40 @@ public sealed class OutboxMergeTests
         Assert.Equal(0, c.DeliveryFaults.Calls(Publish)); // no recount: the chain never broke
         Assert.True((await c.Network.RecomputeAsync(apply: false)).Consistent);
     }
+
+    [Fact]
+    public async Task PendingShardUpdates_AreStoredAsMergedCounts_NotAsSnapshots()
+    {
+        await using var c = await GrainCluster.StartAsync();
+        var racine = c.Partnership("racine");
+        await racine.RegisterAsync(Sample.Profile());
+        await GrainCluster.EventuallyAsync(() => c.Network.GetRollupAsync(), r => r.PartnershipCount == 1, "registration reaches the network");
+        var counted = (await c.ReadStoredAsync<PartnershipState>("partnership", racine))!.LastSnapshot!;
+
+        // E1 is in delivery (refused, so retried); E2 and E3 merge into the open entry behind it.
+        c.DeliveryFaults.Block(ApplySnapshot);
+        var rejected = c.DeliveryFaults.Rejected(ApplySnapshot);
+        await racine.ApplyIndicatorSummaryAsync(Summary(0, Outcome.EarlyGradeReading, TrendDirection.Improved));
+        await GrainCluster.EventuallyAsync(() => Task.FromResult(c.DeliveryFaults.Rejected(ApplySnapshot)), n => n > rejected, "E1's delivery is tried");
+        var e1 = (await c.ReadStoredAsync<PartnershipState>("partnership", racine))!.LastSnapshot!;
+        await racine.ApplyIndicatorSummaryAsync(Summary(1, Outcome.MiddleGradeMath, TrendDirection.Worsened));
+        await racine.ApplyIndicatorSummaryAsync(Summary(2, Outcome.HighSchoolGraduation, TrendDirection.Improved));
+
+        var stored = (await c.ReadStoredAsync<PartnershipState>("partnership", racine))!;
+        var pending = stored.Outbox.Entries.Where(e => e.Target == OutboxTarget.NetworkShard).Select(e => e.Payload).ToList();
+        Assert.Equal(2, pending.Count);
+        Assert.All(pending, p => Assert.Null(p.Base ?? p.Latest)); // ADR 0022: no snapshot in the outbox
+        Assert.Equal((counted.Sequence, e1.Sequence), (pending[0].Change!.BaseSequence, pending[0].Change!.Sequence));
+        Assert.Equal((e1.Sequence, stored.LastSnapshot!.Sequence), (pending[1].Change!.BaseSequence, pending[1].Change!.Sequence));
+        Assert.Equal(Sorted(RollupCounter.Change(e1, stored.LastSnapshot)), Sorted(pending[1].Change!.Counts));
+
+        c.DeliveryFaults.Unblock(ApplySnapshot);
+        var last = stored.LastSnapshot.Sequence;
+        await GrainCluster.EventuallyAsync(
+            () => c.ReadStoredAsync<NetworkShardState>("network-shard", c.Shard(GrainKeys.NetworkShardKey("racine"))), s => s!.Members["racine"].Sequence == last, "both changes are counted");
+        Assert.Equal(0, c.DeliveryFaults.Calls(Publish));
+        Assert.True((await c.Network.RecomputeAsync(apply: false)).Consistent);
+    }
+
+    private static List<KeyValuePair<string, long>> Sorted(IReadOnlyDictionary<string, long> counts) => [.. counts.OrderBy(c => c.Key, StringComparer.Ordinal)];
 }

@@ -14,7 +14,7 @@ namespace StriveNetwork.Grains.Tests;
 public sealed class OutboxTests
 {
     private const string ApplyDelta = nameof(INetworkGrain.ApplyDeltaAsync);
-    private const string ApplySnapshot = nameof(INetworkShardGrain.ApplyAsync);
+    private const string ApplySnapshot = nameof(INetworkShardGrain.ApplyChangeAsync);
 
     [Fact]
     public async Task FailingReceivers_GetTheEventOnceInEffect()

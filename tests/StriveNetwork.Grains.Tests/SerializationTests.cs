@@ -93,13 +93,13 @@ public sealed class SerializationTests : IDisposable
         OutcomeTrend[] trends = [new(StriveNetwork.Domain.Indicators.Outcome.EarlyGradeReading, StriveNetwork.Domain.Indicators.TrendDirection.Improved)];
         var snapshot = new PartnershipSnapshot("racine", 3, "Racine", "WI", "toa-6g", StriveNetwork.Domain.Frameworks.GatewayStage.ProofPoint,
             [.. held], [.. trends], [], [new BenchmarkStatusEntry("6G-EXP-SCV-1", StriveNetwork.Domain.Assessments.BenchmarkStatus.Met)], [], ["early-reading"]);
-        var state = new PartnershipState { LastSnapshot = snapshot, CohortIds = [.. snapshot.CohortIds], Outbox = Outbox<SnapshotUpdate>.Empty.Add(OutboxTarget.NetworkShard, "shard-25", new SnapshotUpdate(snapshot with { Sequence = 2 }, snapshot), true) };
+        var state = new PartnershipState { LastSnapshot = snapshot, CohortIds = [.. snapshot.CohortIds], Outbox = Outbox<PartnershipEvent>.Empty.Add(OutboxTarget.Cohort, "early-reading", PartnershipEvent.ForCohort(snapshot), true) };
         Assert.StartsWith("<>z__", snapshot.Designations.GetType().Name, StringComparison.Ordinal);
 
         var copy = (PartnershipState)RoundTrip(state);
 
         Assert.Equal(JsonSerializer.Serialize(state, Json), JsonSerializer.Serialize(copy, Json));
-        Assert.Equal(held, copy.Outbox.Entries.Single().Payload.Latest.Designations);
+        Assert.Equal(held, copy.Outbox.Entries.Single().Payload.Latest!.Designations);
     }
 
     [Fact]
@@ -111,12 +111,29 @@ public sealed class SerializationTests : IDisposable
         var json = StriveNetwork.Providers.StateJsonSerializer.Default;
         var stored = json.Serialize(Outbox<PartnershipSnapshot>.Empty.Add(OutboxTarget.NetworkShard, "shard-25", snapshot, true));
 
-        var read = json.Deserialize<Outbox<SnapshotUpdate>>(stored);
+        var read = json.Deserialize<Outbox<PartnershipEvent>>(stored);
 
         var entry = Assert.Single(read.Entries);
         Assert.Equal(OutboxTarget.NetworkShard, entry.Target);
         Assert.Null(entry.Payload.Latest);
         Assert.Null(entry.Payload.Base);
+        Assert.Null(entry.Payload.ShardChange());
+    }
+
+    [Fact]
+    public void PartnershipOutboxEntryStoredWithSnapshots_ReadsAsTheCountChangeItStoodFor()
+    {
+        // From ADR 0016 to ADR 0022 a shard entry held the snapshot update itself (both snapshots).
+        var snapshot = new PartnershipSnapshot("racine", 3, "Racine", "WI", "toa-6g", StriveNetwork.Domain.Frameworks.GatewayStage.ProofPoint, [], [], [], [], [], []);
+        var before = snapshot with { Sequence = 2, Gateway = StriveNetwork.Domain.Frameworks.GatewayStage.Emerging };
+        var json = StriveNetwork.Providers.StateJsonSerializer.Default;
+        var stored = json.Serialize(Outbox<SnapshotUpdate>.Empty.Add(OutboxTarget.NetworkShard, "shard-25", new SnapshotUpdate(before, snapshot), true));
+
+        var change = Assert.Single(json.Deserialize<Outbox<PartnershipEvent>>(stored).Entries).Payload.ShardChange();
+
+        Assert.NotNull(change);
+        Assert.Equal((2L, 3L, false), (change.BaseSequence, change.Sequence, change.BaseUnknown));
+        Assert.Equal(RollupCounter.Change(before, snapshot).OrderBy(c => c.Key, StringComparer.Ordinal), change.Counts.OrderBy(c => c.Key, StringComparer.Ordinal));
     }
 
     [Fact]

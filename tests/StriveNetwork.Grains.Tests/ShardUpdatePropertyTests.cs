@@ -9,8 +9,9 @@ using StriveNetwork.Grains.Outbox;
 namespace StriveNetwork.Grains.Tests;
 
 /// <summary>
-/// The snapshot-update chain of ADR 0016 on the real pieces (the partnership's <see cref="Outbox{T}"/> with merging,
-/// <see cref="ShardUpdates"/>, <see cref="RollupCounter"/>) and a model of delivery: whatever the order of publications,
+/// The update chain of ADR 0016 and 0022 on the real pieces (the partnership's <see cref="Outbox{T}"/> of
+/// <see cref="PartnershipEvent"/> with merging, <see cref="ShardUpdates"/>, <see cref="RollupCounter"/>) and a model of
+/// delivery: whatever the order of publications,
 /// deliveries, lost acknowledgements, late duplicates, reactivations and shard recomputations, the shard never sees a
 /// broken chain, at most one entry per partnership stays open for merging, and once everything is delivered its
 /// counts equal <c>RollupCounter.From</c> of the latest snapshots.
@@ -56,21 +57,44 @@ public sealed class ShardUpdatePropertyTests
     }
 
     [Fact]
-    public void MergedUpdate_KeepsTheOldestBaseAndTheNewestSnapshot()
+    public void MergedChange_KeepsTheOldestBase_TheNewestSnapshot_AndCountsTheWholeStep()
     {
         var first = Snapshot(0, 1, 0);
         var second = Snapshot(0, 2, 1);
         var third = Snapshot(0, 3, 2);
 
-        var merged = ShardUpdates.Merge(new SnapshotUpdate(first, second), new SnapshotUpdate(second, third));
+        var merged = ShardUpdates.Merge(ShardUpdates.ToChange(new SnapshotUpdate(first, second)), ShardUpdates.ToChange(new SnapshotUpdate(second, third)));
 
-        Assert.Same(first, merged.Base);
-        Assert.Same(third, merged.Latest);
+        Assert.Equal(first.Sequence, merged.BaseSequence);
+        Assert.Equal(third.Sequence, merged.Sequence);
+        Assert.Equal(third.Gateway, merged.Member.Gateway);
         Assert.False(merged.BaseUnknown);
+        Assert.Equal(RollupCounter.Change(first, third).OrderBy(c => c.Key, StringComparer.Ordinal), merged.Counts.OrderBy(c => c.Key, StringComparer.Ordinal));
+        Assert.DoesNotContain(merged.Counts, c => c.Value == 0);
         Assert.Equal(ShardUpdateKind.Counted, ShardUpdates.Classify(ShardMember.Of(first), merged));
         Assert.Equal(ShardUpdateKind.BrokenChain, ShardUpdates.Classify(ShardMember.Of(second), merged));
         Assert.Equal(ShardUpdateKind.Duplicate, ShardUpdates.Classify(ShardMember.Of(third), merged));
-        Assert.Equal(ShardUpdateKind.BrokenChain, ShardUpdates.Classify(ShardMember.Of(second), new SnapshotUpdate(null, third, BaseUnknown: true)));
+        Assert.Equal(ShardUpdateKind.BrokenChain, ShardUpdates.Classify(ShardMember.Of(second), ShardUpdates.ToChange(new SnapshotUpdate(null, third, BaseUnknown: true))));
+    }
+
+    [Fact]
+    public void PendingEventsStoredBeforeCountChanges_MergeIntoACountChange()
+    {
+        var first = Snapshot(0, 1, 0);
+        var second = Snapshot(0, 2, 1);
+        var third = Snapshot(0, 3, 2);
+        var newer = PartnershipEvent.ForShard(ShardUpdates.ToChange(new SnapshotUpdate(second, third)));
+
+        // An ADR 0016 entry (both snapshots) merges as its change; one from before ADR 0016 (no snapshot) leaves the base unknown.
+        var merged = PartnershipEvent.MergeShard(new PartnershipEvent { Base = first, Latest = second }, newer).Change!;
+        var unknown = PartnershipEvent.MergeShard(new PartnershipEvent(), newer).Change!;
+
+        Assert.Null(PartnershipEvent.MergeShard(new PartnershipEvent { Base = first, Latest = second }, newer).Latest);
+        Assert.Equal(first.Sequence, merged.BaseSequence);
+        Assert.Equal(RollupCounter.Change(first, third).OrderBy(c => c.Key, StringComparer.Ordinal), merged.Counts.OrderBy(c => c.Key, StringComparer.Ordinal));
+        Assert.True(unknown.BaseUnknown);
+        Assert.Equal(third.Sequence, unknown.Sequence);
+        Assert.Equal(ShardUpdateKind.BrokenChain, ShardUpdates.Classify(ShardMember.Of(second), unknown));
     }
 
     /// <summary>Partnership p's snapshot with a content chosen by <paramref name="variant"/>.</summary>
@@ -90,9 +114,9 @@ public sealed class ShardUpdatePropertyTests
     private sealed class Model(int partnerships)
     {
         private readonly PartnershipSnapshot?[] _last = new PartnershipSnapshot?[partnerships];
-        private readonly Outbox<SnapshotUpdate>[] _outboxes = [.. Enumerable.Repeat(Outbox<SnapshotUpdate>.Empty, partnerships)];
+        private readonly Outbox<PartnershipEvent>[] _outboxes = [.. Enumerable.Repeat(Outbox<PartnershipEvent>.Empty, partnerships)];
         private readonly HashSet<long>[] _started = [.. Enumerable.Range(0, partnerships).Select(_ => new HashSet<long>())];
-        private readonly List<SnapshotUpdate> _delivered = [];
+        private readonly List<MemberCountChange> _delivered = [];
         private readonly Dictionary<string, ShardMember> _members = new(StringComparer.Ordinal);
 
         public RollupCounter Counts { get; private set; } = new();
@@ -113,7 +137,8 @@ public sealed class ShardUpdatePropertyTests
                 case Step.Publish:
                     var last = _last[p];
                     var next = Snapshot(p, (last?.Sequence ?? 0) + 1, variant);
-                    _outboxes[p] = _outboxes[p].AddMerged(OutboxTarget.NetworkShard, ShardKey, new SnapshotUpdate(last, next), ShardUpdates.Merge, _started[p]);
+                    var change = PartnershipEvent.ForShard(ShardUpdates.ToChange(new SnapshotUpdate(last, next)));
+                    _outboxes[p] = _outboxes[p].AddMerged(OutboxTarget.NetworkShard, ShardKey, change, PartnershipEvent.MergeShard, _started[p]);
                     _last[p] = next;
                     MaxOpenEntries = Math.Max(MaxOpenEntries, _outboxes[p].Entries.Count(e => !_started[p].Contains(e.Sequence)));
                     break;
@@ -155,22 +180,23 @@ public sealed class ShardUpdatePropertyTests
             }
 
             _started[p].Add(entry.Sequence);
-            Apply(entry.Payload);
-            _delivered.Add(entry.Payload);
+            var change = entry.Payload.Change!;
+            Apply(change);
+            _delivered.Add(change);
             if (acknowledged)
             {
                 _outboxes[p] = _outboxes[p].Without(new HashSet<long> { entry.Sequence });
             }
         }
 
-        private void Apply(SnapshotUpdate update)
+        private void Apply(MemberCountChange change)
         {
-            var held = _members.GetValueOrDefault(update.Latest.PartnershipId);
-            switch (ShardUpdates.Classify(held, update))
+            var held = _members.GetValueOrDefault(change.Member.PartnershipId);
+            switch (ShardUpdates.Classify(held, change))
             {
                 case ShardUpdateKind.Counted:
-                    Counts.Apply(RollupCounter.Change(update.Base, update.Latest));
-                    _members[update.Latest.PartnershipId] = ShardMember.Of(update.Latest);
+                    Counts.Apply(change.Counts);
+                    _members[change.Member.PartnershipId] = ShardMember.Of(change);
                     break;
                 case ShardUpdateKind.BrokenChain:
                     BrokenChains++;

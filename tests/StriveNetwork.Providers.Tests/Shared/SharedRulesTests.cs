@@ -84,6 +84,10 @@ public sealed class SharedRulesTests
     {
         var error = Assert.Throws<ArgumentException>(() => StorageArguments.ValidateJson(Encoding.UTF8.GetBytes(text), "state"));
         Assert.Contains("U+0000", error.Message, StringComparison.Ordinal);
+
+        // Output of the built-in serializer skips the syntax pass, never the NUL check.
+        error = Assert.Throws<ArgumentException>(() => StorageArguments.ValidateJson(Encoding.UTF8.GetBytes(text), "state", syntaxKnownValid: true));
+        Assert.Contains("U+0000", error.Message, StringComparison.Ordinal);
     }
 
     [Theory]
