@@ -27,7 +27,7 @@ internal static class ShardUpdates
             update.Base?.Sequence ?? 0,
             update.BaseUnknown,
             latest.Sequence,
-            new PartnershipListItem(latest.PartnershipId, latest.DisplayName, latest.UsState, latest.FrameworkId, latest.Gateway, latest.Designations),
+            ShardMember.Of(latest).ToListItem(latest.PartnershipId),
             update.BaseUnknown ? new Dictionary<string, long>(StringComparer.Ordinal) : RollupCounter.Change(update.Base, latest));
     }
 
@@ -42,7 +42,8 @@ internal static class ShardUpdates
         ArgumentNullException.ThrowIfNull(newer);
         var counts = RollupCounter.FromCounts(older.Counts);
         counts.Apply(newer.Counts);
-        return newer with { BaseSequence = older.BaseSequence, BaseUnknown = older.BaseUnknown || newer.BaseUnknown, Counts = counts.Copy() };
+        // The counter is this call's own, so its counts are handed over as they are, not copied.
+        return newer with { BaseSequence = older.BaseSequence, BaseUnknown = older.BaseUnknown || newer.BaseUnknown, Counts = counts.Counts };
     }
 
     /// <summary>Classifies <paramref name="change"/> against the entry held for its partnership (null: none counted yet).</summary>
