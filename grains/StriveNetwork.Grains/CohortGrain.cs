@@ -45,7 +45,10 @@ public sealed class CohortGrain(
     RequestRecorder requests,
     TimeProvider time) : Grain, ICohortGrain
 {
-    private string Key => this.GetPrimaryKeyString();
+    private string? _key;
+
+    // Held: the grain id decodes its key into a new string on every call.
+    private string Key => _key ??= this.GetPrimaryKeyString();
 
 
     private const int MaxMembers = 500;

@@ -73,14 +73,19 @@ public sealed class IndicatorGrain(
     private CachedViews<long, IndicatorView>? _views;
     private CachedViews<long, ReportCardIndicatorView?>? _reportCardEntries;
 
-    private string Key => this.GetPrimaryKeyString();
+    private string? _key;
+    private string? _partnershipId;
+    private string? _indicatorId;
+
+    // Held: the grain id decodes its key into a new string on every call.
+    private string Key => _key ??= this.GetPrimaryKeyString();
 
     /// <inheritdoc />
     protected override ViewSource? AnnouncedAs => new ViewSource(ViewSourceKind.Indicator, Key);
 
-    private string PartnershipId => Key[..Key.IndexOf('/', StringComparison.Ordinal)];
+    private string PartnershipId => _partnershipId ??= Key[..Key.IndexOf('/', StringComparison.Ordinal)];
 
-    private string IndicatorId => Key[(Key.IndexOf('/', StringComparison.Ordinal) + 1)..];
+    private string IndicatorId => _indicatorId ??= Key[(Key.IndexOf('/', StringComparison.Ordinal) + 1)..];
 
     private IndicatorSpec? Current => Stored.State.Versions.Count == 0 ? null : Stored.State.Versions[^1];
 
@@ -366,17 +371,19 @@ public sealed class IndicatorGrain(
         };
 
         // The domain validator is the last word: a batch it rejects never lands.
+        IndicatorSeries series;
         try
         {
-            _ = IndicatorComputation.Series(IndicatorId, current, next.Observations);
+            series = IndicatorComputation.Series(IndicatorId, current, next.Observations);
         }
         catch (IndicatorValidationException ex)
         {
             throw new GrainValidationException(ex.Errors.FirstOrDefault()?.Field ?? "observations", ex.Message);
         }
 
-        // Only the years this batch touched are suppressed again (docs/adr/0015).
-        await CommitAsync(next, [.. rows.Select(r => (version, r.Year)).Distinct()], cancellationToken);
+        // Only the years this batch touched are suppressed again (docs/adr/0015); the series just validated is the one
+        // published (same definition, same observations).
+        await CommitAsync(next, [.. rows.Select(r => (version, r.Year)).Distinct()], series, cancellationToken);
         return (rows.Count, replaced);
     }
 
@@ -384,12 +391,15 @@ public sealed class IndicatorGrain(
     /// Writes <paramref name="next"/> with the summary it owes the partnership, in one state write. With
     /// <paramref name="changedTables"/> (an ingest batch: the (version, year) tables it touched) the publication is
     /// derived from the current one, suppressing only those tables again; it is kept for reads once written.
+    /// <paramref name="series"/>: the series of <paramref name="next"/>'s current definition when the caller has it
+    /// already; null = built here.
     /// </summary>
-    private async Task CommitAsync(IndicatorState next, IReadOnlyList<(int Version, int Year)>? changedTables, CancellationToken cancellationToken)
+    private async Task CommitAsync(
+        IndicatorState next, IReadOnlyList<(int Version, int Year)>? changedTables, IndicatorSeries? series, CancellationToken cancellationToken)
     {
         var previousPublished = _published;
         next = next with { Sequence = Stored.State.Sequence + 1, UpdateTime = Time.GetUtcNow() };
-        var series = IndicatorComputation.Series(IndicatorId, next.Versions[^1], next.Observations);
+        series ??= IndicatorComputation.Series(IndicatorId, next.Versions[^1], next.Observations);
         var published = changedTables is not null && Current is { } current && current.DefinitionVersion == next.Versions[^1].DefinitionVersion
             ? _computation.Republish(series, PublishedCurrent(), changedTables.ToHashSet())
             : _computation.Publish(series);
@@ -407,11 +417,11 @@ public sealed class IndicatorGrain(
         }
     }
 
-    private Task CommitAsync(IndicatorState next, CancellationToken cancellationToken) => CommitAsync(next, changedTables: null, cancellationToken);
+    private Task CommitAsync(IndicatorState next, CancellationToken cancellationToken) => CommitAsync(next, changedTables: null, series: null, cancellationToken);
 
     /// <summary>Records a request that changed nothing: a state write of the log alone, publishing nothing.</summary>
     private Task RecordOnlyAsync(RequestKey request, RequestResult result, CancellationToken cancellationToken) =>
-        CommitAsync(Stored.State with { Requests = requests.Record(Stored.State.Requests, request, result) }, [], cancellationToken);
+        CommitAsync(Stored.State with { Requests = requests.Record(Stored.State.Requests, request, result) }, [], series: null, cancellationToken);
 
     private static RequestResult Defined(DefineResult result, IndicatorSpec spec) => new() { Define = result, DefinitionVersion = spec.DefinitionVersion };
 

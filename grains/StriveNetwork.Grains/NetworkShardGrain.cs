@@ -61,7 +61,10 @@ public sealed partial class NetworkShardGrain(
     private readonly WaitingBatch<MemberCountChange, SnapshotApplied> _waitingUpdates = new();
     private Receiver<INetworkGrain> _network;
 
-    private string Key => this.GetPrimaryKeyString();
+    private string? _key;
+
+    // Held: the grain id decodes its key into a new string on every call.
+    private string Key => _key ??= this.GetPrimaryKeyString();
 
     /// <inheritdoc />
     public override async Task OnActivateAsync(CancellationToken cancellationToken)

@@ -137,7 +137,10 @@ public sealed class PartnershipGrain(
     // write changes one indicator, so the others' statuses are not built again.
     private Dictionary<string, (IndicatorSummary Summary, IndicatorStatus Status)>? _indicatorStatuses;
 
-    private string Key => this.GetPrimaryKeyString();
+    private string? _key;
+
+    // Held: the grain id decodes its key into a new string on every call.
+    private string Key => _key ??= this.GetPrimaryKeyString();
 
     /// <inheritdoc />
     protected override ViewSource? AnnouncedAs => new ViewSource(ViewSourceKind.Partnership, Key);

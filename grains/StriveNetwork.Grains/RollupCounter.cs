@@ -20,8 +20,14 @@ internal sealed class RollupCounter
     private static readonly Outcome[] Outcomes = Enum.GetValues<Outcome>();
 
     // About what one snapshot contributes (paths of the network, its framework and each history year): a change holds
-    // them all before the newer snapshot cancels most of them, so it starts at this size instead of growing to it.
+    // them all before the newer snapshot cancels most of them, so its working counter starts at this size.
     private const int ChangeCapacity = 256;
+
+    // The working counter of Change, one per thread and reused: a change is summed in it and only what is left (a few
+    // paths) is copied out, so the dictionary a partnership's outbox keeps is small and the large one is not allocated
+    // on every publication (ADR 0022's measurements).
+    [ThreadStatic]
+    private static RollupCounter? t_changeScratch;
 
     private readonly Dictionary<string, long> _counts;
 
@@ -56,14 +62,22 @@ internal sealed class RollupCounter
     /// <summary>The count changes of replacing <paramref name="from"/> (null: none held) by <paramref name="to"/>.</summary>
     public static Dictionary<string, long> Change(PartnershipSnapshot? from, PartnershipSnapshot to)
     {
-        var delta = new RollupCounter(ChangeCapacity);
-        if (from is not null)
+        ArgumentNullException.ThrowIfNull(to);
+        var scratch = t_changeScratch ??= new RollupCounter(ChangeCapacity);
+        try
         {
-            delta.Add(from, -1);
-        }
+            if (from is not null)
+            {
+                scratch.Add(from, -1);
+            }
 
-        delta.Add(to, 1);
-        return delta._counts;
+            scratch.Add(to, 1);
+            return new Dictionary<string, long>(scratch._counts, StringComparer.Ordinal);
+        }
+        finally
+        {
+            scratch._counts.Clear();
+        }
     }
 
     /// <summary>The count changes that turn <paramref name="from"/> into <paramref name="to"/>.</summary>
@@ -117,11 +131,13 @@ internal sealed class RollupCounter
 
     public NetworkRollup Materialize(long version, DateTimeOffset updateTime, int currentYear)
     {
+        // Read through the held paths, as contributions are added: a watched network materializes on every change.
         var frameworks = FrameworkCatalog.Embedded.Frameworks
-            .Where(f => Get($"frameworks[{f.Id}].partnership_count") > 0)
-            .OrderBy(f => f.Id, StringComparer.Ordinal)
-            .Select(f => new FrameworkGatewayCounts(f.Id, Get($"frameworks[{f.Id}].partnership_count"),
-                [.. f.Gateways.Select(g => new StageCount(g.Stage, Get($"frameworks[{f.Id}].gateways[{g.Stage}]")))]))
+            .Select(f => (Framework: f, Paths: PrefixPaths.OfFramework(f.Id)))
+            .Where(f => Get(f.Paths.PartnershipCount) > 0)
+            .OrderBy(f => f.Framework.Id, StringComparer.Ordinal)
+            .Select(f => new FrameworkGatewayCounts(f.Framework.Id, Get(f.Paths.PartnershipCount),
+                [.. f.Framework.Gateways.Select(g => new StageCount(g.Stage, Get(f.Paths.Gateway(g.Stage))))]))
             .ToList();
         var years = _counts.Keys
             .Where(k => k.StartsWith("history[", StringComparison.Ordinal) && k.EndsWith("].partnership_count", StringComparison.Ordinal))
@@ -132,21 +148,22 @@ internal sealed class RollupCounter
         {
             for (var y = years.Min(); y <= Math.Max(currentYear, years.Max()); y++)
             {
-                var p = $"history[{y}].";
-                history.Add(new NetworkYear(y, Get(p + "partnership_count"), StageCounts(p), DesignationCounts(p), TrendCounts(p), GapCounts(p + "gaps")));
+                var p = PrefixPaths.Of(y);
+                history.Add(new NetworkYear(y, Get(p.PartnershipCount), StageCounts(p), DesignationCounts(p), TrendCounts(p), GapCounts(p.Gaps)));
             }
         }
 
+        var network = PrefixPaths.Network;
         return new NetworkRollup(
             version,
             updateTime,
-            Get("partnership_count"),
-            StageCounts(string.Empty),
+            Get(network.PartnershipCount),
+            StageCounts(network),
             frameworks,
-            DesignationCounts(string.Empty),
-            TrendCounts(string.Empty),
-            GapCounts("gaps"),
-            [.. Outcomes.Select(o => new OutcomeGapCounts(o, GapCounts($"gaps_by_outcome[{o}]")))],
+            DesignationCounts(network),
+            TrendCounts(network),
+            GapCounts(network.Gaps),
+            [.. Outcomes.Select(o => new OutcomeGapCounts(o, GapCounts(PrefixPaths.OutcomeGaps(o))))],
             history);
     }
 
@@ -309,17 +326,19 @@ internal sealed class RollupCounter
 
     private int Get(string path) => (int)_counts.GetValueOrDefault(path);
 
-    private IReadOnlyList<StageCount> StageCounts(string prefix) => [.. Stages.Select(s => new StageCount(s, Get($"{prefix}gateways[{s}]")))];
+    private IReadOnlyList<StageCount> StageCounts(PrefixPaths paths) => [.. Stages.Select(s => new StageCount(s, Get(paths.Gateway(s))))];
 
-    private IReadOnlyList<DesignationCount> DesignationCounts(string prefix) => [.. AllDesignations.Select(d => new DesignationCount(d, Get($"{prefix}designations[{d}]")))];
+    private IReadOnlyList<DesignationCount> DesignationCounts(PrefixPaths paths) => [.. AllDesignations.Select(d => new DesignationCount(d, Get(paths.Designation(d))))];
 
-    private IReadOnlyList<OutcomeTrendCount> TrendCounts(string prefix) =>
-        [.. Outcomes.Select(o =>
-        {
-            var p = $"{prefix}outcome_trends[{o}].";
-            return new OutcomeTrendCount(o, Get(p + "improved"), Get(p + "maintained"), Get(p + "worsened"), Get(p + "insufficient_data"), Get(p + "not_tracked"));
-        })];
+    private IReadOnlyList<OutcomeTrendCount> TrendCounts(PrefixPaths paths) =>
+        [.. Outcomes.Select(o => new OutcomeTrendCount(
+            o,
+            Get(paths.Trend(o, TrendDirection.Improved)),
+            Get(paths.Trend(o, TrendDirection.Maintained)),
+            Get(paths.Trend(o, TrendDirection.Worsened)),
+            Get(paths.Trend(o, TrendDirection.InsufficientData)),
+            Get(paths.Trend(o, null))))];
 
-    private GapChangeCounts GapCounts(string prefix) =>
-        new(Get(prefix + ".reduced"), Get(prefix + ".eliminated"), Get(prefix + ".unchanged"), Get(prefix + ".widened"), Get(prefix + ".insufficient_data"));
+    // The five gap paths of a prefix, in GapPaths' order.
+    private GapChangeCounts GapCounts(string[] paths) => new(Get(paths[0]), Get(paths[1]), Get(paths[2]), Get(paths[3]), Get(paths[4]));
 }

@@ -83,8 +83,16 @@ public static class PartnershipStatusRules
                 t.Judged + (direction == TrendDirection.InsufficientData ? 0 : 1));
         }
 
-        tallies.Sort((a, b) => a.Outcome.CompareTo(b.Outcome));
-        return [.. tallies.Select(t => new OutcomeTrendStatus(t.Outcome, Combine(t.Improved, t.Worsened, t.Judged)))];
+        // Compared as enums, not through IComparable (which boxes both): this runs for every year of every snapshot build.
+        tallies.Sort(static (a, b) => Comparer<Outcome>.Default.Compare(a.Outcome, b.Outcome));
+        var statuses = new OutcomeTrendStatus[tallies.Count];
+        for (var k = 0; k < statuses.Length; k++)
+        {
+            var t = tallies[k];
+            statuses[k] = new OutcomeTrendStatus(t.Outcome, Combine(t.Improved, t.Worsened, t.Judged));
+        }
+
+        return statuses;
     }
 
     /// <summary>
