@@ -155,7 +155,7 @@ public sealed partial class NetworkShardGrain(
         }
 
         var counted = kinds.Contains(ShardUpdateKind.Counted)
-            ? await CommitAsync(members, changes.Copy(), cancellationToken)
+            ? await CommitAsync(members, changes.Detach(), cancellationToken)
             : null;
         ShardDelta? recounted = null;
         if (kinds.Contains(ShardUpdateKind.BrokenChain))
@@ -253,7 +253,7 @@ public sealed partial class NetworkShardGrain(
         counts.Apply(changes);
         var delta = new ShardDelta(Key, Stored.State.Sequence + 1, changes, Time.GetUtcNow());
         await CommitAsync(
-            Stored.State with { Members = members, Counts = counts.Copy(), Sequence = delta.Sequence, UpdateTime = delta.UpdateTime },
+            Stored.State with { Members = members, Counts = counts.Detach(), Sequence = delta.Sequence, UpdateTime = delta.UpdateTime },
             [new OutboundEvent<ShardDelta>(OutboxTarget.Network, GrainKeys.NetworkKey, delta, LatestOnly: false)],
             cancellationToken);
         return delta;

@@ -137,6 +137,9 @@ public sealed class PartnershipGrain(
     // write changes one indicator, so the others' statuses are not built again.
     private Dictionary<string, (IndicatorSummary Summary, IndicatorStatus Status)>? _indicatorStatuses;
 
+    // Each snapshot's history is built from the last one's: an indicator write usually moves one year.
+    private readonly SnapshotHistory _history = new();
+
     private string? _key;
 
     // Held: the grain id decodes its key into a new string on every call.
@@ -817,15 +820,7 @@ public sealed class PartnershipGrain(
             .Where(y => y >= IndicatorDefinition.MinimumYear)
             .DefaultIfEmpty(currentYear)
             .Min();
-        var years = ReplayWithoutIndicators(s, assessed.History, assessed.Ledger, Math.Min(firstYear, currentYear), currentYear)
-            .Select(y => PartnershipStatusRules.WithIndicators(y, indicators))
-            .Select(y => new YearStatus(
-                y.Year,
-                y.Gateway,
-                PartnershipRules.ToDesignations(y.Designations),
-                [.. y.OutcomeTrends.Select(o => new OutcomeTrend(o.Outcome, o.Direction))],
-                PartnershipRules.ToCounts(y.Gaps)))
-            .ToList();
+        var years = _history.Build(ReplayWithoutIndicators(s, assessed.History, assessed.Ledger, Math.Min(firstYear, currentYear), currentYear), indicators);
 
         return new PartnershipSnapshot(
             Key, sequence, profile.DisplayName, profile.UsState, profile.FrameworkId, assessed.Shown,

@@ -54,7 +54,8 @@ internal sealed class RollupCounter
     /// <summary>A counter holding the given counts (e.g. stored ones).</summary>
     public static RollupCounter FromCounts(IEnumerable<KeyValuePair<string, long>> counts)
     {
-        var counter = new RollupCounter();
+        ArgumentNullException.ThrowIfNull(counts);
+        var counter = new RollupCounter(counts is IReadOnlyCollection<KeyValuePair<string, long>> known ? known.Count : 0);
         counter.Apply(counts);
         return counter;
     }
@@ -68,10 +69,10 @@ internal sealed class RollupCounter
         {
             if (from is not null)
             {
-                scratch.Add(from, -1);
+                scratch.AddContribution(from, -1, to);
             }
 
-            scratch.Add(to, 1);
+            scratch.AddContribution(to, 1, from);
             return new Dictionary<string, long>(scratch._counts, StringComparer.Ordinal);
         }
         finally
@@ -91,10 +92,16 @@ internal sealed class RollupCounter
     /// <summary>A copy of the counts (for storage and messages; the counter keeps changing).</summary>
     public Dictionary<string, long> Copy() => new(_counts, StringComparer.Ordinal);
 
+    /// <summary>
+    /// The counts themselves, not a copy: for a counter that is its caller's own and is not changed afterwards (a
+    /// shard's next stored counts, a merged change), which would otherwise be copied once more on every write.
+    /// </summary>
+    public Dictionary<string, long> Detach() => _counts;
+
     public void Add(PartnershipSnapshot snapshot, int sign)
     {
         ArgumentNullException.ThrowIfNull(snapshot);
-        AddContribution(snapshot, sign);
+        AddContribution(snapshot, sign, other: null);
     }
 
     /// <summary>Adds count changes (a shard delta or a shard's whole contribution).</summary>
@@ -169,8 +176,9 @@ internal sealed class RollupCounter
 
     // A snapshot's contribution, added with sign. Loops by index and adds in place: this runs twice for every change a
     // partnership publishes, and iterators or boxed list enumerators here were a large part of the silo's allocations
-    // under write load (ADR 0022's measurements).
-    private void AddContribution(PartnershipSnapshot s, int sign)
+    // under write load (ADR 0022's measurements). A history year that is the same object at the same place in
+    // <paramref name="other"/> is left out: Change adds both snapshots with opposite signs, so its counts cancel.
+    private void AddContribution(PartnershipSnapshot s, int sign, PartnershipSnapshot? other)
     {
         var network = PrefixPaths.Network;
         var framework = PrefixPaths.OfFramework(s.FrameworkId);
@@ -190,6 +198,11 @@ internal sealed class RollupCounter
         for (var i = 0; i < s.History.Count; i++)
         {
             var y = s.History[i];
+            if (other is not null && i < other.History.Count && ReferenceEquals(other.History[i], y))
+            {
+                continue;
+            }
+
             var year = PrefixPaths.Of(y.Year);
             Increment(year.PartnershipCount, sign);
             Increment(year.Gateway(y.Gateway), sign);

@@ -42,8 +42,7 @@ internal static class ShardUpdates
         ArgumentNullException.ThrowIfNull(newer);
         var counts = RollupCounter.FromCounts(older.Counts);
         counts.Apply(newer.Counts);
-        // The counter is this call's own, so its counts are handed over as they are, not copied.
-        return newer with { BaseSequence = older.BaseSequence, BaseUnknown = older.BaseUnknown || newer.BaseUnknown, Counts = counts.Counts };
+        return newer with { BaseSequence = older.BaseSequence, BaseUnknown = older.BaseUnknown || newer.BaseUnknown, Counts = counts.Detach() };
     }
 
     /// <summary>Classifies <paramref name="change"/> against the entry held for its partnership (null: none counted yet).</summary>
