@@ -7,8 +7,8 @@
 # Usage: bench/run-all.sh
 #   env: QUICK=1                a smoke run: every scenario with small counts and 1 round; RESULTS.md says so
 #        MAX_SECONDS=7200       the whole run (QUICK: 2400); a scenario gets what is left and is stopped when it runs out
-#        SETTLE=20              seconds at most to wait, before each scenario, for the 1-min load average to fall to
-#                               half the cores (QUICK: 0)
+#        SETTLE=20              seconds at most to wait, before each scenario, for a quiet machine: at most 25% of
+#                               the cores busy over 3 s (QUICK: 0)
 #        GRAIN_CALL=1           also run GrainCallBenchmarks (not a row of the issue's table); 0 skips it
 #        BDN_JOB=short          BenchmarkDotNet job of GrainCallBenchmarks (QUICK: dry)
 #        ROLLUP_PARTNERSHIPS=   NetworkRollupBenchmarks sizes, comma-separated (default: the class's, 100,10000;
@@ -61,20 +61,38 @@ for v in QUICK MAX_SECONDS SETTLE GRAIN_CALL BDN_JOB ROLLUP_PARTNERSHIPS ROLLUP_
 done
 COMMAND="${SETTINGS[*]}${SETTINGS[*]:+ }bench/run-all.sh"
 DATE=$(date -u +%FT%TZ)
-QUIET_LIMIT=$(awk -v n="$(nproc)" 'BEGIN {print 0.5 * n}')
+# Quiet = at most this share of all cores busy over QUIET_WINDOW seconds (from /proc/stat). Not the load average: the
+# 1-min average decays with a one-minute time constant, so after a scenario that drove it to 20 it stays above 1 for
+# about three minutes of an idle machine, and it says nothing of the last few seconds.
+QUIET_BUSY=25
+QUIET_WINDOW=3
 LOADS=()
+BUSY=0
+# Sets BUSY to the percentage of all cores busy (user, system, interrupts, I/O wait, steal) over the next QUIET_WINDOW s.
+measure_busy() {
+  local before after
+  before=$(head -1 /proc/stat); sleep "$QUIET_WINDOW"; after=$(head -1 /proc/stat)
+  BUSY=$(awk -v a="$before" -v b="$after" 'BEGIN {
+    split(a, x, " "); split(b, y, " "); total = 0; idle = 0
+    for (i = 2; i <= 9; i++) { d = y[i] - x[i]; total += d; if (i == 5) idle = d } # guest time is already in user
+    printf "%d", (total > 0 ? 100 * (total - idle) / total + 0.5 : 0) }')
+}
 note_load() { # $1 = when
   local l; l=$(loadavg)
-  if awk -v l="${l%% *}" -v q="$QUIET_LIMIT" 'BEGIN {exit !(l > q)}'; then
-    LOADS+=("$1 **$l** (not quiet)"); log "warning: load average $l $1 on $(nproc) cores: not quiet, figures will be pessimistic"
+  measure_busy
+  if (( BUSY > QUIET_BUSY )); then
+    LOADS+=("$1 **${BUSY}% busy** (not quiet), load $l"); log "warning: ${BUSY}% of $(nproc) cores busy $1: not quiet, figures will be pessimistic"
   else
-    LOADS+=("$1 $l")
+    LOADS+=("$1 ${BUSY}% busy, load $l")
   fi
 }
-# Waits up to SETTLE seconds for the 1-min load average to fall to half the cores (the tail of the previous scenario).
+# Waits up to SETTLE seconds for a quiet machine (the tail of the previous scenario).
 settle() {
   local deadline=$((SECONDS + SETTLE))
-  while (( SECONDS < deadline )) && awk -v l="$(cut -d' ' -f1 /proc/loadavg)" -v q="$QUIET_LIMIT" 'BEGIN {exit !(l > q)}'; do sleep 2; done
+  while (( SECONDS < deadline )); do
+    measure_busy
+    (( BUSY > QUIET_BUSY )) || return 0
+  done
 }
 note_load "at the start"
 
@@ -247,7 +265,7 @@ cell() { local IFS='|' f; read -ra f <<<"$1"; echo "${f[$2]:-}"; } # field $2 of
   echo "- Command: \`$COMMAND\`$NOTE"
   echo "- Date: $DATE; took $((TOTAL_SECONDS / 60)) min $((TOTAL_SECONDS % 60)) s (builds ${BUILD_SECONDS} s); tree: $(tree_rev)"
   echo "- Machine: $(machine)"
-  echo "- Load average (1/5/15 min; quiet means a 1-min average ≤ $QUIET_LIMIT, half the cores; before a scenario the script waits up to SETTLE=$SETTLE s for it): $(IFS=';'; echo "${LOADS[*]}" | sed 's/;/; /g')"
+  echo "- Quiet machine (share of all $(nproc) cores busy over ${QUIET_WINDOW} s, then the 1/5/15-min load average; quiet means at most ${QUIET_BUSY}% busy; before a scenario the script waits up to SETTLE=$SETTLE s for it): $(IFS=';'; echo "${LOADS[*]}" | sed 's/;/; /g')"
   echo
   echo "## Summary (one line per row of the issue's table)"
   echo

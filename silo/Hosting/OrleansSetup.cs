@@ -7,6 +7,7 @@ using Orleans.Dashboard;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Grains;
 using StriveNetwork.Grains.Requests;
+using StriveNetwork.Grains.Storage;
 using StriveNetwork.Providers;
 using StriveNetwork.Providers.Azure;
 using StriveNetwork.Providers.Postgres;
@@ -27,6 +28,9 @@ internal static class OrleansSetup
     /// <summary>Blob container of grain state in the <c>azure</c> profile.</summary>
     public const string AzureStateContainer = "strive-grain-state";
 
+    // Every store writes the same JSON; the grain states' generated contracts make each write cheaper (docs/adr/0023).
+    private static readonly StateJsonSerializer StateSerializer = new(GrainStateJson.CreateOptions());
+
     /// <summary>The file of the SQLite store in a data directory.</summary>
     public static string SqliteFile(SiloOptions options) => Path.Combine(Path.GetFullPath(options.DataDir), "strive.db");
 
@@ -45,13 +49,21 @@ internal static class OrleansSetup
                 silo.UseLocalhostClustering(siloPort: siloPort, gatewayPort: 0, serviceId: ServiceId, clusterId: "strive-embedded");
                 silo.Configure<EndpointOptions>(o => o.AdvertisedIPAddress = IPAddress.Loopback);
                 var file = SqliteFile(options);
-                silo.AddSqliteGrainStorageAsDefault(o => o.FilePath = file);
+                silo.AddSqliteGrainStorageAsDefault(o =>
+                {
+                    o.FilePath = file;
+                    o.GrainStorageSerializer = StateSerializer;
+                });
                 silo.UseSqliteReminderService(o => o.FilePath = file);
                 break;
             case ClusterProfile.Postgres:
                 ConfigureCluster(silo, options, siloPort);
                 silo.UsePostgresClustering(o => o.ConnectionString = options.PostgresConnectionString!);
-                silo.AddPostgresGrainStorageAsDefault(o => o.ConnectionString = options.PostgresConnectionString!);
+                silo.AddPostgresGrainStorageAsDefault(o =>
+                {
+                    o.ConnectionString = options.PostgresConnectionString!;
+                    o.GrainStorageSerializer = StateSerializer;
+                });
                 silo.UsePostgresReminderService(o => o.ConnectionString = options.PostgresConnectionString!);
                 break;
             case ClusterProfile.Azure:
@@ -148,7 +160,7 @@ internal static class OrleansSetup
         silo.AddAzureGrainStateAsDefault(o =>
         {
             o.ContainerName = AzureStateContainer;
-            o.GrainStorageSerializer = StateJsonSerializer.Default;
+            o.GrainStorageSerializer = StateSerializer;
             o.BlobServiceClient = connection is not null
                 ? new BlobServiceClient(connection)
                 : new BlobServiceClient(new Uri($"https://{account}.blob.core.windows.net"), credential);

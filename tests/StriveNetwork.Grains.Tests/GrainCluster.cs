@@ -7,6 +7,8 @@ using Orleans.Storage;
 using Orleans.TestingHost;
 using StriveNetwork.Grains.Abstractions;
 using StriveNetwork.Grains.Abstractions.Views;
+using StriveNetwork.Grains.Storage;
+using StriveNetwork.Providers;
 using StriveNetwork.Providers.Sqlite;
 
 namespace StriveNetwork.Grains.Tests;
@@ -94,7 +96,11 @@ public sealed class GrainCluster : IAsyncDisposable
                     silo.Services.AddSingleton<IReminderTable>(reminders!);
                     break;
                 default:
-                    silo.AddSqliteGrainStorage(InnerStorageName, o => o.FilePath = file!);
+                    silo.AddSqliteGrainStorage(InnerStorageName, o =>
+                    {
+                        o.FilePath = file!;
+                        o.GrainStorageSerializer = new StateJsonSerializer(GrainStateJson.CreateOptions()); // as the silo does
+                    });
                     silo.UseSqliteReminderService(o => o.FilePath = file!);
                     break;
             }

@@ -222,7 +222,7 @@ public sealed class SerializationTests : IDisposable
     private static bool HasAlias(Type type) => type.GetCustomAttributes<AliasAttribute>(inherit: false).Any();
 
     /// <summary>The types grains keep in <see cref="IPersistentState{TState}"/>.</summary>
-    private static List<Type> PersistentStates() => [.. Grains.GetTypes()
+    internal static List<Type> PersistentStates() => [.. Grains.GetTypes()
         .Where(t => typeof(Grain).IsAssignableFrom(t) && !t.IsAbstract)
         .SelectMany(t => t.GetConstructors().SelectMany(c => c.GetParameters()))
         .Select(p => p.ParameterType)

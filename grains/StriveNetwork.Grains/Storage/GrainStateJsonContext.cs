@@ -1,0 +1,19 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace StriveNetwork.Grains.Storage;
+
+/// <summary>
+/// Compile-time JSON contracts for every grain's durable state, with the web defaults the JSON stores use (camelCase,
+/// case-insensitive reads). Through <see cref="GrainStateJson.CreateOptions"/> a state write serializes on
+/// System.Text.Json's generated fast path instead of walking reflection metadata; the JSON is the same byte for byte
+/// (docs/adr/0023).
+/// </summary>
+[JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
+[JsonSerializable(typeof(PartnershipState))]
+[JsonSerializable(typeof(IndicatorState))]
+[JsonSerializable(typeof(NetworkShardState))]
+[JsonSerializable(typeof(NetworkState))]
+[JsonSerializable(typeof(CohortState))]
+[JsonSerializable(typeof(TokenRegistryState))]
+public sealed partial class GrainStateJsonContext : JsonSerializerContext;
