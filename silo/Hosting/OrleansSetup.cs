@@ -28,8 +28,8 @@ internal static class OrleansSetup
     /// <summary>Blob container of grain state in the <c>azure</c> profile.</summary>
     public const string AzureStateContainer = "strive-grain-state";
 
-    // Every store writes the same JSON; the grain states' generated contracts make each write cheaper (docs/adr/0023).
-    private static readonly StateJsonSerializer StateSerializer = new(GrainStateJson.CreateOptions());
+    // Every store keeps the same JSON; the grain states' generated contracts make each write cheaper (docs/adr/0023).
+    private static readonly StateJsonSerializer StateSerializer = StateJsonSerializer.WritingThrough(GrainStateJsonContext.Default);
 
     /// <summary>The file of the SQLite store in a data directory.</summary>
     public static string SqliteFile(SiloOptions options) => Path.Combine(Path.GetFullPath(options.DataDir), "strive.db");

@@ -99,7 +99,7 @@ public sealed class GrainCluster : IAsyncDisposable
                     silo.AddSqliteGrainStorage(InnerStorageName, o =>
                     {
                         o.FilePath = file!;
-                        o.GrainStorageSerializer = new StateJsonSerializer(GrainStateJson.CreateOptions()); // as the silo does
+                        o.GrainStorageSerializer = StateJsonSerializer.WritingThrough(GrainStateJsonContext.Default); // as the silo does
                     });
                     silo.UseSqliteReminderService(o => o.FilePath = file!);
                     break;

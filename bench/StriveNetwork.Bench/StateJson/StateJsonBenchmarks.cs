@@ -22,13 +22,13 @@ public enum StoredState
 
 /// <summary>
 /// One state write's serialization, through the stores' reflection-based default and through the grain states'
-/// generated contracts (docs/adr/0023). The states are rows a freshness run stored (bench/freshness), read once.
+/// generated contracts, as the silo's store serializer writes (docs/adr/0023). The states are rows a freshness run stored (bench/freshness), read once.
 /// </summary>
 [MemoryDiagnoser]
 public class StateJsonBenchmarks
 {
-    private static readonly JsonSerializerOptions Reflection = StateJsonSerializer.Default.Options;
-    private static readonly JsonSerializerOptions Generated = GrainStateJson.CreateOptions();
+    private static readonly JsonSerializerOptions Reflection = StateJsonSerializer.Default.WriteOptions;
+    private static readonly JsonSerializerOptions Generated = StateJsonSerializer.WritingThrough(GrainStateJsonContext.Default).WriteOptions;
     private object _state = null!;
     private Type _type = null!;
 

@@ -5,9 +5,8 @@ namespace StriveNetwork.Grains.Storage;
 
 /// <summary>
 /// Compile-time JSON contracts for every grain's durable state, with the web defaults the JSON stores use (camelCase,
-/// case-insensitive reads). Through <see cref="GrainStateJson.CreateOptions"/> a state write serializes on
-/// System.Text.Json's generated fast path instead of walking reflection metadata; the JSON is the same byte for byte
-/// (docs/adr/0023).
+/// case-insensitive reads). A store writes state through them (System.Text.Json's generated writing code, instead of
+/// walking reflection metadata) and reads it through reflection; the JSON is the same byte for byte (docs/adr/0023).
 /// </summary>
 [JsonSourceGenerationOptions(JsonSerializerDefaults.Web)]
 [JsonSerializable(typeof(PartnershipState))]
