@@ -33,7 +33,7 @@ public sealed class GrainStateJsonTests
         // The generated writing code runs only when the options in use match those it was generated for. Otherwise the
         // contracts still write the same JSON, through metadata, only without the speed: the tests below cannot see it.
         var generatedFor = GrainStateJsonContext.Default.Options;
-        var used = StateJson.CreateOptions();
+        var used = Store.WriteOptions;
 
         Assert.Same(JsonNamingPolicy.CamelCase, generatedFor.PropertyNamingPolicy);
         Assert.Same(used.PropertyNamingPolicy, generatedFor.PropertyNamingPolicy);
