@@ -9,6 +9,7 @@ using StriveNetwork.Gateway.Caching;
 using StriveNetwork.Gateway.Limits;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Gateway.Uploads;
+using StriveNetwork.Grains.Outbox;
 using StriveNetwork.Grains.Requests;
 using StriveNetwork.Silo.Demo;
 using StriveNetwork.Silo.Hosting;
@@ -203,7 +204,7 @@ public static partial class SiloHost
 
     /// <summary>
     /// Checks the sections the silo's services read when they start (<c>Strive:Requests</c>, the grains' request log;
-    /// <c>Strive:Uploads</c>, the upload batches; <c>Strive:ResponseCache</c>, the front door's cache; <c>Strive:GrainDirectory</c>, Orleans' directory cache), so that a bad value stops the silo before it touches the store, as a
+    /// <c>Strive:Uploads</c>, the upload batches; <c>Strive:ResponseCache</c>, the front door's cache; <c>Strive:GrainDirectory</c>, Orleans' directory cache; <c>Strive:Outbox</c>, the outbox's resume reminder), so that a bad value stops the silo before it touches the store, as a
     /// bad <c>Strive:Limits</c> value does; throws <see cref="InvalidLimitsException"/> naming every key.
     /// </summary>
     internal static void CheckSections(IConfiguration configuration)
@@ -216,6 +217,7 @@ public static partial class SiloHost
             problems.AddRange((configuration.GetSection(UploadOptions.SectionName).Get<UploadOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new()).Validate());
             problems.AddRange((configuration.GetSection(ResponseCacheOptions.SectionName).Get<ResponseCacheOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new()).Validate());
             problems.AddRange((configuration.GetSection(GrainDirectoryCacheOptions.SectionName).Get<GrainDirectoryCacheOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new()).Validate());
+            problems.AddRange((configuration.GetSection(OutboxOptions.SectionName).Get<OutboxOptions>(o => o.ErrorOnUnknownConfiguration = true) ?? new()).Validate());
         }
         catch (InvalidOperationException exception)
         {

@@ -4,7 +4,8 @@
 #
 # Usage: bench/freshness/run.sh
 #   env: RATE=2000 writes/s  SECONDS_PER_ROUND=10 (writes per round = RATE × SECONDS_PER_ROUND; the client seeds
-#        ceil(that / 16) partnerships with 16 core indicators each)  ROUNDS=3 (1..21)
+#        ceil(that / 16) partnerships with 16 core indicators each)  ROUNDS=3 (1..21) measured rounds,
+#        after WARMUP_ROUNDS=1 (0..3) warm-up rounds (shown, left out of the medians)
 #        START_TIMEOUT=120 s for the silo  MAX_SECONDS=1800 overall  QUICK=1: RATE=500 SECONDS_PER_ROUND=4 ROUNDS=1
 #        SILO_BUILT=1: the silo is already built (Release); RESULTS_MD=<file>: also write the section there
 # Progress on stderr; the markdown section on stdout. Exit non-zero on any failure or failed check. The silo listens
@@ -15,17 +16,19 @@ SCENARIO=freshness
 # shellcheck source=../lib/common.sh
 source "$ROOT/bench/lib/common.sh"
 if [[ "${QUICK:-}" == 1 ]]; then
-  RATE=${RATE:-500}; SECONDS_PER_ROUND=${SECONDS_PER_ROUND:-4}; ROUNDS=${ROUNDS:-1}
+  RATE=${RATE:-500}; SECONDS_PER_ROUND=${SECONDS_PER_ROUND:-4}; ROUNDS=${ROUNDS:-1}; WARMUP_ROUNDS=${WARMUP_ROUNDS:-0}
 fi
 RATE=${RATE:-2000}
 SECONDS_PER_ROUND=${SECONDS_PER_ROUND:-10}
 ROUNDS=${ROUNDS:-3}
+WARMUP_ROUNDS=${WARMUP_ROUNDS:-1}
 START_TIMEOUT=${START_TIMEOUT:-120}
 MAX_SECONDS=${MAX_SECONDS:-1800}
 
 int_in RATE "$RATE" 1 20000
 int_in SECONDS_PER_ROUND "$SECONDS_PER_ROUND" 1 120
 int_in ROUNDS "$ROUNDS" 1 21
+int_in WARMUP_ROUNDS "$WARMUP_ROUNDS" 0 3
 int_in START_TIMEOUT "$START_TIMEOUT" 1 3600
 int_in MAX_SECONDS "$MAX_SECONDS" 1 86400
 command -v dotnet >/dev/null || die "dotnet missing"
@@ -69,7 +72,7 @@ SILO_CPU_BEFORE=$(cpu_ticks "$SILO_PID")
 LEFT=$((MAX_SECONDS - (SECONDS - STARTED)))
 (( LEFT > 0 )) || die "MAX_SECONDS=$MAX_SECONDS reached before the client started"
 timeout -k 10 "$LEFT" dotnet "$CLIENT_DLL" --address "http://127.0.0.1:$SILO_PORT" --token-file "$TOKEN_FILE" \
-  --rate "$RATE" --seconds "$SECONDS_PER_ROUND" --rounds "$ROUNDS" >"$WORK/client.md" 2> >(tee "$WORK/client.err" >&2) &
+  --rate "$RATE" --seconds "$SECONDS_PER_ROUND" --rounds "$ROUNDS" --warmup-rounds "$WARMUP_ROUNDS" >"$WORK/client.md" 2> >(tee "$WORK/client.err" >&2) &
 CLIENT_PID=$!
 rc=0; wait "$CLIENT_PID" || rc=$?
 CLIENT_PID=""
@@ -82,7 +85,7 @@ COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)$(gi
 SECTION=$(cat <<EOF
 ## Rollup freshness at $RATE writes/s (bench/freshness/run.sh)
 
-- Command: \`RATE=$RATE SECONDS_PER_ROUND=$SECONDS_PER_ROUND ROUNDS=$ROUNDS bench/freshness/run.sh\`${QUICK:+ (QUICK=1: a smoke run, not a measurement)}
+- Command: \`RATE=$RATE SECONDS_PER_ROUND=$SECONDS_PER_ROUND ROUNDS=$ROUNDS WARMUP_ROUNDS=$WARMUP_ROUNDS bench/freshness/run.sh\`${QUICK:+ (QUICK=1: a smoke run, not a measurement)}
 - Date: $(date -u +%FT%TZ); tree: $COMMIT
 - Machine: nproc $(nproc), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), $(awk '/MemTotal/ {printf "%.0f GiB RAM", $2 / 1048576}' /proc/meminfo), .NET SDK $(dotnet --version)
 - Load average (1/5/15 min): before $LOAD_BEFORE, after $LOAD_AFTER; silo CPU during seeding and rounds: $SILO_CPU_S s (client on the same cores)

@@ -4,6 +4,7 @@ using Azure.Identity;
 using Azure.Storage.Blobs;
 using Orleans.Configuration;
 using Orleans.Dashboard;
+using StriveNetwork.Grains.Outbox;
 using StriveNetwork.Gateway.Tokens;
 using StriveNetwork.Grains;
 using StriveNetwork.Grains.Requests;
@@ -96,6 +97,9 @@ internal static class OrleansSetup
 
         // Env Strive__Requests__Window=1.00:00:00 and Strive__Requests__MaxEntries=256; validated on start.
         silo.Services.Configure<RequestLogOptions>(silo.Configuration.GetSection(RequestLogOptions.SectionName));
+
+        // Env Strive__Outbox__ReminderPeriod=00:10:00 and the like; checked by SiloHost.CheckSections.
+        silo.Services.Configure<OutboxOptions>(silo.Configuration.GetSection(OutboxOptions.SectionName));
         silo.Services.AddSingleton<TokenIssuer>();
     }
 

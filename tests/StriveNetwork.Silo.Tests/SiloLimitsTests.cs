@@ -38,6 +38,8 @@ public sealed class SiloLimitsTests : IDisposable
     [InlineData("Strive__Uploads__BatchRowz", "1", "invalid settings: ")]
     [InlineData("Strive__ResponseCache__MaxEntries", "-1", "invalid settings: Strive:ResponseCache:MaxEntries must be within 0..1000000 (got -1)")]
     [InlineData("Strive__GrainDirectory__CacheSize", "1000001", "invalid settings: Strive:GrainDirectory:CacheSize must be within 0..1000000 (got 1000001)")]
+    [InlineData("Strive__Outbox__ReminderPeriod", "00:00:30", "invalid settings: Strive:Outbox:ReminderPeriod must be within 00:01:00..01:00:00 (got 00:00:30)")]
+    [InlineData("Strive__Outbox__MaxBackoff", "01:00:00", "invalid settings: Strive:Outbox:MaxBackoff must be within 00:00:00.0100000..00:10:00 (got 01:00:00)")]
     public async Task BadRequestLogOrUploadSetting_Exits2_NamingTheKey_BeforeTouchingTheStore(string variable, string value, string message)
     {
         var dataDir = _dir.Sub("data");

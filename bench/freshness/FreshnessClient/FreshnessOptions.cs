@@ -4,10 +4,10 @@ namespace StriveNetwork.Bench.Freshness;
 
 /// <summary>
 /// Command line of the freshness client: <c>--address http://127.0.0.1:PORT --token-file FILE [--rate 2000]
-/// [--seconds 10] [--rounds 3] [--seed-concurrency 8] [--settle-seconds 60]</c>. Every value is bounded, so a typo
+/// [--seconds 10] [--rounds 3] [--warmup-rounds 1] [--seed-concurrency 8] [--settle-seconds 60]</c>. Every value is bounded, so a typo
 /// cannot start an unbounded run.
 /// </summary>
-public sealed record FreshnessOptions(Uri Address, string TokenFile, int Rate, int Seconds, int Rounds, int SeedConcurrency, int SettleSeconds)
+public sealed record FreshnessOptions(Uri Address, string TokenFile, int Rate, int Seconds, int Rounds, int WarmupRounds, int SeedConcurrency, int SettleSeconds)
 {
     /// <summary>Core indicators per (partnership, outcome): two, so that each flip moves the outcome's count (see <see cref="Slot"/>).</summary>
     public const int IndicatorsPerOutcome = 2;
@@ -55,6 +55,7 @@ public sealed record FreshnessOptions(Uri Address, string TokenFile, int Rate, i
             Int("rate", 2000, 1, 20_000),
             Int("seconds", 10, 1, 120),
             Int("rounds", 3, 1, 21),
+            Int("warmup-rounds", 1, 0, 3),
             Int("seed-concurrency", 8, 1, 256),
             Int("settle-seconds", 60, 1, 600));
     }
