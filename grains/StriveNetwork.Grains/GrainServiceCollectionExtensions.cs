@@ -34,8 +34,8 @@ public static class GrainServiceCollectionExtensions
             .ValidateOnStart();
         services.AddOptions<OutboxOptions>()
             .Configure(o => outbox?.Invoke(o))
-            .ValidateDataAnnotations()
             .ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<OutboxOptions>, OutboxOptionsValidation>());
         services.AddOptions<PartnershipLimits>()
             .ValidateDataAnnotations()
             .ValidateOnStart();

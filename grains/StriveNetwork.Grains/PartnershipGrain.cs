@@ -387,7 +387,7 @@ public sealed class PartnershipGrain(
         var history = PartnershipRules.History(framework, Stored.State.Assessments);
         var placement = GatewayRules.Place(history);
         var ledger = DesignationRecords.Ledger(Stored.State.Reevaluations);
-        var evidence = PartnershipStatusRules.Evidence(history, PartnershipRules.Statuses(Stored.State.Indicators.Values),
+        var evidence = PartnershipStatusRules.Evidence(history, IndicatorStatuses(Stored.State),
             PartnershipRules.Examples(Stored.State.Examples), null, ledger) with { EvaluatedOn = today };
         var designations = DesignationEvaluator.EvaluateAll(evidence);
         var shown = GatewaySequence.Shown(framework, placement, ledger);
@@ -558,7 +558,7 @@ public sealed class PartnershipGrain(
         var framework = PartnershipRules.Framework(s.Profile!.FrameworkId);
         var history = PartnershipRules.History(framework, s.Assessments, date);
         var ledger = DesignationRecords.Ledger(s.Reevaluations);
-        var statuses = PartnershipRules.Statuses(s.Indicators.Values);
+        var statuses = IndicatorStatuses(s);
         var evidence = PartnershipStatusRules.Evidence(history, statuses,
             PartnershipRules.Examples(s.Examples.Where(e => e.OccurrenceDate <= date)), date == Today ? null : date.Year, ledger);
         var result = DesignationLedger.Reevaluate(ledger, evidence, date, RuleSettings.ToDomain());
@@ -861,8 +861,10 @@ public sealed class PartnershipGrain(
     }
 
     /// <summary>
-    /// <see cref="PartnershipRules.Statuses"/> of the state's summaries, reusing the status of every summary that is
-    /// the same object as when it was last converted; entries of indicators no longer held are dropped.
+    /// The statuses of the state's summaries (<see cref="PartnershipRules.ToStatus"/>, in
+    /// <see cref="PartnershipRules.InStatusOrder"/>), reusing the status of every summary that is the same object as
+    /// when it was last converted; entries of indicators no longer held are dropped. Every view and evaluation reads
+    /// them through here.
     /// </summary>
     private IReadOnlyList<IndicatorStatus> IndicatorStatuses(PartnershipState s)
     {
@@ -873,7 +875,7 @@ public sealed class PartnershipGrain(
         }
 
         var statuses = new List<IndicatorStatus>(s.Indicators.Count);
-        foreach (var summary in s.Indicators.Values.OrderBy(i => i.IndicatorId, StringComparer.Ordinal))
+        foreach (var summary in PartnershipRules.InStatusOrder(s.Indicators.Values))
         {
             if (!held.TryGetValue(summary.IndicatorId, out var entry) || !ReferenceEquals(entry.Summary, summary))
             {

@@ -127,8 +127,9 @@ internal static class PartnershipRules
             [.. s.ByYear.Select(y => new IndicatorYearStatus(y.Year, y.Trend, Gaps(y.GapChanges)))]);
     }
 
-    public static IReadOnlyList<IndicatorStatus> Statuses(IEnumerable<IndicatorSummary> summaries) =>
-        [.. summaries.OrderBy(i => i.IndicatorId, StringComparer.Ordinal).Select(ToStatus)];
+    /// <summary>The summaries in the order their statuses are listed (by indicator id, ordinal).</summary>
+    public static IEnumerable<IndicatorSummary> InStatusOrder(IEnumerable<IndicatorSummary> summaries) =>
+        summaries.OrderBy(i => i.IndicatorId, StringComparer.Ordinal);
 
     public static IEnumerable<SystemsChangeExample> Examples(IEnumerable<SystemsChangeEntry> entries) =>
         entries.Select(e => new SystemsChangeExample(e.ExampleId, e.Description, e.OccurrenceDate));
