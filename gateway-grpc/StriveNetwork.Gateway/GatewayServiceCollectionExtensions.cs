@@ -1,5 +1,6 @@
 using Grpc.AspNetCore.Server;
 using Grpc.AspNetCore.Server.Model;
+using Microsoft.AspNetCore.Hosting;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
@@ -9,6 +10,7 @@ using StriveNetwork.Gateway.Caching;
 using StriveNetwork.Gateway.Errors;
 using StriveNetwork.Gateway.Interceptors;
 using StriveNetwork.Gateway.Limits;
+using StriveNetwork.Gateway.Routing;
 using StriveNetwork.Gateway.Services;
 using StriveNetwork.Gateway.Telemetry;
 using StriveNetwork.Gateway.Tokens;
@@ -66,7 +68,12 @@ public static class GatewayServiceCollectionExtensions
             // One interceptor for every step (metrics and log of the final status, status mapping, token, limits):
             // one state machine per call, none on a cached read (docs/adr/0014).
             options.Interceptors.Add<FrontDoorInterceptor>();
+
+            // Unknown services and methods are answered UNIMPLEMENTED by UnknownMethodAnswer at the pipeline's end,
+            // not by Grpc.AspNetCore's catch-all routes, which every call would match as well (docs/adr/0025).
+            options.IgnoreUnknownServices = true;
         });
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IStartupFilter, UnknownMethodAnswer>());
         services.AddOptions<GrpcServiceOptions>().Configure<IOptions<GatewayLimits>>((grpc, limits) =>
         {
             // Checked by Grpc.AspNetCore after decompression: a gzip bomb is refused with RESOURCE_EXHAUSTED.

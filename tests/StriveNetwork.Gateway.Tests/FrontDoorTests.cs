@@ -119,13 +119,6 @@ public sealed class FrontDoorTests(GatewayFixture fixture) : IClassFixture<Gatew
     }
 
     [Fact]
-    public async Task UnknownMethod_IsUnimplemented()
-    {
-        var (code, _) = await fixture.StatusOfAsync<GetNetworkRollupRequest, GetNetworkRollupResponse>(fixture.Admin, "NetworkService/NoSuchMethod", new());
-        Assert.Equal(StatusCode.Unimplemented, code);
-    }
-
-    [Fact]
     public async Task Watch_SendsTheCurrentRollupThenEachNewerVersion()
     {
         using var timeout = new CancellationTokenSource(StriveCalls.Timeout);

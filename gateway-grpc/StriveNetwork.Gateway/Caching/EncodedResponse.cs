@@ -16,8 +16,16 @@ public sealed class EncodedResponse
         Bytes = bytes;
     }
 
+    private Task<EncodedResponse>? _completed;
+
     /// <summary>The encoded message.</summary>
     public byte[] Bytes { get; }
+
+    /// <summary>
+    /// A completed task of this response, made once: a handler answering from the cache returns it, where an
+    /// <c>async</c> method would allocate a task per call.
+    /// </summary>
+    public Task<EncodedResponse> Completed => _completed ??= Task.FromResult(this);
 
     /// <summary>Writes <see cref="Bytes"/> unchanged; reads a payload into a new instance (for clients and tests).</summary>
     public static Marshaller<EncodedResponse> Marshaller { get; } = new(

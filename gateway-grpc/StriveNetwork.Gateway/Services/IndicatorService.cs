@@ -145,8 +145,11 @@ public sealed class IndicatorService(IGrainFactory grains, IOptions<UploadOption
         }
     }
 
-    /// <summary>GetIndicator as the wire serves it (encoded, from the cache when current); the access check comes first.</summary>
-    public async Task<EncodedResponse> GetIndicatorEncoded(V1.GetIndicatorRequest request, ServerCallContext context)
+    /// <summary>
+    /// GetIndicator as the wire serves it (encoded, from the cache when current); the access check comes first. A hit
+    /// answers synchronously, without allocating.
+    /// </summary>
+    public Task<EncodedResponse> GetIndicatorEncoded(V1.GetIndicatorRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
@@ -161,14 +164,7 @@ public sealed class IndicatorService(IGrainFactory grains, IOptions<UploadOption
         // A cached view was answered once the partnership existed (partnerships are never deleted), so a hit skips the check.
         var read = CachedRead.Indicator(partnershipId, indicatorId, request.DefinitionVersion);
         var lookup = cache.Find(read);
-        if (lookup.Hit is { } hit)
-        {
-            return hit;
-        }
-
-        await EnsurePartnershipAsync(partnershipId, context.CancellationToken).ConfigureAwait(false);
-        var view = await Indicator(partnershipId, indicatorId).GetAsync(request.DefinitionVersion, context.CancellationToken).ConfigureAwait(false);
-        return cache.Store(read, lookup, ProtoMap.ToProto(view));
+        return lookup.Hit?.Completed ?? ReadIndicatorAsync(partnershipId, indicatorId, request.DefinitionVersion, read, lookup, context.CancellationToken);
     }
 
     /// <summary>Not bound to the wire (see <see cref="GetIndicatorEncoded"/>); answers in-process callers the same.</summary>
@@ -197,5 +193,13 @@ public sealed class IndicatorService(IGrainFactory grains, IOptions<UploadOption
 
         var field = row.Field.StartsWith("observation.", StringComparison.Ordinal) ? row.Field["observation.".Length..] : row.Field;
         return $"{prefix}.{field}";
+    }
+
+    // The miss of GetIndicatorEncoded: the partnership must exist, then the grain call and the answer kept.
+    private async Task<EncodedResponse> ReadIndicatorAsync(string partnershipId, string indicatorId, int definitionVersion, CachedRead read, ResponseCacheLookup lookup, CancellationToken cancellationToken)
+    {
+        await EnsurePartnershipAsync(partnershipId, cancellationToken).ConfigureAwait(false);
+        var view = await Indicator(partnershipId, indicatorId).GetAsync(definitionVersion, cancellationToken).ConfigureAwait(false);
+        return cache.Store(read, lookup, ProtoMap.ToProto(view));
     }
 }

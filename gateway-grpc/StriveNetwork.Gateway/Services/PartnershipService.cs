@@ -38,8 +38,11 @@ public sealed class PartnershipService(IGrainFactory grains, ResponseCache cache
         return new V1.RegisterPartnershipResponse { Partnership = ProtoMap.ToProto(info) };
     }
 
-    /// <summary>GetPartnership as the wire serves it (encoded, from the cache when current); the access check comes first.</summary>
-    public async Task<EncodedResponse> GetPartnershipEncoded(V1.GetPartnershipRequest request, ServerCallContext context)
+    /// <summary>
+    /// GetPartnership as the wire serves it (encoded, from the cache when current); the access check comes first. A
+    /// hit answers synchronously, without allocating; a refused request throws before any task exists.
+    /// </summary>
+    public Task<EncodedResponse> GetPartnershipEncoded(V1.GetPartnershipRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
@@ -47,13 +50,7 @@ public sealed class PartnershipService(IGrainFactory grains, ResponseCache cache
         context.GetCaller().EnsureMayRead(id);
         var read = CachedRead.Partnership(id);
         var lookup = cache.Find(read);
-        if (lookup.Hit is { } hit)
-        {
-            return hit;
-        }
-
-        var info = await grains.GetGrain<IPartnershipGrain>(id).GetAsync(context.CancellationToken).ConfigureAwait(false);
-        return cache.Store(read, lookup, new V1.GetPartnershipResponse { Partnership = ProtoMap.ToProto(info) });
+        return lookup.Hit?.Completed ?? ReadPartnershipAsync(id, read, lookup, context.CancellationToken);
     }
 
     /// <summary>Not bound to the wire (see <see cref="GetPartnershipEncoded"/>); answers in-process callers the same.</summary>
@@ -105,8 +102,8 @@ public sealed class PartnershipService(IGrainFactory grains, ResponseCache cache
         return new V1.RecordAssessmentResponse { RecordedCount = receipt.RecordedCount, Etag = receipt.Etag };
     }
 
-    /// <summary>GetProgress as the wire serves it (encoded, from the cache when current); the access check comes first.</summary>
-    public async Task<EncodedResponse> GetProgressEncoded(V1.GetProgressRequest request, ServerCallContext context)
+    /// <summary>GetProgress as the wire serves it (as <see cref="GetPartnershipEncoded"/> does GetPartnership).</summary>
+    public Task<EncodedResponse> GetProgressEncoded(V1.GetProgressRequest request, ServerCallContext context)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(context);
@@ -114,13 +111,7 @@ public sealed class PartnershipService(IGrainFactory grains, ResponseCache cache
         context.GetCaller().EnsureMayRead(id);
         var read = CachedRead.Progress(id);
         var lookup = cache.Find(read);
-        if (lookup.Hit is { } hit)
-        {
-            return hit;
-        }
-
-        var progress = await grains.GetGrain<IPartnershipGrain>(id).GetProgressAsync(context.CancellationToken).ConfigureAwait(false);
-        return cache.Store(read, lookup, ProtoMap.ToProto(progress));
+        return lookup.Hit?.Completed ?? ReadProgressAsync(id, read, lookup, context.CancellationToken);
     }
 
     /// <summary>Not bound to the wire (see <see cref="GetProgressEncoded"/>); answers in-process callers the same.</summary>
@@ -180,5 +171,18 @@ public sealed class PartnershipService(IGrainFactory grains, ResponseCache cache
         var response = new V1.UpdatePartnershipSettingsResponse { PartnershipId = view.PartnershipId, Settings = ProtoMap.ToProto(view.Settings), Etag = view.Etag };
         response.Changes.AddRange(view.Changes.Select(ProtoMap.ToProto));
         return response;
+    }
+
+    // The misses of the cached reads: the grain call, then the encoded answer kept under the version announced before it.
+    private async Task<EncodedResponse> ReadPartnershipAsync(string id, CachedRead read, ResponseCacheLookup lookup, CancellationToken cancellationToken)
+    {
+        var info = await grains.GetGrain<IPartnershipGrain>(id).GetAsync(cancellationToken).ConfigureAwait(false);
+        return cache.Store(read, lookup, new V1.GetPartnershipResponse { Partnership = ProtoMap.ToProto(info) });
+    }
+
+    private async Task<EncodedResponse> ReadProgressAsync(string id, CachedRead read, ResponseCacheLookup lookup, CancellationToken cancellationToken)
+    {
+        var progress = await grains.GetGrain<IPartnershipGrain>(id).GetProgressAsync(cancellationToken).ConfigureAwait(false);
+        return cache.Store(read, lookup, ProtoMap.ToProto(progress));
     }
 }
