@@ -9,14 +9,14 @@ namespace StriveNetwork.Gateway.Caching;
 /// </summary>
 public sealed class EncodedResponse
 {
+    private Task<EncodedResponse>? _completed;
+
     /// <summary>Wraps encoded bytes (not copied: they must not change afterwards).</summary>
     public EncodedResponse(byte[] bytes)
     {
         ArgumentNullException.ThrowIfNull(bytes);
         Bytes = bytes;
     }
-
-    private Task<EncodedResponse>? _completed;
 
     /// <summary>The encoded message.</summary>
     public byte[] Bytes { get; }

@@ -11,7 +11,7 @@ namespace StriveNetwork.Gateway.Routing;
 /// <remarks>
 /// Grpc.AspNetCore answers unknown services and methods itself by mapping two routes with parameters
 /// (<c>{service}/{method}</c> and <c>/{service}/{method}</c> per service). Every call then matched those too and paid
-/// for their captures: two substrings, a route value dictionary and a constraint check per call, about a quarter of
+/// for their captures: two substrings, a route value dictionary and a constraint check per call, about a fifth of
 /// what a cached read allocated (docs/adr/0025). With <c>IgnoreUnknownServices</c> those routes are gone, and this
 /// middleware, which only runs when routing found no endpoint, gives the same answer. A request that is not gRPC
 /// passes on (404, as before).
