@@ -33,11 +33,24 @@ if [ ${#need_apt[@]} -gt 0 ]; then
     || abort "could not install ${need_apt[*]}"
   pg_bin=$(ls -d /usr/lib/postgresql/*/bin 2>/dev/null | sort -V | tail -n1)
 fi
+# The registry sometimes leaves a socket stalled and npm waits on it for minutes: each attempt is bounded in time,
+# and a stalled one is killed and tried again (npm ci starts from a clean node_modules each time).
+npm_install() {
+  local attempt
+  for attempt in 1 2 3; do
+    if [ -f package-lock.json ]; then
+      timeout 240 npm ci --no-audit --no-fund --loglevel=error --fetch-timeout=30000 --fetch-retries=3 && return 0
+    else
+      timeout 240 npm install --no-audit --no-fund --loglevel=error --fetch-timeout=30000 --fetch-retries=3 && return 0
+    fi
+    echo "npm attempt $attempt in $(pwd) failed or took over 240 s"
+  done
+  return 1
+}
 for dir in tests/e2e; do
   if [ -f "$dir/package.json" ]; then
     log "npm ci in $dir"
-    (cd "$dir" && { [ -f package-lock.json ] && npm ci --no-audit --no-fund --loglevel=error || npm install --no-audit --no-fund --loglevel=error; }) \
-      || abort "npm install failed in $dir"
+    (cd "$dir" && npm_install) || abort "npm install failed in $dir (3 attempts)"
   fi
 done
 
