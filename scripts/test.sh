@@ -36,14 +36,11 @@ fi
 # The registry sometimes leaves a socket stalled and npm waits on it for minutes: each attempt is bounded in time,
 # and a stalled one is killed and tried again (npm ci starts from a clean node_modules each time).
 npm_install() {
-  local attempt
+  local attempt command=install
+  [ -f package-lock.json ] && command=ci
   for attempt in 1 2 3; do
-    if [ -f package-lock.json ]; then
-      timeout 240 npm ci --no-audit --no-fund --loglevel=error --fetch-timeout=30000 --fetch-retries=3 && return 0
-    else
-      timeout 240 npm install --no-audit --no-fund --loglevel=error --fetch-timeout=30000 --fetch-retries=3 && return 0
-    fi
-    echo "npm attempt $attempt in $(pwd) failed or took over 240 s"
+    timeout 240 npm "$command" --no-audit --no-fund --loglevel=error --fetch-timeout=30000 --fetch-retries=3 && return 0
+    echo "npm $command attempt $attempt in $(pwd) failed or took over 240 s"
   done
   return 1
 }

@@ -20,8 +20,8 @@ internal sealed class UnknownMethodAnswer : IStartupFilter
 {
     private const string GrpcContentType = "application/grpc";
 
-    /// <summary>The message of the answer (the status is UNIMPLEMENTED).</summary>
-    public const string Message = "Unknown service or method.";
+    // The answer's grpc-message: plain ASCII, so it needs no percent-encoding, and it quotes nothing the client sent.
+    private const string Message = "Unknown service or method.";
 
     public Action<IApplicationBuilder> Configure(Action<IApplicationBuilder> next) => app =>
     {
